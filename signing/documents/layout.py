@@ -1,0 +1,134 @@
+"""Page geometry of the commitment document: the single source of every box.
+
+All measures are PDF points (1/72 inch), origin bottom left, A4 portrait. The renderer draws
+with these numbers and :class:`FieldSpot` records where each signature box actually landed, so
+the signature fields pyHanko adds later sit exactly on the drawn boxes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus.flowables import Flowable
+
+
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned rectangle ``(x1, y1)``-``(x2, y2)`` with x1 < x2, y1 < y2."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def width(self) -> float:
+        return self.x2 - self.x1
+
+    @property
+    def height(self) -> float:
+        return self.y2 - self.y1
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (self.x1, self.y1, self.x2, self.y2)
+
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+
+# Tata Naskah Dinas margins are 2-3 cm; the wider left margin leaves room for binding.
+MARGIN_LEFT = 25 * mm
+MARGIN_RIGHT = 20 * mm
+MARGIN_TOP = 20 * mm
+
+# Footer zone at the foot of every page: QR code on the left, document code and the
+# electronic-signature notice beside it, page number on the right, a rule above.
+FOOTER_BOTTOM = 10 * mm
+QR_SIZE = 22 * mm
+FOOTER_RULE_Y = FOOTER_BOTTOM + QR_SIZE + 2 * mm
+MARGIN_BOTTOM = FOOTER_RULE_Y + 5 * mm
+
+FRAME = Rect(MARGIN_LEFT, MARGIN_BOTTOM, PAGE_WIDTH - MARGIN_RIGHT, PAGE_HEIGHT - MARGIN_TOP)
+FRAME_WIDTH = FRAME.width
+
+QR_BOX = Rect(MARGIN_LEFT, FOOTER_BOTTOM, MARGIN_LEFT + QR_SIZE, FOOTER_BOTTOM + QR_SIZE)
+PAGE_NUMBER_WIDTH = 30 * mm
+FOOTER_TEXT_BOX = Rect(
+    QR_BOX.x2 + 3 * mm, FOOTER_BOTTOM, FRAME.x2 - PAGE_NUMBER_WIDTH - 3 * mm, QR_BOX.y2
+)
+PAGE_NUMBER_BOX = Rect(FRAME.x2 - PAGE_NUMBER_WIDTH, FOOTER_BOTTOM, FRAME.x2, QR_BOX.y2)
+
+#: Padding inside every table cell of the signature, witness and paraf tables.
+CELL_PADDING = 3
+
+# Signature table: Gubernur | Bupati/Wali Kota | Ketua DPRD, equal columns.
+SIGNATURE_COLUMNS = 3
+SIGNATURE_COL_WIDTH = FRAME_WIDTH / SIGNATURE_COLUMNS
+#: Space for the stamp and the visible signature: the signature field's rectangle.
+SIGNATURE_BOX_WIDTH = SIGNATURE_COL_WIDTH - 2 * CELL_PADDING
+SIGNATURE_BOX_HEIGHT = 26 * mm
+
+# Witnesses: Wakil Gubernur | Ketua DPRD Provinsi, two equal columns, same box as the parties.
+WITNESS_COLUMNS = 2
+WITNESS_COL_WIDTH = FRAME_WIDTH / WITNESS_COLUMNS
+WITNESS_BOX_WIDTH = SIGNATURE_BOX_WIDTH
+WITNESS_BOX_HEIGHT = SIGNATURE_BOX_HEIGHT
+
+# Paraf koordinasi table: No | Jabatan | Paraf | Tanggal.
+PARAF_NO_WIDTH = 10 * mm
+PARAF_PARAF_WIDTH = 38 * mm
+PARAF_DATE_WIDTH = 30 * mm
+PARAF_COL_WIDTHS = (
+    PARAF_NO_WIDTH,
+    FRAME_WIDTH - PARAF_NO_WIDTH - PARAF_PARAF_WIDTH - PARAF_DATE_WIDTH,
+    PARAF_PARAF_WIDTH,
+    PARAF_DATE_WIDTH,
+)
+PARAF_BOX_WIDTH = PARAF_PARAF_WIDTH - 2 * CELL_PADDING
+PARAF_BOX_HEIGHT = 14 * mm
+
+#: Field rectangles are rounded to 1/100 pt so they survive a PDF round trip unchanged.
+RECT_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class FieldBox:
+    """Where a named box landed: 0-based page index and rectangle in default user space."""
+
+    name: str
+    page: int
+    rect: tuple[float, float, float, float]
+
+
+class FieldSpot(Flowable):
+    """An empty box of fixed size that records its page and absolute rectangle when drawn.
+
+    Placed in table cells, so the rectangle is taken from the canvas transformation (the
+    table translates the canvas before drawing its cells), not from drawOn's arguments.
+    ``recorder`` None makes it a plain spacer (the bare rendering of the benchmark).
+    """
+
+    def __init__(
+        self, name: str, width: float, height: float, recorder: list[FieldBox] | None
+    ) -> None:
+        super().__init__()
+        self.name = name
+        self.width = width
+        self.height = height
+        self.recorder = recorder
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.recorder is None:
+            return
+        canv = self.canv
+        x1, y1 = canv.absolutePosition(0, 0)
+        x2, y2 = canv.absolutePosition(self.width, self.height)
+        rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
+        self.recorder.append(FieldBox(self.name, canv.getPageNumber() - 1, rect))
+
+    def __repr__(self) -> str:
+        return f"FieldSpot({self.name!r}, {self.width:.1f}x{self.height:.1f})"
