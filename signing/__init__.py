@@ -1,0 +1,101 @@
+"""Penandatanganan Komitmen PTSP Prima: the application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    Configuration precedence, lowest first: ``signing.config``, ``instance/config.py``,
+    ``SIGNING_*`` environment variables, then ``test_config``.
+    """
+    instance_path = os.environ.get("SIGNING_INSTANCE_PATH") or (test_config or {}).get(
+        "INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from signing import config
+
+    app.config.from_object(config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    from signing import db
+
+    db.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from signing.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "signing.db")
+    if not app.config.get("CERTS_DIR"):
+        app.config["CERTS_DIR"] = str(PROJECT_DIR / "certs")
+    if app.config.get("PREFERRED_URL_SCHEME") == "https" or app.config["BASE_URL"].startswith(
+        "https://"
+    ):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+
+
+def _instance_secret(app: Flask) -> str:
+    """A random secret created on first start, kept in the instance folder, never committed."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from signing import i18n
+    from signing.extensions import babel, csrf, limiter, login_manager, select_locale
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=i18n.compiled_directory(app),
+    )
+    i18n.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from signing.web import BLUEPRINTS, errors
+
+    for blueprint in BLUEPRINTS():
+        app.register_blueprint(blueprint)
+    errors.init_app(app)

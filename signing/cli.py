@@ -1,0 +1,279 @@
+"""The ``signing`` command line: a Flask CLI group (``flask --app signing`` works the same).
+
+Exit codes: 0 success, 1 the command ran and found a problem (e.g. an invalid import file,
+a broken audit chain), 2 usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from signing import db
+
+
+def main() -> None:
+    from signing import create_app
+
+    cli = FlaskGroup(
+        create_app=create_app,
+        add_default_commands=True,
+        add_version_option=False,
+        help="Penandatanganan Komitmen PTSP Prima.",
+    )
+    cli.main(prog_name="signing")
+
+
+def fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(regions_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(audit_group)
+    from signing.demo import demo_command
+
+    app.cli.add_command(demo_command)
+    for extra in _feature_commands():
+        app.cli.add_command(extra)
+
+
+def _feature_commands() -> list[click.Command]:
+    """Commands that features add (CA, generate, verify, audit, bench, ...)."""
+    import importlib
+
+    commands = []
+    for module_name in (
+        "signing.pki.cli",
+        "signing.documents.cli",
+        "signing.workflow.cli",
+        "signing.printing.cli",
+        "signing.verification.cli",
+        "signing.api.cli",
+        "signing.secretariat.cli",
+        "signing.bench",
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if not module_name.startswith(str(error.name)):
+                raise
+            continue
+        commands.extend(getattr(module, "COMMANDS", []))
+    return commands
+
+
+def require_migrated() -> None:
+    from signing.migrations import is_up_to_date
+
+    try:
+        ok = is_up_to_date(db.engine())
+    except sa.exc.OperationalError:
+        ok = False
+    if not ok:
+        fail("Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade")
+
+
+# --- db -------------------------------------------------------------------------------------
+
+
+@click.group("db", help="Migrasi basis data.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    from signing.migrations import upgrade
+
+    upgrade(db.engine(), revision)
+    click.echo(f"Basis data pada revisi {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    from signing.migrations import downgrade
+
+    downgrade(db.engine(), revision)
+    click.echo(f"Basis data diturunkan ke {revision}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    from signing.migrations import current_revisions, head_revisions
+
+    current, heads = current_revisions(db.engine()), head_revisions(db.engine())
+    click.echo(
+        f"sekarang: {', '.join(sorted(current)) or '(kosong)'}; terbaru: {', '.join(sorted(heads))}"
+    )
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+
+@click.group("regions", help="Daftar wilayah, jabatan dan pejabat.")
+def regions_group() -> None:
+    pass
+
+
+@regions_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--placeholder-holders",
+    is_flag=True,
+    help="Isi jabatan yang kosong dengan nama pejabat contoh (fiktif).",
+)
+@with_appcontext
+def regions_import(path: Path, placeholder_holders: bool) -> None:
+    """Impor wilayah (CSV/JSON) atau pejabat; semua atau tidak sama sekali."""
+    from signing.regions.importer import ImportFailed, import_registry, read_file
+
+    require_migrated()
+    try:
+        region_rows, holder_rows = read_file(path)
+        result = import_registry(
+            db.session,
+            region_rows,
+            holder_rows,
+            actor="cli",
+            source="json" if path.suffix.lower() == ".json" else "csv",
+        )
+        if placeholder_holders:
+            from signing.demo import fill_placeholder_holders
+
+            result.holders += fill_placeholder_holders(db.session)
+    except ImportFailed as error:
+        db.session.rollback()
+        click.secho(
+            f"Impor dibatalkan, tidak ada data yang diubah ({len(error.errors)} kesalahan):",
+            fg="red",
+            err=True,
+        )
+        for message in error.errors[:200]:
+            click.echo(f"  {message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"Selesai: {result.provinces} provinsi, {result.regions} kabupaten/kota, "
+        f"{result.offices} jabatan, {result.holders} pejabat baru."
+    )
+
+
+@regions_group.command("list")
+@click.option("--province", default=None)
+@with_appcontext
+def regions_list(province: str | None) -> None:
+    from signing.models import Region
+
+    require_migrated()
+    query = sa.select(Region).order_by(Region.kemendagri_code)
+    if province:
+        query = query.where(Region.province_code == province)
+    for region in db.session.execute(query).scalars():
+        columns = (region.kemendagri_code, region.bps_code, region.name, region.capital)
+        click.echo("\t".join(column or "" for column in columns))
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@click.group("users", help="Akun pengguna.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice(["admin", "secretariat", "official"]), required=True)
+@click.option("--email", default=None)
+@click.password_option("--password", prompt="Kata sandi")
+@with_appcontext
+def users_create(
+    username: str, display_name: str, role: str, email: str | None, password: str
+) -> None:
+    from signing.auth.operations import AccountError, create_user
+    from signing.models import Role
+
+    require_migrated()
+    try:
+        create_user(
+            db.session,
+            username=username,
+            display_name=display_name,
+            password=password,
+            role=Role(role),
+            email=email,
+            actor="cli",
+        )
+    except AccountError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"Akun '{username}' dibuat.")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list() -> None:
+    from signing.models import User
+
+    require_migrated()
+    for user in db.session.execute(sa.select(User).order_by(User.username)).scalars():
+        offices = ", ".join(o.title for o in user.current_offices)
+        click.echo(f"{user.username}\t{user.role.value}\t{user.display_name}\t{offices}")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.password_option("--password", prompt="Kata sandi baru")
+@with_appcontext
+def users_set_password(username: str, password: str) -> None:
+    from signing.auth.operations import AccountError, set_password
+    from signing.models import User
+
+    require_migrated()
+    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        fail(f"Akun '{username}' tidak ditemukan.")
+    try:
+        set_password(db.session, user, password, actor="cli")
+    except AccountError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo("Kata sandi diganti; semua sesi akun ini diakhiri.")
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+@click.group("audit", help="Jejak audit.")
+def audit_group() -> None:
+    pass
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Periksa rantai hash jejak audit; keluar 1 dan sebutkan entri yang rusak."""
+    from signing import audit
+
+    require_migrated()
+    problems = audit.verify_chain(db.session)
+    if problems:
+        for problem in problems:
+            click.secho(f"Entri #{problem.entry_id}: {problem.message}", fg="red", err=True)
+        sys.exit(1)
+    click.echo("Rantai audit utuh.")

@@ -1,0 +1,75 @@
+"""Configuration defaults.
+
+Precedence, lowest first: these defaults, ``instance/config.py``, ``SIGNING_*`` environment
+variables, and finally the mapping given to :func:`signing.create_app` (tests).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+#: Database URL; ``None`` means a SQLite file in the instance folder.
+DATABASE_URL: str | None = None
+#: "development" or "production". Production refuses demo accounts.
+ENV_MODE = "development"
+#: Where the CA and the issuing office's seal live; ``None`` means ``<project>/certs``.
+CERTS_DIR: str | None = None
+#: Public base URL, used in QR codes and in the CRL URLs written into certificates.
+BASE_URL = "http://127.0.0.1:5000"
+#: Rate-limit storage: "memory://" for one process, "redis://..." for several workers.
+RATELIMIT_STORAGE_URI = "memory://"
+LOGIN_LIMIT_PER_IP = "20 per minute"
+LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+PASSPHRASE_LIMIT = "5 per minute"
+VERIFY_LIMIT_PER_IP = "30 per minute"
+#: Uploads larger than this are refused before they are read.
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+LANGUAGES = ("id", "en")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # switched on when PREFERRED_URL_SCHEME is https
+SESSION_COOKIE_NAME = "signing_session"
+PERMANENT_SESSION_LIFETIME = 8 * 3600
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+#: SMTP for notifications; with no host, mails are written to the log.
+MAIL_HOST: str | None = None
+MAIL_PORT = 25
+MAIL_FROM = "noreply@dpmptsp.kalteng.invalid"
+MAIL_USERNAME: str | None = None
+MAIL_PASSWORD: str | None = None
+MAIL_STARTTLS = False
+#: External RFC 3161 time-stamping URL; ``None`` uses the internal TSA.
+TSA_URL: str | None = None
+#: Passphrase protecting the CA's private keys on disk; ``None`` derives it from the secret key.
+CA_PASSPHRASE: str | None = None
+#: Name of the issuing institution, written into certificates and on documents.
+INSTITUTION = "DPMPTSP Provinsi Kalimantan Tengah"
+PROVINCE_CODE = "62"
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Collect ``SIGNING_*`` variables, converted to the type of the default they override."""
+    environ = os.environ if environ is None else environ
+    defaults = {k: v for k, v in globals().items() if k.isupper()}
+    result: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith("SIGNING_") or key in _NOT_CONFIG:
+            continue
+        name = key.removeprefix("SIGNING_")
+        default = defaults.get(name)
+        if isinstance(default, bool):
+            result[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
+            result[name] = int(raw)
+        elif isinstance(default, tuple):
+            result[name] = tuple(part.strip() for part in raw.split(",") if part.strip())
+        else:
+            result[name] = raw
+    return result
+
+
+#: Variables that steer tools rather than the app.
+_NOT_CONFIG = {"SIGNING_TEST_DATABASE_URL", "SIGNING_DEMO_PASSWORD", "SIGNING_DEMO_PASSPHRASE"}

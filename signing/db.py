@@ -1,0 +1,142 @@
+"""Database engine, per-app-context sessions and the declarative base.
+
+One engine per application; one session per application context (request, CLI command or
+worker thread), closed and rolled back at teardown if nobody committed. Operations never
+commit: the view or command that called them does, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Execution option that makes the next SQLite transaction start with BEGIN IMMEDIATE.
+IMMEDIATE = "signing_begin_immediate"
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timestamps are stored as UTC and always come back timezone-aware.
+
+    SQLite keeps no zone, PostgreSQL does; this makes both behave the same.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: sa.JSON, list: sa.JSON}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and explicit transaction control."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling would hide BEGIN from us; we need to choose between
+    # BEGIN and BEGIN IMMEDIATE, because with_for_update() compiles to nothing on SQLite and a
+    # deferred transaction cannot be upgraded to a writer safely under concurrency.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["signing.engine"] = engine
+    app.extensions["signing.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions["signing.engine"]
+
+
+def _get_session() -> Session:
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["signing.sessionmaker"]()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        db_session.close()
+
+
+#: The session of the current application context.
+session: Session = LocalProxy(_get_session)  # type: ignore[assignment]
+
+
+def is_sqlite(db_session: Session) -> bool:
+    return db_session.get_bind().dialect.name == "sqlite"
+
+
+def begin_write(db_session: Session) -> None:
+    """Start a transaction that will write under contention.
+
+    On SQLite that is ``BEGIN IMMEDIATE``: the write lock is taken up front, so concurrent writers
+    queue on the busy timeout instead of failing on a lock upgrade. A read-only transaction
+    already open is ended first (it holds nothing we need). On PostgreSQL row locks
+    (``SELECT ... FOR UPDATE``) do the serialising, so nothing happens here.
+    """
+    if not is_sqlite(db_session):
+        return
+    if db_session.in_transaction():
+        if db_session.new or db_session.dirty or db_session.deleted:
+            raise RuntimeError("begin_write() called with unflushed changes")
+        db_session.commit()
+    db_session.connection(execution_options={IMMEDIATE: True})

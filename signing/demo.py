@@ -1,0 +1,232 @@
+"""``signing demo``: a fresh, idempotent demo instance mirroring the meeting in the source article.
+
+Officials in demo data are obviously fictitious placeholders ("(DEMO)"), except the two people the
+article names for Kotawaringin Timur. Refused in production mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from signing import audit, db
+from signing.auth.passwords import hash_password
+from signing.models import Event, Office, OfficeHolder, OfficeKind, Province, Region, Role, User
+from signing.regions.importer import import_registry, parse, set_holder
+
+DEFAULT_DEMO_PASSWORD = "demo-ptsp-2026"
+DEMO_PROVINCE = "62"
+#: The two people the source article names; everybody else in the demo is a placeholder.
+ARTICLE_PEOPLE = {
+    ("62.02", OfficeKind.WAKIL_BUPATI): "H.M. Taufik Mukri",
+    ("62.02", OfficeKind.KETUA_DPRD): "Dra. Rinie",
+}
+DEMO_EVENT_NAME = (
+    "Rapat Koordinasi Pimpinan Daerah dalam rangka Penyelenggaraan PTSP Prima "
+    "Provinsi Kalimantan Tengah"
+)
+#: Offices that get a demo login, and the account name pattern (by office and region code).
+ACCOUNT_OFFICES = {
+    OfficeKind.GUBERNUR: "gubernur",
+    OfficeKind.WAKIL_GUBERNUR: "wakil-gubernur",
+    OfficeKind.KETUA_DPRD_PROVINSI: "ketua-dprd-provinsi",
+    OfficeKind.BUPATI: "bupati-{code}",
+    OfficeKind.WALIKOTA: "walikota-{code}",
+    OfficeKind.WAKIL_BUPATI: "wakil-bupati-{code}",
+    OfficeKind.WAKIL_WALIKOTA: "wakil-walikota-{code}",
+    OfficeKind.KETUA_DPRD: "ketua-dprd-{code}",
+}
+
+
+def demo_password() -> str:
+    return os.environ.get("SIGNING_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+def account_name(office: Office) -> str | None:
+    pattern = ACCOUNT_OFFICES.get(office.kind)
+    if pattern is None:
+        return None
+    return pattern.format(code=office.region.kemendagri_code if office.region else "")
+
+
+def placeholder_name(office: Office) -> str:
+    return f"Pejabat Contoh {office.title} (DEMO)"
+
+
+def fill_placeholder_holders(db_session: Session) -> int:
+    """Give every office without a holder an obviously fictitious one; returns how many."""
+    created = 0
+    offices = db_session.execute(sa.select(Office).order_by(Office.id)).scalars().all()
+    for office in offices:
+        if office.current_holder is None:
+            db_session.add(OfficeHolder(office=office, name=placeholder_name(office), is_demo=True))
+            created += 1
+    db_session.flush()
+    return created
+
+
+def prepare_demo(db_session: Session, password: str) -> dict[str, object]:
+    """Registry, holders, accounts and the demo event; safe to run again (nothing duplicated)."""
+    if db_session.get(Province, DEMO_PROVINCE) is None:
+        from importlib.resources import files
+
+        raw = files("signing").joinpath("data/kalimantan-tengah.csv").read_bytes()
+        region_rows, holder_rows = parse(raw, ".csv")
+        import_registry(db_session, region_rows, holder_rows, actor="demo", source="demo")
+    for (code, kind), name in ARTICLE_PEOPLE.items():
+        set_holder(db_session, code, kind, name)
+    fill_placeholder_holders(db_session)
+    accounts = _ensure_accounts(db_session, password)
+    event = _ensure_event(db_session)
+    return {"accounts": accounts, "event": event}
+
+
+def _ensure_accounts(db_session: Session, password: str) -> list[str]:
+    password_hash = None  # hashed once: Argon2 is deliberately slow and the password is shared
+    names: list[str] = []
+
+    def ensure(username: str, display_name: str, role: Role) -> User:
+        nonlocal password_hash
+        user = db_session.execute(
+            sa.select(User).where(User.username == username)
+        ).scalar_one_or_none()
+        if user is None:
+            password_hash = password_hash or hash_password(password)
+            user = User(
+                username=username,
+                display_name=display_name,
+                role=role,
+                password_hash=password_hash,
+                is_demo=True,
+            )
+            db_session.add(user)
+            db_session.flush()
+            audit.record(
+                db_session,
+                "user.create",
+                actor="demo",
+                object_type="user",
+                object_id=user.id,
+                details={"username": username, "role": role.value},
+            )
+        names.append(username)
+        return user
+
+    ensure("admin", "Administrator (DEMO)", Role.ADMIN)
+    ensure("sekretariat", "Staf Sekretariat DPMPTSP (DEMO)", Role.SECRETARIAT)
+    offices = (
+        db_session.execute(
+            sa.select(Office).where(Office.province_code == DEMO_PROVINCE).order_by(Office.id)
+        )
+        .scalars()
+        .all()
+    )
+    for office in offices:
+        username = account_name(office)
+        holder = office.current_holder
+        if username is None or holder is None:
+            continue
+        user = ensure(username, holder.name, Role.OFFICIAL)
+        if holder.user_id is None:
+            holder.user_id = user.id
+    db_session.flush()
+    return names
+
+
+def _ensure_event(db_session: Session) -> Event:
+    from signing.documents.content import (
+        DEFAULT_CONSIDERATIONS,
+        DEFAULT_LEGAL_BASES,
+        DEFAULT_POINTS,
+    )
+
+    event = db_session.execute(
+        sa.select(Event).where(Event.is_demo.is_(True), Event.province_code == DEMO_PROVINCE)
+    ).scalar_one_or_none()
+    if event is None:
+        event = Event(
+            name=DEMO_EVENT_NAME,
+            # The article was published in late October 2019; the exact day is a placeholder.
+            date=dt.date(2019, 10, 24),
+            place="Palangka Raya",
+            province_code=DEMO_PROVINCE,
+            legal_bases=list(DEFAULT_LEGAL_BASES),
+            considerations=list(DEFAULT_CONSIDERATIONS),
+            points=list(DEFAULT_POINTS),
+            number_prefix="DEMO/PTSP-PRIMA",
+            is_demo=True,
+        )
+        db_session.add(event)
+        db_session.flush()
+        audit.record(
+            db_session, "event.create", actor="demo", object_type="event", object_id=event.id
+        )
+    return event
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Siapkan data saja, tanpa menjalankan server.")
+@click.option(
+    "--scenario",
+    type=click.Choice(["rakor"]),
+    default=None,
+    help="rakor: putar ulang hari rapat dari artikel sumber.",
+)
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool, scenario: str | None) -> None:
+    """Siapkan instance demo (SQLite) lalu jalankan aplikasinya."""
+    from signing.migrations import upgrade
+
+    app = current_app._get_current_object()
+    if app.config["ENV_MODE"] == "production":
+        click.secho("Mode produksi: akun demo tidak dibuat.", fg="red", err=True)
+        raise SystemExit(1)
+    upgrade(db.engine())
+    password = demo_password()
+    prepared = prepare_demo(db.session, password)
+    db.session.commit()
+    for step in _demo_steps():
+        step(app, db.session, scenario=scenario)
+        db.session.commit()
+    click.echo(f"Instance demo siap. Akun (kata sandi untuk semuanya: {password}):")
+    click.echo(
+        "  " + ", ".join(prepared["accounts"][:8]) + f", ... ({len(prepared['accounts'])} akun)"
+    )
+    if no_serve:
+        return
+    click.echo(f"Membuka http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def _demo_steps():  # type: ignore[no-untyped-def]
+    """Further demo preparation that features provide (CA, enrolment, documents, scenario)."""
+    import importlib
+
+    steps = []
+    for name in ("signing.pki.demo", "signing.workflow.demo"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if not name.startswith(str(error.name)):
+                raise
+            continue
+        steps.extend(module.DEMO_STEPS)
+    return steps
+
+
+def demo_regions(db_session: Session) -> list[Region]:
+    return list(
+        db_session.execute(
+            sa.select(Region)
+            .where(Region.province_code == DEMO_PROVINCE)
+            .order_by(Region.kemendagri_code)
+        ).scalars()
+    )

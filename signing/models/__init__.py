@@ -1,0 +1,49 @@
+"""All models, imported here so that metadata (and Alembic) sees every table."""
+
+from signing.models.audit import AuditEntry
+from signing.models.commitments import (
+    Act,
+    ActKind,
+    Blob,
+    Capacity,
+    Commitment,
+    Mandate,
+    MandateKind,
+    Revision,
+    Slot,
+    SlotRole,
+)
+from signing.models.events import Event
+from signing.models.mcp import BandScheme, McpScore
+from signing.models.pki import CertificateStatus, SigningCertificate
+from signing.models.regions import Office, OfficeHolder, OfficeKind, Province, Region
+from signing.models.users import ApiToken, AuthSession, Notification, Role, User
+
+__all__ = [
+    "Act",
+    "ActKind",
+    "ApiToken",
+    "AuditEntry",
+    "AuthSession",
+    "BandScheme",
+    "Blob",
+    "Capacity",
+    "CertificateStatus",
+    "Commitment",
+    "Event",
+    "Mandate",
+    "MandateKind",
+    "McpScore",
+    "Notification",
+    "Office",
+    "OfficeHolder",
+    "OfficeKind",
+    "Province",
+    "Region",
+    "Revision",
+    "Role",
+    "SigningCertificate",
+    "Slot",
+    "SlotRole",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The regional registry: loading provinces, Kabupaten/Kota, offices and office holders."""

@@ -1,0 +1,12 @@
+"""Blueprints. Each feature adds its blueprint to the list below."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the call site
+    from signing.web import admin, auth, main
+
+    blueprints = [auth.bp, main.bp, admin.bp]
+    return blueprints

@@ -1,0 +1,26 @@
+"""Administration: accounts and the audit log's integrity."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from signing import audit, db
+from signing.models import Role, User
+from signing.web.access import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/pengguna")
+@role_required(Role.ADMIN)
+def users():  # type: ignore[no-untyped-def]
+    accounts = db.session.execute(sa.select(User).order_by(User.username)).scalars().all()
+    return render_template("admin/users.html", accounts=accounts)
+
+
+@bp.get("/audit")
+@role_required(Role.ADMIN, Role.SECRETARIAT)
+def audit_chain():  # type: ignore[no-untyped-def]
+    problems = audit.verify_chain(db.session)
+    return render_template("admin/audit.html", problems=problems)

@@ -1,0 +1,102 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from signing import db
+from signing.auth import operations
+from signing.extensions import limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):  # type: ignore[no-untyped-def]
+    user = operations.load_session_user(db.session, session_id)
+    if user is not None:
+        user.auth_session_id = session_id
+    return user
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("username") or "").strip().lower()[:80]
+
+
+def _login_limit_ip() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
+def _login_limit_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    # Only failed attempts count against the throttle; a successful login redirects.
+    return response.status_code != 302
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit_ip, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the audit entry of the failure
+            flash("Nama pengguna atau kata sandi salah.", "error")
+            return render_template("auth/login.html", form=form), 401
+        auth_session = operations.open_session(
+            db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string
+        )
+        db.session.commit()
+        # A fresh cookie session on login: nothing from before (e.g. on a shared device) survives.
+        session.clear()
+        user.auth_session_id = auth_session.id
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    return target
+
+
+@bp.post("/keluar")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    operations.close_session(db.session, current_user.get_id(), current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Anda telah keluar.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,98 @@
+"""Error pages: styled, in Indonesian, never a stack trace. JSON under /api."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Permintaan tidak valid", "Bad request"),
+    401: ("Perlu masuk terlebih dahulu", "Authentication required"),
+    403: ("Anda tidak berhak membuka halaman ini", "Forbidden"),
+    404: ("Halaman tidak ditemukan", "Not found"),
+    405: ("Metode tidak diizinkan", "Method not allowed"),
+    409: ("Konflik: tindakan sudah dilakukan atau bukan giliran", "Conflict"),
+    413: ("Berkas terlalu besar", "Payload too large"),
+    422: ("Data tidak dapat diproses", "Unprocessable"),
+    429: ("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.", "Too many requests"),
+    500: ("Terjadi kesalahan pada server", "Internal server error"),
+    503: ("Layanan belum siap", "Service unavailable"),
+}
+
+NOT_MIGRATED = "Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(
+    status: int,
+    message_id: str | None = None,
+    message_en: str | None = None,
+    code: str | None = None,
+):  # type: ignore[no-untyped-def]
+    default_id, default_en = MESSAGES.get(status, MESSAGES[500])
+    message_id = message_id or default_id
+    message_en = message_en or default_en
+    if wants_json():
+        body = {
+            "error": {
+                "code": code or f"http_{status}",
+                "message": message_id,
+                "message_en": message_en,
+            }
+        }
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message_id), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+        return error_response(
+            400,
+            "Formulir kedaluwarsa atau token keamanan (CSRF) tidak sah. Muat ulang halaman lalu "
+            "coba lagi.",
+            "The form expired or its CSRF token is invalid.",
+            code="csrf",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        if status == 429:
+            return error_response(429, code="throttled")
+        custom = error.description if getattr(error, "signing_message", False) else None
+        return error_response(status, custom)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(error, sa.exc.OperationalError | sa.exc.ProgrammingError) and _not_migrated():
+            return error_response(
+                503,
+                NOT_MIGRATED,
+                "Database not migrated: run signing db upgrade",
+                code="not_migrated",
+            )
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
+            raise error
+        return error_response(500)
+
+
+def _not_migrated() -> bool:
+    from signing import db
+    from signing.migrations import is_up_to_date
+
+    try:
+        db.session.rollback()
+        return not is_up_to_date(db.engine())
+    except Exception:  # noqa: BLE001 - any failure here means the schema is not usable
+        return True

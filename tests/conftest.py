@@ -1,0 +1,181 @@
+"""Shared fixtures: an app on a fresh database per test, clients, builders.
+
+SQLite (default): each test gets its own copy of a database migrated once per session.
+PostgreSQL (``SIGNING_TEST_DATABASE_URL``): migrated once per session; every table is truncated
+after each test. Either way no test sees another's data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signing import create_app
+from signing.db import Base, make_engine
+from signing.migrations import upgrade
+
+TEST_PASSWORD = "kata-sandi-uji-123"
+POSTGRES_URL = os.environ.get("SIGNING_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy, or the PostgreSQL URL itself."""
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        upgrade(engine)
+        engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture()
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    if POSTGRES_URL:
+        yield POSTGRES_URL
+        _truncate_all(POSTGRES_URL)
+        return
+    path = tmp_path / "signing.db"
+    shutil.copyfile(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "CERTS_DIR": str(tmp_path / "certs"),
+        "BASE_URL": "http://signing.test",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture()
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app, with NO application context pushed.
+
+    Flask reuses an already-pushed app context for test-client requests, which would share ``g``
+    (our db session, the locale) across requests. Use ``db_session`` for setup and assertions and
+    ``with app.app_context():`` around code that needs ``current_app``.
+    """
+    app = make_test_app(tmp_path, database_url)
+    yield app
+    app.extensions["signing.engine"].dispose()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def db_session(app: Flask):  # type: ignore[no-untyped-def]
+    """A session of its own (not the request's), closed after the test."""
+    session = app.extensions["signing.sessionmaker"]()
+    yield session
+    session.close()
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """A valid CSRF token for this client's session (as a form on a page would carry)."""
+    response = client.get("/masuk")
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', response.text
+    ) or re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    if match:
+        return match.group(1)
+    # Logged-in clients are redirected away from /masuk: take the token from the home page.
+    response = client.get("/")
+    match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, "no CSRF token found on the home page"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str, password: str = TEST_PASSWORD):  # type: ignore[no-untyped-def]
+        token = csrf_token(self._client)
+        return self._client.post(
+            "/masuk", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self._client.post("/keluar", data={"csrf_token": csrf_token(self._client)})
+
+
+@pytest.fixture()
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture()
+def make_user(db_session):  # type: ignore[no-untyped-def]
+    """Builder: ``make_user("sekretariat", role=Role.SECRETARIAT)`` (committed)."""
+    from signing.auth.operations import create_user
+    from signing.models import Role
+
+    def build(
+        username: str,
+        role: Role = Role.OFFICIAL,
+        display_name: str | None = None,
+        password: str = TEST_PASSWORD,
+    ):  # type: ignore[no-untyped-def]
+        user = create_user(
+            db_session,
+            username=username,
+            display_name=display_name or username,
+            password=password,
+            role=role,
+        )
+        db_session.commit()
+        return user
+
+    return build
+
+
+@pytest.fixture()
+def kalteng(db_session):  # type: ignore[no-untyped-def]
+    """The Kalimantan Tengah registry with demo holders and accounts (committed)."""
+    from signing.demo import prepare_demo
+
+    prepared = prepare_demo(db_session, TEST_PASSWORD)
+    db_session.commit()
+    return prepared
+
+
+def count_rows(db_session, model) -> int:  # type: ignore[no-untyped-def]
+    return db_session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
