@@ -1,0 +1,1 @@
+"""PAdES with pyHanko: seal, signature, paraf, witness, document time stamp, verification."""

@@ -1,0 +1,439 @@
+"""Acts on a commitment PDF: seal, signature, paraf, witness, document time stamp.
+
+Every function takes PDF bytes and returns the new PDF bytes (one more incremental
+revision); nothing here touches the database. The recipe follows the measurements
+in DESIGN.md: the key is parsed once per act (see :mod:`signing.pades.signers`) and
+the signature space is reserved up front so pyHanko signs exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields as sig_fields
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
+from pyhanko.sign.signers.pdf_signer import (
+    DSSContentSettings,
+    SigDSSPlacementPreference,
+    TimestampDSSContentSettings,
+)
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from signing.pki.errors import CertificateNotUsable
+
+from .errors import FieldAlreadySigned, FieldMissing, PadesError
+from .signers import ActSigner
+
+__all__ = [
+    "WIB",
+    "ActKind",
+    "Appearance",
+    "add_document_timestamp",
+    "apply_act",
+    "default_reason",
+    "initials",
+    "make_validation_context",
+    "seal_document",
+]
+
+#: Western Indonesia Time. Jakarta has kept UTC+7 without daylight saving since 1964,
+#: so a fixed offset is exact and needs no tz database.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+_MD = "sha256"
+_SEAL_FIELD = "Segel"
+# A time stamp token: TSTInfo, signed attributes, signature, framing (certs extra).
+_TST_OVERHEAD = 1280
+_SIZE_MARGIN = 512
+
+
+class ActKind(enum.StrEnum):
+    """Kind of act; the PDF cannot tell them apart, so the database records it."""
+
+    SEAL = "seal"
+    SIGN = "sign"
+    PARAF = "paraf"
+    WITNESS = "witness"
+
+
+_REASONS = {
+    ActKind.SEAL: "Dokumen diterbitkan dan disegel secara elektronik",
+    ActKind.SIGN: "Menandatangani komitmen",
+    ActKind.PARAF: "Paraf",
+    ActKind.WITNESS: "Saksi atas penandatanganan komitmen",
+}
+
+
+def default_reason(kind: ActKind) -> str:
+    """The /Reason written when the caller gives none (Indonesian)."""
+    return _REASONS[ActKind(kind)]
+
+
+_TITLE_TOKEN = re.compile(r"^(?:[A-Za-z]{1,4}\.)+$")
+
+
+def initials(name: str, limit: int = 3) -> str:
+    """Initials for a paraf mark: titles and degrees are skipped.
+
+    ``"H.M. Taufik Mukri"`` -> ``"TM"``; ``"Dra. Rinie"`` -> ``"R"``;
+    ``"Ir. Budi Santoso, M.Si."`` -> ``"BS"``.
+    """
+    core = name.split(",")[0]
+    words = [w for w in core.split() if w]
+    kept = [w for w in words if not _TITLE_TOKEN.match(w)] or words
+    letters = "".join(w[0] for w in kept if w[0].isalnum())
+    return (letters[:limit] or "?").upper()
+
+
+def _wib(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(WIB)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What the visible stamp of an act says."""
+
+    #: Name of the official as it should appear (with titles).
+    name: str
+    #: Office, e.g. "Bupati Kotawaringin Timur".
+    office: str
+    #: Plt./Plh./a.n. line when the official acts for someone, else None.
+    capacity_line: str | None = None
+    #: Time shown on the stamp (any time zone; rendered in WIB). Defaults to now.
+    signed_at: dt.datetime | None = None
+
+    def _moment(self) -> dt.datetime:
+        return _wib(self.signed_at or dt.datetime.now(dt.UTC))
+
+    def lines(self, kind: ActKind) -> list[str]:
+        """The stamp text for ``kind``, one string per line."""
+        when = self._moment()
+        stamp_time = f"{when:%d-%m-%Y %H:%M} WIB"
+        kind = ActKind(kind)
+        if kind is ActKind.PARAF:
+            return [initials(self.name), f"{when:%d-%m-%y}"]
+        if kind is ActKind.WITNESS:
+            head = ["Saksi"]
+        elif kind is ActKind.SEAL:
+            head = ["Disegel secara elektronik"]
+        else:
+            head = ["Ditandatangani secara elektronik"]
+        body = [self.capacity_line] if self.capacity_line else []
+        body += [self.office, self.name, stamp_time]
+        return head + body
+
+    def text(self, kind: ActKind) -> str:
+        return "\n".join(self.lines(kind))
+
+
+_STYLES = {
+    # Courier is a standard font with exact metrics: no font embedding per act,
+    # and the box is sized correctly.
+    ActKind.PARAF: TextStampStyle(
+        stamp_text="%(body)s",
+        border_width=1,
+        text_box_style=TextBoxStyle(font_size=9),
+    ),
+    "default": TextStampStyle(
+        stamp_text="%(body)s",
+        border_width=1,
+        text_box_style=TextBoxStyle(font_size=8),
+    ),
+}
+
+
+def _style(kind: ActKind) -> TextStampStyle:
+    return _STYLES.get(kind, _STYLES["default"])
+
+
+def _pdf_text(text: str) -> str:
+    # The standard Courier font is a simple (single-byte) font: keep Latin-1 only.
+    return text.encode("latin-1", "replace").decode("latin-1").replace("%", "%%")
+
+
+# ------------------------------------------------------------------- validation
+
+
+def _asn1_cert(cert) -> asn1_x509.Certificate:
+    if isinstance(cert, asn1_x509.Certificate):
+        return cert
+    if isinstance(cert, x509.Certificate):
+        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    if isinstance(cert, bytes | bytearray):
+        data = bytes(cert)
+        if data.lstrip().startswith(b"-----BEGIN"):
+            data = x509.load_pem_x509_certificate(data).public_bytes(serialization.Encoding.DER)
+        return asn1_x509.Certificate.load(data)
+    raise TypeError(f"not a certificate: {type(cert).__name__}")
+
+
+def _asn1_crl(value) -> asn1_crl.CertificateList:
+    if isinstance(value, asn1_crl.CertificateList):
+        return value
+    if isinstance(value, x509.CertificateRevocationList):
+        value = value.public_bytes(serialization.Encoding.DER)
+    data = bytes(value)
+    if data.lstrip().startswith(b"-----BEGIN"):
+        data = x509.load_pem_x509_crl(data).public_bytes(serialization.Encoding.DER)
+    return asn1_crl.CertificateList.load(data)
+
+
+def make_validation_context(
+    trust_roots: Iterable,
+    crls: Iterable = (),
+    *,
+    other_certs: Iterable = (),
+    moment: dt.datetime | None = None,
+    revocation_mode: str = "soft-fail",
+) -> ValidationContext:
+    """An offline pyHanko validation context.
+
+    Certificates may be pyca/cryptography objects, asn1crypto objects or PEM/DER
+    bytes; CRLs likewise. Nothing is fetched from the network: the app's own CRLs
+    are passed in (and embedded into the PDF for B-LT). Build a fresh one per act,
+    since pyHanko accumulates validation data in it.
+    """
+    return ValidationContext(
+        trust_roots=[_asn1_cert(c) for c in trust_roots],
+        other_certs=[_asn1_cert(c) for c in other_certs],
+        crls=[_asn1_crl(c) for c in crls],
+        allow_fetching=False,
+        revocation_mode=revocation_mode,
+        moment=moment,
+    )
+
+
+# ---------------------------------------------------------------------- signing
+
+
+def _reserve(signer: ActSigner, timestamper: TimeStamper | None) -> int | None:
+    """Hex digits to reserve for the CMS: twice its DER size, plus a small margin.
+
+    Every validator reads the whole /Contents hex string, byte by byte in pyHanko,
+    so the reservation is kept tight. ``None`` (an external TSA of unknown token
+    size) lets pyHanko measure with a dry run instead.
+    """
+    size = signer.cms_size_hint() + _SIZE_MARGIN
+    if timestamper is not None:
+        tst = _tst_size(timestamper)
+        if tst is None:
+            return None
+        size += tst
+    return 2 * size
+
+
+def _tst_size(timestamper: TimeStamper) -> int | None:
+    certs = getattr(timestamper, "embedded_certs_size", None)
+    if certs is None:
+        return None
+    return certs + _TST_OVERHEAD
+
+
+def _timestamp_reserve(timestamper: TimeStamper) -> int | None:
+    tst = _tst_size(timestamper)
+    return None if tst is None else 2 * (tst + _SIZE_MARGIN)
+
+
+def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
+    if not pdf:
+        raise PadesError("Dokumen PDF kosong.")
+    try:
+        return IncrementalPdfFileWriter(BytesIO(pdf))
+    except Exception as exc:  # pyHanko raises many kinds on malformed input
+        raise PadesError(f"Dokumen PDF tidak dapat dibaca: {exc}") from exc
+
+
+def _check_field(writer: IncrementalPdfFileWriter, field_name: str) -> None:
+    found = list(sig_fields.enumerate_sig_fields(writer, with_name=field_name))
+    if not found:
+        raise FieldMissing(f"Kolom tanda tangan '{field_name}' tidak ada di dokumen.")
+    _name, value, _ref = found[0]
+    if value is not None:
+        raise FieldAlreadySigned(f"Kolom '{field_name}' sudah ditandatangani.")
+
+
+def _dss_settings() -> DSSContentSettings:
+    # Revocation data goes into the signature's own revision (no VRI, which is
+    # deprecated anyway): one revision per act instead of two, and a validator
+    # that ignores incremental updates still finds it.
+    return DSSContentSettings(
+        placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+    )
+
+
+def _sign(
+    pdf: bytes,
+    *,
+    meta: PdfSignatureMetadata,
+    signer: ActSigner,
+    timestamper: TimeStamper | None,
+    style: TextStampStyle | None,
+    text: str | None,
+    existing_fields_only: bool,
+) -> bytes:
+    writer = _writer(pdf)
+    if existing_fields_only:
+        _check_field(writer, meta.field_name)
+    pdf_signer = PdfSigner(meta, signer.pyhanko_signer, timestamper=timestamper, stamp_style=style)
+    try:
+        out = pdf_signer.sign_pdf(
+            writer,
+            existing_fields_only=existing_fields_only,
+            bytes_reserved=_reserve(signer, timestamper),
+            appearance_text_params={"body": _pdf_text(text)} if text is not None else None,
+        )
+    except SigningError as exc:
+        if "could not be validated" in str(exc):
+            raise CertificateNotUsable(
+                "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa "
+                "atau bukan dari CA aplikasi)."
+            ) from exc
+        raise PadesError(f"Penandatanganan gagal: {exc}") from exc
+    return out.getvalue()
+
+
+def apply_act(
+    pdf: bytes,
+    *,
+    field_name: str,
+    kind: ActKind,
+    signer: ActSigner,
+    appearance: Appearance | None,
+    timestamper: TimeStamper | None,
+    validation_context: ValidationContext | None,
+    reason: str | None = None,
+    location: str | None = None,
+    embed_revocation: bool = True,
+) -> bytes:
+    """Sign the existing, empty field ``field_name`` (PAdES, B-T or B-LT).
+
+    The signature carries an RFC 3161 time stamp from ``timestamper`` and, with
+    ``embed_revocation``, the CRLs of ``validation_context`` in the DSS of the same
+    revision (B-LT). ``appearance`` None gives an empty appearance (for invisible
+    fields).
+
+    :raises FieldMissing: no signature field of that name.
+    :raises FieldAlreadySigned: the field holds a signature already.
+    :raises CertificateNotUsable: pyHanko could not validate the signer's
+        certificate against ``validation_context`` (revoked, expired, foreign CA).
+    :raises PadesError: unreadable PDF or any other signing failure.
+    """
+    kind = ActKind(kind)
+    if embed_revocation and validation_context is None:
+        raise PadesError("Data pencabutan hanya dapat disematkan dengan konteks validasi.")
+    meta = PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm=_MD,
+        reason=reason or default_reason(kind),
+        location=location,
+        name=appearance.name if appearance else None,
+        subfilter=sig_fields.SigSeedSubFilter.PADES,
+        embed_validation_info=embed_revocation,
+        validation_context=validation_context,
+        signer_key_usage={"non_repudiation", "digital_signature"},
+        dss_settings=_dss_settings(),
+        certify=kind is ActKind.SEAL,
+        docmdp_permissions=sig_fields.MDPPerm.FILL_FORMS,
+    )
+    return _sign(
+        pdf,
+        meta=meta,
+        signer=signer,
+        timestamper=timestamper,
+        style=_style(kind) if appearance else None,
+        text=appearance.text(kind) if appearance else None,
+        existing_fields_only=True,
+    )
+
+
+def seal_document(
+    pdf: bytes,
+    signer: ActSigner,
+    timestamper: TimeStamper | None,
+    *,
+    validation_context: ValidationContext | None,
+    field_name: str | None = None,
+    appearance: Appearance | None = None,
+    reason: str | None = None,
+    location: str | None = None,
+    embed_revocation: bool = True,
+) -> bytes:
+    """Certify the freshly generated document with the office seal (DocMDP FILL_FORMS).
+
+    Call it after every signature field exists: later approval signatures, parafs,
+    witness marks and document time stamps keep the certification valid, any other
+    change breaks it. Without ``field_name`` an invisible field "Segel" is created
+    in the same revision; with it, that (pre-made, empty) field is used.
+    """
+    if embed_revocation and validation_context is None:
+        raise PadesError("Data pencabutan hanya dapat disematkan dengan konteks validasi.")
+    writer_fields_only = field_name is not None
+    meta = PdfSignatureMetadata(
+        field_name=field_name or _SEAL_FIELD,
+        md_algorithm=_MD,
+        reason=reason or default_reason(ActKind.SEAL),
+        location=location,
+        subfilter=sig_fields.SigSeedSubFilter.PADES,
+        embed_validation_info=embed_revocation,
+        validation_context=validation_context,
+        signer_key_usage={"non_repudiation", "digital_signature"},
+        dss_settings=_dss_settings(),
+        certify=True,
+        docmdp_permissions=sig_fields.MDPPerm.FILL_FORMS,
+    )
+    if not writer_fields_only:
+        existing = list(sig_fields.enumerate_sig_fields(_writer(pdf), with_name=_SEAL_FIELD))
+        if existing:
+            raise FieldAlreadySigned("Dokumen sudah disegel.")
+    return _sign(
+        pdf,
+        meta=meta,
+        signer=signer,
+        timestamper=timestamper,
+        style=_style(ActKind.SEAL) if appearance else None,
+        text=appearance.text(ActKind.SEAL) if appearance else None,
+        existing_fields_only=writer_fields_only,
+    )
+
+
+def add_document_timestamp(
+    pdf: bytes,
+    timestamper: TimeStamper,
+    validation_context: ValidationContext | None,
+    *,
+    field_name: str | None = None,
+) -> bytes:
+    """Append a document time stamp (PAdES B-LTA) when a commitment is complete.
+
+    The TSA's revocation data goes into the DSS in the same revision, before the
+    time stamp, so the stamp protects it too.
+    """
+    writer = _writer(pdf)
+    stamper = PdfTimeStamper(timestamper, field_name=field_name)
+    try:
+        out = stamper.timestamp_pdf(
+            writer,
+            _MD,
+            validation_context=validation_context,
+            bytes_reserved=_timestamp_reserve(timestamper),
+            dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True),
+        )
+    except SigningError as exc:
+        raise PadesError(f"Cap waktu dokumen gagal: {exc}") from exc
+    return out.getvalue()
