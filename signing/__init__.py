@@ -99,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
