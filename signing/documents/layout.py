@@ -132,3 +132,30 @@ class FieldSpot(Flowable):
 
     def __repr__(self) -> str:
         return f"FieldSpot({self.name!r}, {self.width:.1f}x{self.height:.1f})"
+
+
+class TextSpot(Flowable):
+    """A paragraph in a table cell that records the cell area it was given, when drawn.
+
+    Tests compare the recorded area with the characters pdfium finds on the page, which
+    proves a wrapped name or office line stays inside its column.
+    """
+
+    def __init__(self, name: str, paragraph: Flowable, recorder: list[FieldBox]) -> None:
+        super().__init__()
+        self.name = name
+        self.paragraph = paragraph
+        self.recorder = recorder
+        self.width = self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        _, self.height = self.paragraph.wrap(availWidth, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+        x1, y1 = self.canv.absolutePosition(0, 0)
+        x2, y2 = self.canv.absolutePosition(self.width, self.height)
+        rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
+        self.recorder.append(FieldBox(self.name, self.canv.getPageNumber() - 1, rect))

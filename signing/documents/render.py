@@ -10,15 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from xml.sax.saxutils import escape
 
 import reportlab
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -48,7 +45,7 @@ from .content import (
     paraf_field_name,
     signature_field_name,
 )
-from .layout import FieldBox, FieldSpot
+from .layout import FieldBox, FieldSpot, TextSpot
 
 __all__ = ["DocumentLayoutError", "FieldBox", "RenderedDocument", "render_commitment"]
 
@@ -94,7 +91,13 @@ _register_fonts()
 
 
 def _style(name: str, **kw: object) -> ParagraphStyle:
-    base = {"fontName": FONT, "fontSize": 10, "leading": 14, "splitLongWords": 1}
+    base = {
+        "fontName": FONT,
+        "bulletFontName": FONT,
+        "fontSize": 10,
+        "leading": 14,
+        "splitLongWords": 1,
+    }
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -185,10 +188,25 @@ def _punctuated(items: tuple[str, ...], *, last: str, conjunction: bool) -> list
     return out
 
 
-SpotFactory = Callable[[str, float, float], Flowable]
+class _Spots:
+    """Makes the boxes of the story: recording ones, or plain spacers for the bare rendering."""
+
+    def __init__(self, fields: list[FieldBox] | None, texts: list[FieldBox] | None = None) -> None:
+        self.fields = fields
+        self.texts = texts
+
+    def field(self, name: str, width: float, height: float) -> Flowable:
+        if self.fields is None:
+            return Spacer(width, height)
+        return FieldSpot(name, width, height, self.fields)
+
+    def text(self, name: str, paragraph: Paragraph) -> Flowable:
+        if self.texts is None:
+            return paragraph
+        return TextSpot(name, paragraph, self.texts)
 
 
-def _story(content: CommitmentContent, spot: SpotFactory) -> list[Flowable]:
+def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
     c = content
     story: list[Flowable] = [
         Paragraph(f"GUBERNUR {_x(c.province_name.upper())}", S_HEADING),
@@ -288,32 +306,43 @@ def _story(content: CommitmentContent, spot: SpotFactory) -> list[Flowable]:
         "tersebut di atas.",
         S_BODY,
     )
-    story.append(KeepTogether([closing, Spacer(0, 6 * mm), _signature_table(c, spot)]))
+    story.append(KeepTogether([closing, Spacer(0, 6 * mm), _signature_table(c, spots)]))
     story.append(
         KeepTogether(
             [
                 Paragraph("Disaksikan oleh:", S_CENTER_BOLD),
                 Spacer(0, 2 * mm),
-                _witness_table(c, spot),
+                _witness_table(c, spots),
             ]
         )
     )
     if c.paraf_slots:
         story.append(
             KeepTogether(
-                [Paragraph("Paraf Koordinasi", S_SECTION), Spacer(0, 1 * mm), _paraf_table(c, spot)]
+                [
+                    Paragraph("Paraf Koordinasi", S_SECTION),
+                    Spacer(0, 1 * mm),
+                    _paraf_table(c, spots),
+                ]
             )
         )
     return story
 
 
-def _signature_block_rows(parties: tuple[Party, ...], spots: list[Flowable]) -> list[list[object]]:
+def _signature_block_rows(
+    parties: tuple[Party, ...], boxes: list[Flowable], spots: _Spots
+) -> list[list[object]]:
     offices = [
-        Paragraph("<br/>".join(_x(line) for line in signature_office_lines(p)), S_SIG_OFFICE)
+        spots.text(
+            f"office:{p.slot}",
+            Paragraph("<br/>".join(_x(line) for line in signature_office_lines(p)), S_SIG_OFFICE),
+        )
         for p in parties
     ]
-    names = [Paragraph(_x(p.holder_name), S_SIG_NAME) for p in parties]
-    rows: list[list[object]] = [offices, spots, names]
+    names = [
+        spots.text(f"name:{p.slot}", Paragraph(_x(p.holder_name), S_SIG_NAME)) for p in parties
+    ]
+    rows: list[list[object]] = [offices, boxes, names]
     if any(p.nip for p in parties):
         rows.append([Paragraph(f"NIP. {_x(p.nip)}" if p.nip else "", S_SIG_NIP) for p in parties])
     return rows
@@ -321,6 +350,7 @@ def _signature_block_rows(parties: tuple[Party, ...], spots: list[Flowable]) -> 
 
 _BLOCK_STYLE = TableStyle(
     [
+        ("FONT", (0, 0), (-1, -1), FONT, 10),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
@@ -331,31 +361,31 @@ _BLOCK_STYLE = TableStyle(
 )
 
 
-def _signature_table(c: CommitmentContent, spot: SpotFactory) -> Table:
-    spots = [
-        spot(signature_field_name(p.slot), L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
+def _signature_table(c: CommitmentContent, spots: _Spots) -> Table:
+    boxes = [
+        spots.field(signature_field_name(p.slot), L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
         for p in c.parties
     ]
     return Table(
-        _signature_block_rows(c.parties, spots),
+        _signature_block_rows(c.parties, boxes, spots),
         colWidths=(L.SIGNATURE_COL_WIDTH,) * L.SIGNATURE_COLUMNS,
         style=_BLOCK_STYLE,
     )
 
 
-def _witness_table(c: CommitmentContent, spot: SpotFactory) -> Table:
-    spots = [
-        spot(signature_field_name(w.slot), L.WITNESS_BOX_WIDTH, L.WITNESS_BOX_HEIGHT)
+def _witness_table(c: CommitmentContent, spots: _Spots) -> Table:
+    boxes = [
+        spots.field(signature_field_name(w.slot), L.WITNESS_BOX_WIDTH, L.WITNESS_BOX_HEIGHT)
         for w in c.witnesses
     ]
     return Table(
-        _signature_block_rows(c.witnesses, spots),
+        _signature_block_rows(c.witnesses, boxes, spots),
         colWidths=(L.WITNESS_COL_WIDTH,) * L.WITNESS_COLUMNS,
         style=_BLOCK_STYLE,
     )
 
 
-def _paraf_table(c: CommitmentContent, spot: SpotFactory) -> Table:
+def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
     rows: list[list[object]] = [
         [Paragraph(h, S_TABLE_HEAD) for h in ("No", "Jabatan", "Paraf", "Tanggal")]
     ]
@@ -368,7 +398,7 @@ def _paraf_table(c: CommitmentContent, spot: SpotFactory) -> Table:
                     f"{_x(party_role(party))}<br/><font size=8>{_x(party.holder_name)}</font>",
                     S_TABLE_CELL,
                 ),
-                spot(paraf_field_name(slot), L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT),
+                spots.field(paraf_field_name(slot), L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT),
                 "",
             ]
         )
@@ -378,6 +408,7 @@ def _paraf_table(c: CommitmentContent, spot: SpotFactory) -> Table:
         repeatRows=1,
         style=TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT, 9),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
                 ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
@@ -427,13 +458,11 @@ class _FooterCanvas(Canvas):
         super().save()
 
     def _define_qr_form(self) -> None:
-        widget = QrCodeWidget(
-            self._footer.verification_url, barLevel="M", barWidth=L.QR_SIZE, barHeight=L.QR_SIZE
-        )
-        drawing = Drawing(L.QR_SIZE, L.QR_SIZE)
-        drawing.add(widget)
+        # The QrCode flowable draws bare rectangles; renderPDF would also select Helvetica.
+        code = QrCode(self._footer.verification_url, width=L.QR_SIZE, height=L.QR_SIZE, qrLevel="M")
+        code.wrap(L.QR_SIZE, L.QR_SIZE)
         self.beginForm(QR_FORM)
-        renderPDF.draw(drawing, self, L.QR_BOX.x1, L.QR_BOX.y1)
+        code.drawOn(self, L.QR_BOX.x1, L.QR_BOX.y1)
         self.endForm()
 
     def _notice(self) -> Paragraph:
@@ -473,12 +502,8 @@ class _FooterCanvas(Canvas):
         self.restoreState()
 
 
-def _build(content: CommitmentContent, recorder: list[FieldBox] | None) -> bytes:
-    """Lay out and draw the document; with ``recorder`` None the boxes are plain spacers."""
-    if recorder is None:
-        spot: SpotFactory = lambda name, w, h: Spacer(w, h)  # noqa: E731
-    else:
-        spot = partial(_recording_spot, recorder=recorder)
+def _build(content: CommitmentContent, spots: _Spots) -> bytes:
+    """Lay out and draw the document, recording boxes as ``spots`` says."""
     out = io.BytesIO()
     doc = BaseDocTemplate(
         out,
@@ -493,6 +518,10 @@ def _build(content: CommitmentContent, recorder: list[FieldBox] | None) -> bytes
         subject=f"{content.document_code} / {content.document_number}",
         creator=f"DPMPTSP Provinsi {content.province_name}",
         lang="id-ID",
+        # Otherwise every page names an unembedded Helvetica as its starting font.
+        initialFontName=FONT,
+        initialFontSize=10,
+        initialLeading=14,
     )
     frame = Frame(
         L.FRAME.x1,
@@ -513,7 +542,7 @@ def _build(content: CommitmentContent, recorder: list[FieldBox] | None) -> bytes
         pdf_date=f"D:{content.event_date:%Y%m%d}",
     )
     try:
-        doc.build(_story(content, spot), canvasmaker=partial(_FooterCanvas, footer=footer))
+        doc.build(_story(content, spots), canvasmaker=partial(_FooterCanvas, footer=footer))
     except LayoutError as exc:
         raise DocumentLayoutError(
             f"Tata letak dokumen {content.region_label} tidak muat: {exc}"
@@ -521,17 +550,17 @@ def _build(content: CommitmentContent, recorder: list[FieldBox] | None) -> bytes
     return out.getvalue()
 
 
-def _recording_spot(name: str, width: float, height: float, *, recorder: list[FieldBox]):
-    return FieldSpot(name, width, height, recorder)
-
-
 def render_commitment(content: CommitmentContent) -> RenderedDocument:
     """Render ``content`` to an A4 PDF and return it with the box of every signature field.
 
     Deterministic: the same content gives the same bytes (and SHA-256).
     """
+    return _render(content, None)
+
+
+def _render(content: CommitmentContent, texts: list[FieldBox] | None) -> RenderedDocument:
     recorder: list[FieldBox] = []
-    pdf = _build(content, recorder)
+    pdf = _build(content, _Spots(recorder, texts))
     names = [box.name for box in recorder]
     expected = content.field_names()
     if sorted(names) != sorted(expected):
@@ -544,5 +573,18 @@ def render_commitment(content: CommitmentContent) -> RenderedDocument:
 
 
 def render_bare(content: CommitmentContent) -> bytes:
-    """The same layout without recording boxes: the benchmark's reference rendering."""
-    return _build(content, None)
+    """The same layout without recording any box: the benchmark's reference rendering."""
+    return _build(content, _Spots(None))
+
+
+def render_with_text_boxes(
+    content: CommitmentContent,
+) -> tuple[RenderedDocument, tuple[FieldBox, ...]]:
+    """Render and also return the cell area of each signature-block text (for layout checks).
+
+    Text boxes are named ``office:<slot>`` and ``name:<slot>``. The layout (every box) is the
+    one :func:`render_commitment` gives; the bytes differ by the recorder's extra graphics
+    state operators.
+    """
+    texts: list[FieldBox] = []
+    return _render(content, texts), tuple(texts)

@@ -1,12 +1,11 @@
-"""Builders for commitment content used by the document tests."""
+"""Builders of commitment content for the document tests (demo data, placeholders)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
-import shutil
-
-import pytest
+from pathlib import Path
 
 from signing.documents import (
     DEFAULT_CONSIDERATIONS,
@@ -67,22 +66,49 @@ def replace_party(content: CommitmentContent, slot: str, **changes: object) -> C
     return dataclasses.replace(content, **{slot: party})
 
 
-@pytest.fixture
-def content() -> CommitmentContent:
-    return make_content()
+#: A person's name longer than any real one, with an unbreakable word in it.
+LONG_PERSON_NAME = (
+    "Prof. Dr. Ir. H. Muhammad Abdurrahman Wahidin Kusumaningrat Prawiranegara Setiabudi "
+    "Hadiningrat Sastrowardoyo, S.H., M.Hum., M.Si., M.Kn. (Demo)"
+)
+UNBREAKABLE_NAME = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft (Demo)"
+
+_DATA_FILES = (
+    Path(__file__).resolve().parents[2] / "signing" / "data" / "wilayah-indonesia.csv",
+    Path("/work/shared/data/wilayah-provinsi-kabkota.csv"),
+)
 
 
-@pytest.fixture
-def qpdf() -> str:
-    path = shutil.which("qpdf")
-    if path is None:
-        pytest.skip("qpdf is not installed")
-    return path
+def national_regions() -> list[dict[str, str]]:
+    """Rows (kode, tingkat, nama, nama_provinsi) of the 514 Kabupaten/Kota of Indonesia."""
+    for path in _DATA_FILES:
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                return [r for r in csv.DictReader(fh) if r["tingkat"] in ("kabupaten", "kota")]
+    raise FileNotFoundError("national region list not found: " + ", ".join(map(str, _DATA_FILES)))
 
 
-@pytest.fixture
-def zbarimg() -> str:
-    path = shutil.which("zbarimg")
-    if path is None:
-        pytest.skip("zbarimg (zbar-tools) is not installed")
-    return path
+def content_for_region(row: dict[str, str], holder: str | None = None) -> CommitmentContent:
+    """Commitment for any Kabupaten/Kota row of the national file, with placeholder officials."""
+    province = row["nama_provinsi"]
+    kind = row["tingkat"]
+    name = row["nama"].split(" ", 1)[1]  # drop "Kabupaten"/"Kota"
+    label = row["nama"]
+    head = "BUPATI" if kind == "kabupaten" else "WALI KOTA"
+    person = holder or "Pejabat Contoh (Demo)"
+    return make_content(
+        province_name=province,
+        region_name=name,
+        region_kind=kind,
+        document_code=f"KB-PTSP-{row['kode']}-V1",
+        gubernur=Party("gubernur", f"GUBERNUR {province.upper()}", person),
+        kepala_daerah=Party("kepala_daerah", f"{head} {name.upper()}", person),
+        ketua_dprd=Party("ketua_dprd", f"KETUA DPRD {label.upper()}", person),
+        saksi_wakil_gubernur=Party(
+            "saksi_wakil_gubernur", f"WAKIL GUBERNUR {province.upper()}", person
+        ),
+        saksi_ketua_dprd_provinsi=Party(
+            "saksi_ketua_dprd_provinsi", f"KETUA DPRD PROVINSI {province.upper()}", person
+        ),
+        verification_url=f"https://ptsp-prima.example.go.id/verifikasi/KB-PTSP-{row['kode']}-V1",
+    )
