@@ -1,0 +1,30 @@
+"""gunicorn configuration: ``gunicorn 'signing:create_app()'`` picks this file up from the
+working directory. Every value can be overridden with GUNICORN_* style command-line flags or the
+environment variables read below.
+
+Workers are processes; nothing a request needs lives in one process only (sessions are cookies
+backed by the database, rate limits in Redis via SIGNING_RATELIMIT_STORAGE_URI, PDF revisions in
+the database, act serialisation in database locks), so any number of workers or machines works.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("SIGNING_BIND", "127.0.0.1:8000")
+# Signing is CPU-bound (RSA, hashing) and each act holds a database lock for ~10-30 ms:
+# one worker per core plus one, each with a few threads for I/O-bound pages and downloads.
+workers = int(os.environ.get("SIGNING_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("SIGNING_THREADS", 4))
+worker_class = "gthread"
+# Verification of an uploaded PDF and a bundle of a national event are the slowest requests.
+timeout = int(os.environ.get("SIGNING_TIMEOUT", 120))
+graceful_timeout = 30
+keepalive = 5
+# Uploads are bounded by the app (MAX_CONTENT_LENGTH); headers are bounded here.
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("SIGNING_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Load the app in each worker after fork: engines and connection pools must not be shared.
+preload_app = False
