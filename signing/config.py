@@ -17,6 +17,9 @@ ENV_MODE = "development"
 CERTS_DIR: str | None = None
 #: Public base URL, used in QR codes and in the CRL URLs written into certificates.
 BASE_URL = "http://127.0.0.1:5000"
+#: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+#: (the client IP matters for throttling and the audit trail). 0: none.
+TRUSTED_PROXIES = 0
 #: Rate-limit storage: "memory://" for one process, "redis://..." for several workers.
 RATELIMIT_STORAGE_URI = "memory://"
 LOGIN_LIMIT_PER_IP = "20 per minute"
