@@ -20,6 +20,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as sig_fields
 from pyhanko.sign.general import SigningError
@@ -142,20 +143,23 @@ class Appearance:
         return "\n".join(self.lines(kind))
 
 
-_STYLES = {
-    # Courier is a standard font with exact metrics: no font embedding per act,
-    # and the box is sized correctly.
-    ActKind.PARAF: TextStampStyle(
+def _text_style(font_size: int, margin: int) -> TextStampStyle:
+    # Courier is a standard font with exact metrics: nothing is embedded per act, and
+    # the box is sized correctly. The stamp is scaled into the field's rectangle, so
+    # small margins leave more room for the text in small paraf boxes.
+    rule = SimpleBoxLayoutRule(
+        x_align=AxisAlignment.ALIGN_MID,
+        y_align=AxisAlignment.ALIGN_MID,
+        margins=Margins.uniform(margin),
+    )
+    return TextStampStyle(
         stamp_text="%(body)s",
         border_width=1,
-        text_box_style=TextBoxStyle(font_size=9),
-    ),
-    "default": TextStampStyle(
-        stamp_text="%(body)s",
-        border_width=1,
-        text_box_style=TextBoxStyle(font_size=8),
-    ),
-}
+        text_box_style=TextBoxStyle(font_size=font_size, box_layout_rule=rule),
+    )
+
+
+_STYLES = {ActKind.PARAF: _text_style(9, 2), "default": _text_style(8, 4)}
 
 
 def _style(kind: ActKind) -> TextStampStyle:
