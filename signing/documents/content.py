@@ -224,5 +224,6 @@ class CommitmentContent:
         return (
             tuple(signature_field_name(s) for s in PARTY_SLOTS)
             + tuple(signature_field_name(s) for s in WITNESS_SLOTS)
-            + tuple(paraf_field_name(s) for s in self.paraf_slots)
+            # The paraf table lists parties in signature-table order, whatever order is given.
+            + tuple(paraf_field_name(s) for s in PARTY_SLOTS if s in self.paraf_slots)
         )

@@ -162,6 +162,18 @@ def test_field_boxes_come_from_the_layout(content):
     assert (witness.page, -witness.rect[1]) > (row[0].page, -row[0].rect[1])
 
 
+def test_paraf_rows_follow_the_signature_order_and_only_given_slots(content):
+    two = dataclasses.replace(content, paraf_slots=("ketua_dprd", "kepala_daerah"))
+    rendered = render_commitment(two)
+    names = [f.name for f in rendered.fields]
+    assert names == list(two.field_names())
+    assert names[-2:] == ["paraf_kepala_daerah", "paraf_ketua_dprd"]
+    assert "paraf_gubernur" not in names
+    none = render_commitment(dataclasses.replace(content, paraf_slots=()))
+    assert len(none.fields) == 5
+    assert "Paraf Koordinasi" not in flat_text(none.pdf)
+
+
 def _assert_layout_holds(content):
     """No character outside the page's text areas or inside a field box; each office line
     and name of the signature blocks entirely inside its own cell."""
