@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -354,6 +355,22 @@ def issue_tsa_certificate(
 # ----------------------------------------------------------------------------- CRLs
 
 
+_crl_number_lock = threading.Lock()
+_last_crl_number = 0
+
+
+def _next_crl_number() -> int:
+    """Milliseconds since the epoch, strictly increasing within the process.
+
+    Time-based so that numbers keep increasing across restarts without a counter
+    file; the guard covers two CRLs built within the same millisecond.
+    """
+    global _last_crl_number
+    with _crl_number_lock:
+        _last_crl_number = max(time.time_ns() // 1_000_000, _last_crl_number + 1)
+        return _last_crl_number
+
+
 def _reason(value) -> x509.ReasonFlags | None:
     if value is None or isinstance(value, x509.ReasonFlags):
         return value
@@ -389,8 +406,7 @@ def build_crl(
         .issuer_name(issuer_cert.subject)
         .last_update(this_update)
         .next_update(this_update + dt.timedelta(days=next_update_days))
-        # Milliseconds since the epoch: monotonic across restarts without a counter file.
-        .add_extension(x509.CRLNumber(time.time_ns() // 1_000_000), critical=False)
+        .add_extension(x509.CRLNumber(_next_crl_number()), critical=False)
         .add_extension(_aki(issuer_cert), critical=False)
     )
     for serial, revoked_at, reason in revoked:
