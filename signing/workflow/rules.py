@@ -1,0 +1,392 @@
+"""Who may do what on which slot, now: pure functions over loaded objects.
+
+Nothing here queries the database or changes anything; :mod:`signing.workflow.operations`
+calls :func:`check_act` inside the commitment's lock, and views call :func:`allowed_acts` to
+decide which buttons to show. Every refusal is a :class:`WorkflowRefused` with a code, an
+Indonesian message that says why, and the HTTP status a view answers with.
+
+The rules:
+
+- The office holder of a party slot may sign, paraf or decline it. A holder of a recorded
+  mandate (Plt./Plh./a.n.) for that principal office, valid today, not revoked, and for this
+  event if it is scoped to one, may do the same in that capacity.
+- The deputy (Wakil Bupati/Wali Kota for the Kepala Daerah slot, Wakil Ketua DPRD for the Ketua
+  DPRD slot, Wakil Gubernur for the Gubernur slot) without such a mandate may only paraf, as a
+  ``stand_in``; a paraf is never a signature.
+- The holder (or a mandate holder) of a witness office may witness its witness slot and names
+  the act it attests. Witnesses do not decline: they simply do not attest.
+- A field is filled once: nobody signs a signed slot, nor initials a slot already initialled.
+- The order is the event's routing policy (:mod:`signing.workflow.routing`). A paraf-only slot
+  stays open for the principal's signature whatever the order. A decline may come at any time
+  while the slot is open (it stops the version; waiting for one's turn to say no helps nobody).
+- A decline is final for the version: afterwards the commitment can only be voided and
+  reissued. Nothing is done on a void or complete commitment.
+- The secretariat (and administrators) never act on slots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from signing.models.commitments import (
+    Act,
+    ActKind,
+    Capacity,
+    Commitment,
+    Mandate,
+    MandateKind,
+    Slot,
+    SlotRole,
+)
+from signing.models.regions import Office
+from signing.models.users import Role, User
+from signing.workflow.routing import (
+    DEFAULT_POLICY,
+    InvalidPolicy,
+    RoutingPolicy,
+    SlotState,
+    waiting_for,
+    whose_turn,
+)
+from signing.workflow.status import CommitmentState, commitment_status, policy_of
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "HTTP_STATUS",
+    "WIB",
+    "AllowedAct",
+    "InvalidPolicy",
+    "RoutingPolicy",
+    "WorkflowError",
+    "WorkflowRefused",
+    "allowed_acts",
+    "capacities",
+    "check_act",
+    "today_wib",
+    "waiting_for",
+    "whose_turn",
+]
+
+#: Western Indonesia Time: mandates are valid by the local calendar day.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+#: HTTP status a view answers each refusal code with.
+HTTP_STATUS = {
+    "not_found": 404,
+    "not_your_slot": 403,
+    "no_mandate": 403,
+    "wrong_kind": 422,
+    "reason_required": 422,
+    "bad_attestation": 422,
+    "wrong_passphrase": 422,
+    "locked": 429,
+    "not_enrolled": 409,
+    "certificate_not_usable": 409,
+    "already_done": 409,
+    "not_your_turn": 409,
+    "void": 409,
+    "complete": 409,
+    "declined": 409,
+    "not_generated": 409,
+    "conflict": 409,
+    "signing_failed": 500,
+}
+
+
+class WorkflowError(Exception):
+    """Base class of workflow errors."""
+
+
+class WorkflowRefused(WorkflowError):
+    """An act (or operation) that the rules refuse; ``message`` is for the user, in Indonesian.
+
+    :attr:`context` is filled by the operation that refused (who, what, where) so that
+    :func:`signing.workflow.operations.record_refusal` can write the audit entry after the
+    caller rolled back.
+    """
+
+    def __init__(
+        self, code: str, message: str, *, http_status: int | None = None, **details: Any
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status or HTTP_STATUS.get(code, 409)
+        self.details = details
+        self.context: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"WorkflowRefused({self.code!r}, {self.message!r})"
+
+
+@dataclass(frozen=True)
+class AllowedAct:
+    kind: ActKind
+    capacity: Capacity
+    mandate_id: int | None = None
+
+
+def today_wib(now: dt.datetime | None = None) -> dt.date:
+    return (now or dt.datetime.now(dt.UTC)).astimezone(WIB).date()
+
+
+# ----------------------------------------------------------------------------- relations
+
+
+def _current_offices(user: User) -> list[Office]:
+    return [h.office for h in user.holdings if h.ended_on is None]
+
+
+def _is_deputy(office: Office, principal: Office) -> bool:
+    deputy_of = office.kind.deputy_of
+    return (
+        deputy_of is not None
+        and deputy_of == principal.kind
+        and office.province_code == principal.province_code
+        and office.region_id == principal.region_id
+    )
+
+
+def mandate_applies(
+    mandate: Mandate, commitment: Commitment, slot: Slot, user: User, today: dt.date
+) -> bool:
+    return (
+        mandate.deputy_user_id == user.id
+        and mandate.principal_office_id == slot.office_id
+        and mandate.is_valid_on(today)
+        and (mandate.event_id is None or mandate.event_id == commitment.event_id)
+    )
+
+
+_MANDATE_ORDER = {MandateKind.PLT: 0, MandateKind.PLH: 1, MandateKind.AN: 2}
+
+
+def capacities(
+    commitment: Commitment,
+    slot: Slot,
+    user: User,
+    mandates: Iterable[Mandate],
+    today: dt.date,
+) -> list[tuple[Capacity, Mandate | None]]:
+    """The capacities in which ``user`` relates to ``slot``, best first (holder first)."""
+    if user.role != Role.OFFICIAL or not user.active:
+        return []
+    result: list[tuple[Capacity, Mandate | None]] = []
+    offices = _current_offices(user)
+    if any(office.id == slot.office_id for office in offices):
+        result.append((Capacity.HOLDER, None))
+    valid = [m for m in mandates if mandate_applies(m, commitment, slot, user, today)]
+    # Plt. before Plh. before a.n.; then the most recent letter.
+    valid.sort(key=lambda m: (_MANDATE_ORDER[MandateKind(m.kind)], -m.letter_date.toordinal()))
+    result.extend((Capacity(MandateKind(m.kind).value), m) for m in valid)
+    principal = slot.office
+    if not SlotRole(slot.role).is_witness and any(_is_deputy(o, principal) for o in offices):
+        result.append((Capacity.STAND_IN, None))
+    return result
+
+
+def _kinds_for(role: SlotRole, capacity: Capacity) -> tuple[ActKind, ...]:
+    if role.is_witness:
+        return () if capacity is Capacity.STAND_IN else (ActKind.WITNESS,)
+    if capacity is Capacity.STAND_IN:
+        return (ActKind.PARAF,)
+    return (ActKind.SIGN, ActKind.PARAF, ActKind.DECLINE)
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+def _slot_name(slot: Slot | None, role: SlotRole) -> str:
+    office = getattr(slot, "office", None) if slot is not None else None
+    return office.title if office is not None and office.title else role.label
+
+
+def _names(commitment: Commitment, roles: Sequence[SlotRole], joiner: str) -> str:
+    by_role = {SlotRole(s.role): s for s in commitment.slots}
+    names = [_slot_name(by_role.get(r), r) for r in roles]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+
+
+def _refuse(code: str, message: str, **details: Any) -> WorkflowRefused:
+    return WorkflowRefused(code, message, **details)
+
+
+# ----------------------------------------------------------------------------- the check
+
+
+def _slot_of(commitment: Commitment, role: SlotRole) -> Slot:
+    for slot in commitment.slots:
+        if slot.role == role:
+            return slot
+    raise _refuse("not_found", "Slot penandatanganan tidak ditemukan pada dokumen ini.")
+
+
+def check_act(
+    commitment: Commitment,
+    role: SlotRole | str,
+    user: User,
+    kind: ActKind | str,
+    *,
+    mandates: Iterable[Mandate] = (),
+    today: dt.date | None = None,
+    capacity: Capacity | str | None = None,
+    reason: str | None = None,
+    attests_act_id: int | None = None,
+    policy: RoutingPolicy | None = None,
+) -> AllowedAct:
+    """Decide whether ``user`` may do ``kind`` on the ``role`` slot now.
+
+    Returns the capacity (and mandate) the act is made in; raises :class:`WorkflowRefused`
+    otherwise. Checks come in a fixed order, so the message names the most basic reason:
+    not generated, void, not your slot, wrong kind of act, already done (a repeated submit),
+    complete, declined, no mandate, not your turn, then the act's own inputs.
+    """
+    role = SlotRole(role)
+    kind = ActKind(kind)
+    today = today or today_wib()
+    mandates = list(mandates)
+    if commitment.generated_at is None and commitment.current_sha256 is None:
+        raise _refuse("not_generated", "Dokumen belum dibuat; belum ada yang dapat ditandatangani.")
+    if commitment.is_void:
+        raise _refuse(
+            "void",
+            "Dokumen telah dibatalkan"
+            + (f" ({commitment.void_reason})" if commitment.void_reason else "")
+            + "; gunakan versi terbaru.",
+        )
+    slot = _slot_of(commitment, role)
+    if user.role != Role.OFFICIAL:
+        raise _refuse(
+            "not_your_slot",
+            "Ini bukan slot Anda: sekretariat dan administrator tidak menandatangani untuk "
+            "siapa pun.",
+        )
+    caps = capacities(commitment, slot, user, mandates, today)
+    if not caps:
+        raise _refuse("not_your_slot", f"Ini bukan slot Anda ({_slot_name(slot, role)}).")
+    if kind is ActKind.SEAL or role.is_witness != (kind is ActKind.WITNESS):
+        raise _refuse(
+            "wrong_kind",
+            f"Tindakan '{kind.label}' tidak berlaku untuk slot {_slot_name(slot, role)}.",
+        )
+    status = commitment_status(commitment, policy or policy_of(commitment))
+    slot_state = status.slots[role]
+    # A repeated submit of an act that landed answers "already done" before anything else.
+    if kind in (ActKind.SIGN, ActKind.WITNESS) and slot_state.state is SlotState.SIGNED:
+        raise _refuse("already_done", "Sudah ditandatangani sebelumnya.")
+    if kind is ActKind.PARAF and slot_state.paraf_act is not None:
+        raise _refuse("already_done", "Sudah diparaf sebelumnya.")
+    if kind is ActKind.DECLINE and slot_state.state is SlotState.DECLINED:
+        raise _refuse("already_done", "Sudah ditolak sebelumnya.")
+    if status.state is CommitmentState.COMPLETE or commitment.completed_at is not None:
+        raise _refuse("complete", "Dokumen sudah lengkap ditandatangani dan disaksikan.")
+    if status.state is CommitmentState.DECLINED:
+        declined = next(r for r, s in status.slots.items() if s.state is SlotState.DECLINED)
+        raise _refuse(
+            "declined",
+            f"Dokumen telah ditolak oleh {_slot_name(_slot_of(commitment, declined), declined)}; "
+            "sekretariat perlu membatalkan dan menerbitkan versi baru.",
+        )
+    if kind is ActKind.PARAF and slot_state.state is SlotState.SIGNED:
+        raise _refuse("already_done", "Sudah ditandatangani sebelumnya; paraf tidak diperlukan.")
+    if kind is ActKind.DECLINE and slot_state.state is SlotState.SIGNED:
+        raise _refuse("already_done", "Sudah ditandatangani sebelumnya; tidak dapat ditolak.")
+    chosen = _choose(caps, role, kind, capacity)
+    if kind is not ActKind.DECLINE and slot_state.state is not SlotState.PARAF_ONLY:
+        blocking = waiting_for(
+            policy or policy_of(commitment), {r: s.state for r, s in status.slots.items()}, role
+        )
+        if blocking:
+            joiner = "atau" if role.is_witness else "dan"
+            raise _refuse(
+                "not_your_turn",
+                f"Belum giliran Anda: menunggu {_names(commitment, blocking, joiner)}.",
+                waiting_for=[r.value for r in blocking],
+            )
+    if kind is ActKind.DECLINE and not (reason and reason.strip()):
+        raise _refuse("reason_required", "Penolakan memerlukan alasan.")
+    if kind is ActKind.WITNESS and attests_act_id is not None:
+        _check_attestation(commitment, attests_act_id)
+    return chosen
+
+
+def _choose(
+    caps: list[tuple[Capacity, Mandate | None]],
+    role: SlotRole,
+    kind: ActKind,
+    capacity: Capacity | str | None,
+) -> AllowedAct:
+    fitting = [(c, m) for c, m in caps if kind in _kinds_for(role, c)]
+    if capacity is not None:
+        wanted = Capacity(capacity)
+        fitting = [(c, m) for c, m in fitting if c is wanted]
+        if not fitting:
+            if wanted in (Capacity.PLT, Capacity.PLH, Capacity.AN):
+                raise _refuse(
+                    "no_mandate",
+                    f"Tidak ada mandat {wanted.line} yang tercatat dan berlaku untuk Anda pada "
+                    "slot ini.",
+                )
+            if wanted is Capacity.STAND_IN and kind is not ActKind.PARAF:
+                raise _refuse("no_mandate", _NO_MANDATE)
+            raise _refuse("not_your_slot", "Ini bukan slot Anda.")
+    if not fitting:
+        # The user relates to the slot only as a stand-in and wants more than a paraf.
+        raise _refuse("no_mandate", _NO_MANDATE)
+    cap, mandate = fitting[0]
+    return AllowedAct(kind=kind, capacity=cap, mandate_id=mandate.id if mandate else None)
+
+
+_NO_MANDATE = "Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."
+
+
+def _check_attestation(commitment: Commitment, act_id: int) -> Act:
+    for act in commitment.acts:
+        if act.id == act_id:
+            if act.kind not in (ActKind.SIGN, ActKind.PARAF):
+                break
+            return act
+    raise _refuse(
+        "bad_attestation",
+        "Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini.",
+    )
+
+
+def allowed_acts(
+    commitment: Commitment,
+    slot: Slot,
+    user: User,
+    mandates: Iterable[Mandate],
+    today: dt.date | None = None,
+    *,
+    policy: RoutingPolicy | None = None,
+) -> list[AllowedAct]:
+    """Every act ``user`` may do on ``slot`` right now (the buttons to show).
+
+    A decline is listed without its reason (the form asks for it); a witness act without the
+    act it attests (the form offers the acts to choose from).
+    """
+    mandates = list(mandates)
+    policy = policy or policy_of(commitment)
+    result: list[AllowedAct] = []
+    for kind in (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE):
+        try:
+            found = check_act(
+                commitment,
+                slot.role,
+                user,
+                kind,
+                mandates=mandates,
+                today=today,
+                reason="-" if kind is ActKind.DECLINE else None,
+                policy=policy,
+            )
+        except WorkflowRefused:
+            continue
+        result.append(found)
+    return result
