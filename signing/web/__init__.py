@@ -6,7 +6,7 @@ from flask import Blueprint
 
 
 def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the call site
-    from signing.web import admin, auth, main
+    from signing.web import admin, auth, main, pki
 
-    blueprints = [auth.bp, main.bp, admin.bp]
+    blueprints = [auth.bp, main.bp, admin.bp, pki.bp]
     return blueprints

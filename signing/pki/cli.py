@@ -1,0 +1,179 @@
+"""``signing ca ...`` and the key subcommands of ``signing users``.
+
+The key commands (``users enrol``, ``users revoke-key``, ``users change-passphrase``) hang under
+the existing ``signing users`` group: an official's key is a property of their account, and one
+group is easier to find than two. Exit codes: 0 done, 1 refused (message on stderr).
+"""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from signing import db
+from signing.cli import fail, require_migrated, users_group
+
+
+@click.group("ca", help="CA aplikasi: sertifikat akar, penerbit, TSA, segel instansi dan CRL.")
+def ca_group() -> None:
+    pass
+
+
+@ca_group.command("init")
+@with_appcontext
+def ca_init() -> None:
+    """Buat CA di CERTS_DIR bila belum ada (aman dijalankan ulang)."""
+    from signing.pki import service
+
+    try:
+        ca, created = service.ensure_ca()
+    except service.PkiError as error:
+        fail(str(error))
+    if created:
+        click.echo(f"CA dibuat di {ca.certs_dir}.")
+    else:
+        click.echo(f"CA sudah ada di {ca.certs_dir}; tidak diubah.")
+    click.echo(f"Akar: {ca.root_cert.subject.rfc4514_string()}")
+
+
+@ca_group.command("show")
+@with_appcontext
+def ca_show() -> None:
+    """Tampilkan sertifikat CA, masa berlaku dan URL CRL."""
+    from cryptography.hazmat.primitives import hashes
+
+    from signing.pki import service
+
+    try:
+        ca = service.get_ca()
+    except service.PkiError as error:
+        fail(str(error))
+    click.echo(f"Direktori: {ca.certs_dir}")
+    click.echo(f"Organisasi: {ca.organisation}")
+    for label, cert in (
+        ("akar", ca.root_cert),
+        ("penerbit", ca.issuing_cert),
+        ("TSA", ca.tsa_cert),
+        ("segel", ca.seal_cert),
+    ):
+        fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+        click.echo(f"[{label}] {cert.subject.rfc4514_string()}")
+        click.echo(
+            f"    berlaku {cert.not_valid_before_utc:%Y-%m-%d} s.d. "
+            f"{cert.not_valid_after_utc:%Y-%m-%d}; serial {cert.serial_number:x}"
+        )
+        click.echo(f"    SHA-256 {fingerprint}")
+    click.echo(f"CRL: {ca.url('root.crl')}  {ca.url('issuing.crl')}")
+    tsa = current_app.config.get("TSA_URL")
+    click.echo(f"TSA: {tsa or 'internal'}")
+
+
+@ca_group.command("crl")
+@with_appcontext
+def ca_crl() -> None:
+    """Tulis CRL terkini (dari basis data) ke CERTS_DIR."""
+    from signing.pki import service
+
+    require_migrated()
+    try:
+        paths = service.publish_crls(db.session)
+    except service.PkiError as error:
+        fail(str(error))
+    revoked = len(service.revoked_entries(db.session))
+    for path in paths:
+        click.echo(f"Ditulis: {path}")
+    click.echo(f"{revoked} sertifikat tercantum sebagai dicabut.")
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from signing.models import User
+
+    user = db.session.execute(
+        sa.select(User).where(User.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        fail(f"Akun '{username}' tidak ditemukan.")
+    return user
+
+
+@users_group.command("enrol")
+@click.argument("username")
+@click.password_option(
+    "--passphrase",
+    prompt="Frasa sandi penandatanganan",
+    confirmation_prompt="Ulangi frasa sandi",
+    help="Frasa sandi penandatanganan (berbeda dari kata sandi masuk).",
+)
+@with_appcontext
+def users_enrol(username: str, passphrase: str) -> None:
+    """Buat kunci dan sertifikat tanda tangan untuk pejabat (pendaftaran ulang mengganti kunci)."""
+    from signing.pki import service
+
+    require_migrated()
+    user = _user(username)
+    try:
+        record = service.enrol(db.session, user, passphrase, actor="cli")
+    except service.PkiError as error:
+        db.session.rollback()
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"Sertifikat {record.serial} diterbitkan untuk {user.display_name}.")
+    click.echo(f"Subjek: {record.subject}")
+    click.echo(f"Berlaku s.d. {record.not_after:%Y-%m-%d}.")
+
+
+@users_group.command("revoke-key")
+@click.argument("username")
+@click.option(
+    "--reason",
+    type=click.Choice(sorted(("affiliation_changed", "key_compromise", "cessation_of_operation"))),
+    required=True,
+    help="affiliation_changed: tidak lagi menjabat; key_compromise: kunci/frasa sandi bocor.",
+)
+@with_appcontext
+def users_revoke_key(username: str, reason: str) -> None:
+    """Cabut sertifikat aktif pejabat; CRL di CERTS_DIR diperbarui."""
+    from signing.pki import service
+
+    require_migrated()
+    user = _user(username)
+    record = service.active_certificate(db.session, user)
+    if record is None:
+        fail(f"Akun '{username}' tidak memiliki sertifikat aktif.")
+    try:
+        service.revoke(db.session, record, reason, actor="cli")
+    except service.PkiError as error:
+        db.session.rollback()
+        fail(str(error))
+    db.session.commit()
+    # Only after the commit: a CRL must never list a revocation that was rolled back.
+    service.publish_crls(db.session)
+    click.echo(f"Sertifikat {record.serial} milik {user.display_name} dicabut ({reason}).")
+
+
+@users_group.command("change-passphrase")
+@click.argument("username")
+@click.option("--old", prompt="Frasa sandi lama", hide_input=True)
+@click.password_option(
+    "--new", prompt="Frasa sandi baru", confirmation_prompt="Ulangi frasa sandi baru"
+)
+@with_appcontext
+def users_change_passphrase(username: str, old: str, new: str) -> None:
+    """Ganti frasa sandi penandatanganan (kunci dan sertifikat tetap)."""
+    from signing.pki import service
+
+    require_migrated()
+    user = _user(username)
+    try:
+        service.change_passphrase(db.session, user, old, new, actor="cli")
+    except service.PkiError as error:
+        # The failed attempt is kept: it counts toward the passphrase throttle.
+        db.session.commit()
+        fail(str(error))
+    db.session.commit()
+    click.echo("Frasa sandi penandatanganan diganti.")
+
+
+COMMANDS = [ca_group]

@@ -1,0 +1,728 @@
+"""The PKI as the application uses it: the CA of this app, officials' keys, CRLs from the database.
+
+:mod:`signing.pki.ca`, :mod:`signing.pki.keystore` and :mod:`signing.pki.tsa` know nothing of the
+database or Flask; this module binds them to the current app (``CERTS_DIR``, ``CA_PASSPHRASE``,
+``BASE_URL``, ``INSTITUTION``, ``TSA_URL``, ``KDF_PARAMS``) and to the ``signing_certificates``
+table. Operations here change objects and write audit entries; they never commit.
+
+Passphrase failures are counted in the audit log (action ``pki.passphrase_failed``), so the
+throttle holds across worker processes and servers. The failure entry lands in the caller's
+session: a caller that catches :class:`WrongPassphrase`, :class:`PassphraseLocked`,
+:class:`NotEnrolled` or :class:`CertificateNotUsable` must still **commit** (as the login view
+does for a failed login), or the attempt is forgotten and the throttle never engages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from signing import audit
+from signing.db import utcnow
+from signing.models import CertificateStatus, SigningCertificate, User
+from signing.pades.sign import make_validation_context
+from signing.pades.signers import InternalKeySigner
+from signing.pki.ca import (
+    CertificateAuthority,
+    build_crl,
+    certificate_to_pem,
+    check_certificate_usable,
+    init_ca,
+    issue_certificate,
+    load_ca,
+)
+from signing.pki.errors import CertificateNotUsable, PkiError, WrongPassphrase
+from signing.pki.keystore import (
+    KdfParams,
+    decrypt_private_key,
+    encrypt_private_key,
+    generate_private_key,
+    key_matches_certificate,
+)
+from signing.pki.tsa import make_timestamper
+
+__all__ = [
+    "MIN_PASSPHRASE_LENGTH",
+    "REVOCATION_REASONS",
+    "CaMissing",
+    "CertificateNotUsable",
+    "EnrolledSigner",
+    "NotAnOfficial",
+    "NotEnrolled",
+    "PassphraseLocked",
+    "PassphraseRejected",
+    "PkiError",
+    "WrongPassphrase",
+    "active_certificate",
+    "change_passphrase",
+    "current_crls",
+    "enrol",
+    "ensure_ca",
+    "get_ca",
+    "latest_certificate",
+    "lock_state",
+    "revoke",
+    "seal_signer",
+    "signer_for_act",
+    "timestamper",
+    "trust_roots",
+    "validation_context",
+]
+
+MIN_PASSPHRASE_LENGTH = 8
+#: Wrong passphrases allowed within the window before the account's key is locked.
+DEFAULT_MAX_FAILURES = 5
+#: Window in which failures are counted, and how long a lock lasts.
+DEFAULT_LOCK_WINDOW = dt.timedelta(minutes=15)
+#: CRLs say "next update in 7 days"; rebuilding daily keeps them fresh with a wide margin.
+CRL_NEXT_UPDATE_DAYS = 7
+CRL_REBUILD_AFTER = dt.timedelta(days=1)
+
+#: Revocation reasons (RFC 5280 names, as :func:`signing.pki.ca.build_crl` takes them).
+REVOCATION_REASONS: dict[str, str] = {
+    "affiliation_changed": "Tidak lagi menjabat",
+    "key_compromise": "Kunci atau frasa sandi bocor",
+    "cessation_of_operation": "Tidak lagi menandatangani",
+    "superseded": "Diganti oleh pendaftaran ulang",
+    "unspecified": "Tanpa alasan khusus",
+}
+
+_EXT_CA = "signing.pki.ca"
+_EXT_TSA = "signing.pki.timestamper"
+_EXT_CRLS = "signing.pki.crls"
+_LOCK = threading.Lock()
+
+
+class CaMissing(PkiError):
+    """The app's CA has not been created yet."""
+
+    def __init__(self, certs_dir: str | Path) -> None:
+        super().__init__(
+            f"CA aplikasi belum dibuat di {certs_dir}. "
+            "Jalankan: signing ca init (atau signing demo)."
+        )
+
+
+class NotEnrolled(PkiError):
+    def __init__(self, message: str = "Anda belum mendaftarkan kunci tanda tangan.") -> None:
+        super().__init__(message)
+
+
+class NotAnOfficial(PkiError):
+    """Only an account that holds an office receives a signing certificate."""
+
+
+class PassphraseRejected(PkiError):
+    """A new passphrase that does not meet the rules (length, differs from the login password)."""
+
+
+class PassphraseLocked(PkiError):
+    """Too many wrong passphrases: attempts are refused until ``until``."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
+        super().__init__(
+            "Terlalu banyak percobaan frasa sandi yang salah. "
+            f"Coba lagi dalam {minutes} menit (pukul {_wib(until):%H:%M} WIB)."
+        )
+
+
+def _wib(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
+
+
+# ---------------------------------------------------------------------------- the CA
+
+
+def _app(app: Flask | None) -> Flask:
+    return app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _ca_passphrase(app: Flask) -> bytes:
+    configured = app.config.get("CA_PASSPHRASE")
+    if configured:
+        return configured.encode() if isinstance(configured, str) else bytes(configured)
+    # Derived, so a fresh instance needs no extra secret; rotating SECRET_KEY then needs
+    # CA_PASSPHRASE set to the old derived value (``signing ca show`` does not print it).
+    secret = str(app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"signing/ca-passphrase/v1", hashlib.sha256).hexdigest().encode()
+
+
+def kdf_params(app: Flask | None = None) -> KdfParams | None:
+    """``KDF_PARAMS`` from the config (a :class:`KdfParams` or a dict of its fields)."""
+    value = _app(app).config.get("KDF_PARAMS")
+    if value is None or isinstance(value, KdfParams):
+        return value
+    return KdfParams(**dict(value))
+
+
+def _certs_dir(app: Flask) -> Path:
+    return Path(app.config["CERTS_DIR"])
+
+
+def get_ca(app: Flask | None = None) -> CertificateAuthority:
+    """The CA of the current app, loaded once per app.
+
+    :raises CaMissing: ``signing ca init`` has not been run.
+    :raises WrongPassphrase: ``CA_PASSPHRASE`` (or the secret key) does not open the CA.
+    """
+    app = _app(app)
+    ca = app.extensions.get(_EXT_CA)
+    if ca is not None:
+        return ca
+    certs_dir = _certs_dir(app)
+    if not (certs_dir / "ca.json").exists():
+        raise CaMissing(certs_dir)
+    with _LOCK:
+        ca = app.extensions.get(_EXT_CA)
+        if ca is None:
+            ca = load_ca(certs_dir, _ca_passphrase(app))
+            app.extensions[_EXT_CA] = ca
+    return ca
+
+
+def ensure_ca(app: Flask | None = None) -> tuple[CertificateAuthority, bool]:
+    """Create the CA if ``CERTS_DIR`` holds none; returns ``(ca, created)``. Idempotent."""
+    app = _app(app)
+    certs_dir = _certs_dir(app)
+    created = not (certs_dir / "ca.json").exists()
+    if not created:
+        return get_ca(app), False
+    institution = app.config["INSTITUTION"]
+    with _LOCK:
+        ca = init_ca(
+            certs_dir,
+            _ca_passphrase(app),
+            organisation=institution,
+            base_url=app.config["BASE_URL"],
+            seal_office=institution,
+            kdf=kdf_params(app),
+        )
+        app.extensions[_EXT_CA] = ca
+        app.extensions.pop(_EXT_TSA, None)
+        app.extensions.pop(_EXT_CRLS, None)
+    return ca, True
+
+
+def trust_roots(app: Flask | None = None) -> list[x509.Certificate]:
+    return list(get_ca(app).trust_roots)
+
+
+def timestamper(app: Flask | None = None) -> Any:
+    """The RFC 3161 time stamper: ``TSA_URL`` when configured, else the internal TSA.
+
+    Kept for the app's lifetime (pyHanko caches a dummy token in it for sizing).
+    """
+    app = _app(app)
+    stamper = app.extensions.get(_EXT_TSA)
+    if stamper is None:
+        url = app.config.get("TSA_URL")
+        stamper = make_timestamper(None if url else get_ca(app), url or None)
+        app.extensions[_EXT_TSA] = stamper
+    return stamper
+
+
+def seal_signer(app: Flask | None = None) -> InternalKeySigner:
+    """Signer of the issuing office's seal (certifies every generated commitment)."""
+    ca = get_ca(app)
+    return InternalKeySigner(ca.seal_cert, ca.seal_key, ca.chain)
+
+
+# ---------------------------------------------------------------------------- CRLs
+
+
+@dataclass(frozen=True)
+class _CrlCache:
+    fingerprint: tuple[Any, ...]
+    built: float
+    root: bytes
+    issuing: bytes
+
+
+def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
+    row = db_session.execute(
+        sa.select(
+            sa.func.count(SigningCertificate.id),
+            sa.func.max(SigningCertificate.id),
+            sa.func.max(SigningCertificate.revoked_at),
+        ).where(SigningCertificate.revoked_at.is_not(None))
+    ).one()
+    return tuple(row)
+
+
+def revoked_entries(db_session: Session) -> list[tuple[int, dt.datetime, str | None]]:
+    """``(serial, revoked_at, reason)`` of every revoked or superseded signing certificate."""
+    rows = db_session.execute(
+        sa.select(
+            SigningCertificate.serial,
+            SigningCertificate.revoked_at,
+            SigningCertificate.revocation_reason,
+        )
+        .where(SigningCertificate.revoked_at.is_not(None))
+        .order_by(SigningCertificate.id)
+    ).all()
+    return [
+        (int(serial, 16), revoked_at, reason if reason in REVOCATION_REASONS else None)
+        for serial, revoked_at, reason in rows
+    ]
+
+
+def current_crls(db_session: Session, app: Flask | None = None) -> list[bytes]:
+    """The root CRL and the issuing CA's CRL (DER, in that order), from the database's state.
+
+    Cached per app; rebuilt when a certificate was revoked (or superseded) since, and daily.
+    """
+    crls = _crls(db_session, app)
+    return [crls.root, crls.issuing]
+
+
+def crl(db_session: Session, level: str, app: Flask | None = None) -> bytes:
+    """One CRL: ``"root"`` or ``"issuing"``."""
+    crls = _crls(db_session, app)
+    if level == "root":
+        return crls.root
+    if level == "issuing":
+        return crls.issuing
+    raise PkiError(f"Tingkat CRL tidak dikenal: {level}")
+
+
+def _crls(db_session: Session, app: Flask | None) -> _CrlCache:
+    app = _app(app)
+    ca = get_ca(app)
+    fingerprint = _revocation_fingerprint(db_session)
+    cached: _CrlCache | None = app.extensions.get(_EXT_CRLS)
+    fresh = cached is not None and time.time() - cached.built < CRL_REBUILD_AFTER.total_seconds()
+    if fresh and cached.fingerprint == fingerprint:
+        return cached
+    entries = revoked_entries(db_session)
+    cache = _CrlCache(
+        fingerprint=fingerprint,
+        built=time.time(),
+        # Nothing revokes the issuing CA from the database: the root CRL is empty but current.
+        root=build_crl(ca, "root", (), next_update_days=CRL_NEXT_UPDATE_DAYS),
+        issuing=build_crl(ca, "issuing", entries, next_update_days=CRL_NEXT_UPDATE_DAYS),
+    )
+    app.extensions[_EXT_CRLS] = cache
+    return cache
+
+
+def publish_crls(db_session: Session, app: Flask | None = None) -> list[Path]:
+    """Write the current CRLs to ``CERTS_DIR`` (root.crl, issuing.crl); call after commit."""
+    ca = get_ca(app)
+    crls = _crls(db_session, app)
+    paths = []
+    for level, der in (("root", crls.root), ("issuing", crls.issuing)):
+        path = ca.crl_path(level)  # type: ignore[arg-type]
+        # Atomic: a web server reading the file never sees half a CRL.
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(der)
+        tmp.chmod(0o644)
+        tmp.replace(path)
+        paths.append(path)
+    return paths
+
+
+def validation_context(db_session: Session, app: Flask | None = None) -> Any:
+    """A fresh offline pyHanko validation context with the app's root and current CRLs.
+
+    Build one per act: pyHanko accumulates validation data in it.
+    """
+    ca = get_ca(app)
+    return make_validation_context(
+        ca.trust_roots, current_crls(db_session, app), other_certs=[ca.issuing_cert]
+    )
+
+
+# ----------------------------------------------------------------- officials' keys
+
+
+def active_certificate(db_session: Session, user: User) -> SigningCertificate | None:
+    return db_session.execute(
+        sa.select(SigningCertificate)
+        .where(
+            SigningCertificate.user_id == user.id,
+            SigningCertificate.status == CertificateStatus.ACTIVE,
+        )
+        .order_by(SigningCertificate.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_certificate(db_session: Session, user: User) -> SigningCertificate | None:
+    return db_session.execute(
+        sa.select(SigningCertificate)
+        .where(SigningCertificate.user_id == user.id)
+        .order_by(SigningCertificate.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _check_new_passphrase(user: User, passphrase: str, check_password: bool) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseRejected(
+            f"Frasa sandi penandatanganan minimal {MIN_PASSPHRASE_LENGTH} karakter."
+        )
+    if check_password:
+        from signing.auth.passwords import check_password as matches_login
+
+        if matches_login(user.password_hash, passphrase):
+            raise PassphraseRejected(
+                "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
+            )
+
+
+def _office_line(user: User) -> str:
+    return "; ".join(office.title for office in user.current_offices)
+
+
+def enrol(
+    db_session: Session,
+    user: User,
+    passphrase: str,
+    *,
+    actor: Any,
+    check_password: bool = True,
+    app: Flask | None = None,
+) -> SigningCertificate:
+    """Give ``user`` a new key pair and certificate; the key is stored encrypted only.
+
+    The certificate names the official (CN), their current office(s) (title) and the
+    institution (O, config ``INSTITUTION``). An earlier active certificate is marked
+    SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
+
+    ``check_password`` refuses a passphrase equal to the login password (an Argon2 check; the
+    demo, which knows both, skips it).
+
+    :raises PassphraseRejected: shorter than 8 characters, or the login password.
+    :raises NotAnOfficial: the account holds no office.
+    :raises CaMissing: no CA yet.
+    """
+    app = _app(app)
+    _check_new_passphrase(user, passphrase, check_password)
+    offices = user.current_offices
+    if not offices:
+        raise NotAnOfficial(
+            f"Akun '{user.username}' tidak memegang jabatan; "
+            "kunci tanda tangan hanya untuk pejabat."
+        )
+    ca = get_ca(app)
+    key = generate_private_key(app.config.get("SIGNING_KEY_KIND", "rsa2048"))
+    cert = issue_certificate(
+        ca,
+        key.public_key(),
+        common_name=user.display_name,
+        office=_office_line(user),
+        institution=app.config["INSTITUTION"],
+        email=user.email or None,
+        validity_days=int(app.config.get("SIGNING_CERT_DAYS", 2 * 365)),
+    )
+    blob = encrypt_private_key(key, passphrase, kdf=kdf_params(app))
+    del key
+    previous = active_certificate(db_session, user)
+    now = utcnow()
+    if previous is not None:
+        previous.status = CertificateStatus.SUPERSEDED
+        previous.revoked_at = now
+        previous.revocation_reason = "superseded"
+    record = SigningCertificate(
+        user_id=user.id,
+        serial=format(cert.serial_number, "x"),
+        subject=cert.subject.rfc4514_string()[:500],
+        certificate_pem=certificate_to_pem(cert).decode("ascii"),
+        encrypted_key=blob,
+        key_kind=app.config.get("SIGNING_KEY_KIND", "rsa2048"),
+        status=CertificateStatus.ACTIVE,
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        created_at=now,
+    )
+    db_session.add(record)
+    db_session.flush()
+    audit.record(
+        db_session,
+        "pki.enrol",
+        actor=actor,
+        object_type="signing_certificate",
+        object_id=record.id,
+        details={
+            "user_id": user.id,
+            "username": user.username,
+            "serial": record.serial,
+            "subject": record.subject,
+            "not_after": record.not_after.isoformat(),
+            "supersedes": previous.serial if previous is not None else None,
+        },
+    )
+    return record
+
+
+def revoke(
+    db_session: Session, certificate: SigningCertificate, reason: str, *, actor: Any
+) -> SigningCertificate:
+    """Revoke ``certificate`` (it appears on the next CRL; its owner can no longer sign).
+
+    :raises PkiError: unknown reason, or the certificate is already revoked or superseded.
+    """
+    if reason not in REVOCATION_REASONS:
+        raise PkiError(
+            f"Alasan pencabutan tidak dikenal: {reason}. Pilihan: {', '.join(REVOCATION_REASONS)}."
+        )
+    if certificate.revoked_at is not None:
+        raise PkiError(f"Sertifikat {certificate.serial} sudah dicabut atau diganti.")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = utcnow()
+    certificate.revocation_reason = reason
+    db_session.flush()
+    audit.record(
+        db_session,
+        "pki.revoke",
+        actor=actor,
+        object_type="signing_certificate",
+        object_id=certificate.id,
+        details={"user_id": certificate.user_id, "serial": certificate.serial, "reason": reason},
+    )
+    return certificate
+
+
+# ----------------------------------------------------------------------- unlocking
+
+
+@dataclass(frozen=True)
+class LockState:
+    locked_until: dt.datetime | None
+    #: Wrong passphrases counted toward the next lock.
+    failures: int
+    remaining: int
+
+
+def _config_int(app: Flask, key: str, default: int) -> int:
+    return int(app.config.get(key, default))
+
+
+def _window(app: Flask) -> dt.timedelta:
+    minutes = app.config.get("PASSPHRASE_LOCK_MINUTES")
+    return dt.timedelta(minutes=minutes) if minutes else DEFAULT_LOCK_WINDOW
+
+
+def _last_entry_time(db_session: Session, action: str, user: User) -> dt.datetime | None:
+    from signing.models import AuditEntry
+
+    return db_session.execute(
+        sa.select(sa.func.max(AuditEntry.created_at)).where(
+            AuditEntry.action == action,
+            AuditEntry.object_type == "user",
+            AuditEntry.object_id == str(user.id),
+        )
+    ).scalar_one_or_none()
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # max() bypasses the column type on SQLite, so the zone may be missing.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def lock_state(db_session: Session, user: User, app: Flask | None = None) -> LockState:
+    """How many wrong passphrases count against ``user`` now, and any lock in force.
+
+    Counted from the audit log, so every worker process sees the same state. Failures count
+    within the window, and only since the last successful unlock and the last lock.
+    """
+    from signing.models import AuditEntry
+
+    app = _app(app)
+    window = _window(app)
+    limit = _config_int(app, "PASSPHRASE_MAX_FAILURES", DEFAULT_MAX_FAILURES)
+    now = utcnow()
+    last_lock = _aware(_last_entry_time(db_session, "pki.passphrase_locked", user))
+    if last_lock is not None and last_lock + window > now:
+        return LockState(last_lock + window, limit, 0)
+    since = now - window
+    for moment in (last_lock, _aware(_last_entry_time(db_session, "pki.unlock", user))):
+        if moment is not None and moment > since:
+            since = moment
+    failures = db_session.execute(
+        sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.action == "pki.passphrase_failed",
+            AuditEntry.object_type == "user",
+            AuditEntry.object_id == str(user.id),
+            AuditEntry.created_at > since,
+        )
+    ).scalar_one()
+    return LockState(None, failures, max(0, limit - failures))
+
+
+def _refuse(db_session: Session, user: User, reason: str, **details: Any) -> None:
+    audit.record(
+        db_session,
+        "pki.unlock_refused",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"reason": reason, **details},
+    )
+
+
+class EnrolledSigner(InternalKeySigner):
+    """An official's unlocked key for one act, with the database row of its certificate."""
+
+    def __init__(self, record: SigningCertificate, certificate: x509.Certificate, key, chain):
+        super().__init__(certificate, key, chain)
+        #: The ``signing_certificates`` row (for ``Act.certificate_id``).
+        self.record = record
+
+    @property
+    def certificate_id(self) -> int:
+        return self.record.id
+
+
+def _unlock(
+    db_session: Session, user: User, passphrase: str, app: Flask
+) -> tuple[SigningCertificate, x509.Certificate, Any]:
+    """Checks and passphrase; shared by :func:`signer_for_act` and :func:`change_passphrase`."""
+    record = active_certificate(db_session, user)
+    if record is None:
+        latest = latest_certificate(db_session, user)
+        if latest is not None and latest.status == CertificateStatus.REVOKED:
+            _refuse(db_session, user, "revoked", serial=latest.serial)
+            raise CertificateNotUsable(
+                "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
+                "menandatangani."
+            )
+        _refuse(db_session, user, "not_enrolled")
+        raise NotEnrolled()
+    state = lock_state(db_session, user, app)
+    if state.locked_until is not None:
+        _refuse(db_session, user, "locked", until=state.locked_until.isoformat())
+        raise PassphraseLocked(state.locked_until)
+    certificate = x509.load_pem_x509_certificate(record.certificate_pem.encode("ascii"))
+    try:
+        check_certificate_usable(certificate, current_crls(db_session, app))
+    except CertificateNotUsable as error:
+        _refuse(
+            db_session, user, "certificate_not_usable", serial=record.serial, message=str(error)
+        )
+        raise
+    try:
+        key = decrypt_private_key(record.encrypted_key, passphrase)
+    except WrongPassphrase:
+        audit.record(
+            db_session,
+            "pki.passphrase_failed",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            details={"serial": record.serial, "failures": state.failures + 1},
+        )
+        remaining = state.remaining - 1
+        if remaining <= 0:
+            window = _window(app)
+            audit.record(
+                db_session,
+                "pki.passphrase_locked",
+                actor=user,
+                object_type="user",
+                object_id=user.id,
+                details={"failures": state.failures + 1, "minutes": window.total_seconds() // 60},
+            )
+            raise WrongPassphrase(
+                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: kunci Anda "
+                f"dikunci selama {int(window.total_seconds() // 60)} menit."
+            ) from None
+        raise WrongPassphrase(
+            f"Frasa sandi penandatanganan salah. Sisa percobaan: {remaining}."
+        ) from None
+    if not key_matches_certificate(key, certificate):
+        _refuse(db_session, user, "key_mismatch", serial=record.serial)
+        raise PkiError("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator.")
+    return record, certificate, key
+
+
+def signer_for_act(
+    db_session: Session, user: User, passphrase: str, app: Flask | None = None
+) -> EnrolledSigner:
+    """Unlock ``user``'s key for one act; close the signer (or use ``with``) when done.
+
+    Refused before the key is touched when the user has no active certificate, is locked out,
+    or the certificate is expired or on the current CRL. Every refusal writes an audit entry
+    in ``db_session``: the caller commits it even though the act failed.
+
+    :raises NotEnrolled: no certificate yet ("Anda belum mendaftarkan kunci tanda tangan").
+    :raises CertificateNotUsable: revoked or expired.
+    :raises PassphraseLocked: too many wrong passphrases recently.
+    :raises WrongPassphrase: wrong passphrase or altered key blob (the message says how many
+        attempts remain).
+    """
+    app = _app(app)
+    record, certificate, key = _unlock(db_session, user, passphrase, app)
+    audit.record(
+        db_session,
+        "pki.unlock",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"serial": record.serial},
+    )
+    return EnrolledSigner(record, certificate, key, get_ca(app).chain)
+
+
+def change_passphrase(
+    db_session: Session,
+    user: User,
+    old: str,
+    new: str,
+    *,
+    actor: Any = None,
+    app: Flask | None = None,
+) -> SigningCertificate:
+    """Re-encrypt the same key under a new passphrase (the certificate stays as it is).
+
+    The old passphrase goes through the same throttle as an act: otherwise this would be a
+    way to guess it without limit.
+    """
+    app = _app(app)
+    _check_new_passphrase(user, new, check_password=True)
+    record, _certificate, key = _unlock(db_session, user, old, app)
+    record.encrypted_key = encrypt_private_key(key, new, kdf=kdf_params(app))
+    del key
+    db_session.flush()
+    audit.record(
+        db_session,
+        "pki.passphrase_changed",
+        actor=actor if actor is not None else user,
+        object_type="signing_certificate",
+        object_id=record.id,
+        details={"user_id": user.id, "serial": record.serial},
+    )
+    # A success resets the failure count, like an unlock for an act.
+    audit.record(
+        db_session,
+        "pki.unlock",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"serial": record.serial, "purpose": "change_passphrase"},
+    )
+    return record
+
+
+def certificate_of(record: SigningCertificate) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(record.certificate_pem.encode("ascii"))
+
+
+def certificate_der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
