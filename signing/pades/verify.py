@@ -253,18 +253,16 @@ def verify_pdf(
         if len(embedded) > max_signatures:
             return _failure(sha256, "terlalu banyak tanda tangan.", revision_count)
         dss_crls, dss_certs = _dss_material(reader)
-        vc_kwargs = dict(
-            trust_roots=trust_roots,
-            crls=[*crls, *dss_crls],
+        # One context for all signatures: same moment, and pyHanko caches the paths
+        # and CRL checks it has already done (the chain is the same for most acts).
+        vc = make_validation_context(
+            trust_roots,
+            [*crls, *dss_crls],
             other_certs=[*other_certs, *dss_certs],
             moment=moment,
         )
-        # Lists are materialised once: trust_roots may be a one-shot iterable.
-        vc_kwargs = {k: list(v) if k != "moment" else v for k, v in vc_kwargs.items()}
         reports = []
         for emb in embedded:
-            # One context per signature: pyHanko's contexts accumulate state.
-            vc = make_validation_context(**vc_kwargs)
             is_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"
             if is_ts:
                 status = validate_pdf_timestamp(emb, validation_context=vc)
