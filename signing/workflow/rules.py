@@ -93,6 +93,8 @@ HTTP_STATUS = {
     "not_generated": 409,
     "conflict": 409,
     "signing_failed": 500,
+    "forbidden": 403,
+    "invalid_mandate": 422,
 }
 
 

@@ -1,0 +1,864 @@
+"""Workflow operations: act on a slot, record and revoke mandates, void, remind.
+
+Every operation checks, changes objects, writes its audit entry and flushes; none commits. The
+view or command that calls it commits once.
+
+The calling pattern for acts (a view, an API endpoint, a CLI command)::
+
+    try:
+        act = perform_act(db.session, commitment_id=..., role=..., kind=..., user=...,
+                          passphrase=..., ip=request.remote_addr, user_agent=...)
+    except WorkflowRefused as refused:
+        db.session.commit()          # keeps the "act.refused" entry (and the key store's
+        return error(refused.message, refused.http_status)   # failed-passphrase count)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+:func:`perform_act` must be the first thing a transaction does: it takes the commitment's
+lock before anything else (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on
+PostgreSQL) so that writers always lock in the same order (commitment row, then the audit
+chain). A refused act leaves nothing but its audit entries: the refusal is decided before any
+change, and the writing part runs in a savepoint that is rolled back if the database still
+refuses (the unique field constraint, the version column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from signing import audit
+from signing.db import begin_write, utcnow
+from signing.models import (
+    Act,
+    ActKind,
+    Capacity,
+    Commitment,
+    Event,
+    Mandate,
+    MandateKind,
+    Office,
+    Role,
+    Slot,
+    SlotRole,
+    User,
+)
+from signing.notifications import notify
+from signing.workflow import rules
+from signing.workflow.routing import SlotState
+from signing.workflow.rules import AllowedAct, WorkflowRefused, today_wib
+from signing.workflow.status import CommitmentStatus, commitment_status, event_overview
+
+__all__ = [
+    "COMMITMENT_PATH",
+    "WorkflowRefused",
+    "active_mandates",
+    "commitment_url",
+    "lock_commitment",
+    "perform_act",
+    "record_mandate",
+    "record_refusal",
+    "revoke_mandate",
+    "send_event_reminders",
+    "send_reminder",
+    "slot_recipients",
+    "void_commitment",
+]
+
+log = logging.getLogger(__name__)
+
+#: Where a commitment is shown to officials (linked from notifications).
+COMMITMENT_PATH = "/komitmen/{id}"
+
+
+def commitment_url(commitment: Commitment) -> str:
+    return COMMITMENT_PATH.format(id=commitment.id, code=commitment.code)
+
+
+# ------------------------------------------------------------------------------ locking
+
+
+def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
+    """Start a writing transaction and lock one commitment; load it fresh with slots and acts.
+
+    On SQLite ``BEGIN IMMEDIATE`` takes the database's write lock; on PostgreSQL the row is
+    locked with ``FOR UPDATE`` (a no-op on SQLite). Whatever the session held before is expired,
+    so the rules see what other transactions committed while we waited.
+    """
+    begin_write(db_session)
+    db_session.expire_all()
+    commitment = db_session.execute(
+        sa.select(Commitment)
+        .where(Commitment.id == commitment_id)
+        .with_for_update(of=Commitment)
+        .options(
+            selectinload(Commitment.event),
+            selectinload(Commitment.region),
+            selectinload(Commitment.acts),
+            selectinload(Commitment.slots).selectinload(Slot.acts),
+            selectinload(Commitment.slots).selectinload(Slot.office).selectinload(Office.holders),
+        )
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if commitment is None:
+        raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+    return commitment
+
+
+def active_mandates(db_session: Session, user: User) -> list[Mandate]:
+    """The user's unrevoked mandates (validity by date is the rules' business)."""
+    return list(
+        db_session.execute(
+            sa.select(Mandate)
+            .where(Mandate.deputy_user_id == user.id, Mandate.revoked_at.is_(None))
+            .options(selectinload(Mandate.principal_office), selectinload(Mandate.deputy_office))
+            .order_by(Mandate.id)
+        ).scalars()
+    )
+
+
+# ------------------------------------------------------------------------------ refusals
+
+
+def record_refusal(
+    db_session: Session,
+    refused: WorkflowRefused,
+    *,
+    user: User | None = None,
+    commitment_id: int | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    **details: Any,
+) -> None:
+    """Write the ``act.refused`` audit entry for ``refused`` (the caller commits it).
+
+    :func:`perform_act` calls it itself; a view that refuses before calling an operation
+    (e.g. a form error) calls it directly. Context stored on the exception fills the gaps.
+    """
+    context = dict(refused.context)
+    user = user if user is not None else context.pop("user", None)
+    context.pop("user", None)
+    commitment_id = (
+        commitment_id if commitment_id is not None else context.pop("commitment_id", None)
+    )
+    ip = ip or context.pop("ip", None)
+    user_agent = user_agent or context.pop("user_agent", None)
+    context.pop("ip", None)
+    context.pop("user_agent", None)
+    if not db_session.in_transaction():
+        # A refusal decided before any operation ran: still a writer on SQLite.
+        begin_write(db_session)
+    audit.record(
+        db_session,
+        "act.refused",
+        actor=user,
+        actor_office=context.pop("actor_office", None),
+        object_type="commitment" if commitment_id is not None else None,
+        object_id=commitment_id,
+        commitment_id=_existing_commitment_id(db_session, commitment_id),
+        ip=ip,
+        user_agent=user_agent,
+        details={
+            "code": refused.code,
+            "message": refused.message,
+            **{k: _plain(v) for k, v in context.items()},
+            **{k: _plain(v) for k, v in details.items()},
+        },
+    )
+
+
+def _existing_commitment_id(db_session: Session, commitment_id: int | None) -> int | None:
+    if commitment_id is None:
+        return None
+    # The audit entry's foreign key must not fail for a request naming a non-existent id.
+    found = db_session.execute(
+        sa.select(Commitment.id).where(Commitment.id == commitment_id)
+    ).scalar_one_or_none()
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _refusal_from_pki(error: Exception) -> WorkflowRefused:
+    from signing.pki import errors as pki_errors
+    from signing.pki import service
+
+    message = str(error)
+    if isinstance(error, service.PassphraseLocked):
+        return WorkflowRefused("locked", message)
+    if isinstance(error, pki_errors.WrongPassphrase):
+        return WorkflowRefused("wrong_passphrase", message)
+    if isinstance(error, service.NotEnrolled):
+        return WorkflowRefused("not_enrolled", message)
+    if isinstance(error, pki_errors.CertificateNotUsable):
+        return WorkflowRefused("certificate_not_usable", message)
+    return WorkflowRefused("signing_failed", message)
+
+
+# ------------------------------------------------------------------------------ acts
+
+
+@dataclass(frozen=True)
+class _Presentation:
+    """How the actor appears: the office they act in and the Plt./Plh./a.n. line."""
+
+    office: Office | None
+    office_title: str
+    capacity_line: str | None
+
+
+def _deputy_office(user: User, principal: Office) -> Office | None:
+    for holding in user.holdings:
+        if holding.ended_on is not None:
+            continue
+        office = holding.office
+        if office.kind.deputy_of == principal.kind and office.region_id == principal.region_id:
+            return office
+    return None
+
+
+def _presentation(
+    slot: Slot, user: User, allowed: AllowedAct, mandate: Mandate | None
+) -> _Presentation:
+    principal = slot.office
+    if allowed.capacity is Capacity.HOLDER:
+        return _Presentation(principal, principal.title, None)
+    own = None
+    if mandate is not None and mandate.deputy_office is not None:
+        own = mandate.deputy_office
+    own = own or _deputy_office(user, principal)
+    if own is None:
+        offices = user.current_offices
+        own = offices[0] if offices else None
+    line = f"{allowed.capacity.line} {principal.title}" if allowed.capacity.line else None
+    return _Presentation(own, own.title if own is not None else user.display_name, line)
+
+
+def _field_for(slot: Slot, kind: ActKind) -> str | None:
+    if kind is ActKind.DECLINE:
+        return None
+    if kind is ActKind.PARAF:
+        if not slot.paraf_field_name:
+            raise WorkflowRefused("wrong_kind", "Slot ini tidak memiliki kolom paraf.")
+        return slot.paraf_field_name
+    return slot.field_name
+
+
+def _pdf_reason(
+    kind: ActKind, slot: Slot, allowed: AllowedAct, attested: Act | None, given: str | None
+) -> str:
+    if given:
+        return given
+    principal = slot.office.title
+    if kind is ActKind.WITNESS:
+        if attested is not None:
+            return (
+                f"Saksi atas {attested.kind.label.lower()} {attested.actor_name} "
+                f"({attested.actor_office_title or ''})".replace(" ()", "")
+            )
+        return "Saksi atas penandatanganan komitmen"
+    if allowed.capacity is Capacity.STAND_IN:
+        return f"Paraf mewakili {principal} (tanpa mandat; bukan tanda tangan)"
+    if allowed.capacity.line:
+        verb = "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
+        return f"{verb} sebagai {allowed.capacity.line} {principal}"
+    return "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
+
+
+def _latest_party_act(commitment: Commitment) -> Act | None:
+    acts = [a for a in commitment.acts if a.kind in (ActKind.SIGN, ActKind.PARAF)]
+    return acts[-1] if acts else None
+
+
+def perform_act(
+    db_session: Session,
+    *,
+    commitment_id: int,
+    role: SlotRole | str,
+    kind: ActKind | str,
+    user: User,
+    passphrase: str | None,
+    capacity: Capacity | str | None = None,
+    reason: str | None = None,
+    attests_act_id: int | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    now: dt.datetime | None = None,
+) -> Act:
+    """Sign, paraf, witness or decline one slot, as one transaction's worth of changes.
+
+    Serialised per commitment (see :func:`lock_commitment`); the rules are checked inside the
+    lock, and only then is the signer's key unlocked with ``passphrase``. The PAdES act goes into
+    the slot's field (sign: ``field_name``, paraf: ``paraf_field_name``, witness: the witness
+    slot's ``field_name``) with a visible appearance (name, office, Plt./Plh./a.n. line, WIB
+    time); the new revision, the :class:`Act` and the audit entry (hashes before and after) are
+    added. The act that completes the commitment sets ``completed_at`` (once) and adds a
+    document time stamp revision (PAdES B-LTA). Whoever's turn it now is gets notified.
+
+    A decline needs ``reason`` and changes no PDF. A witness act names the act it attests
+    (``attests_act_id``; by default the latest signature or paraf).
+
+    :raises WorkflowRefused: the act is refused; the ``act.refused`` audit entry is already in
+        the session and the caller should commit it (see the module docstring).
+    """
+    role = SlotRole(role)
+    kind = ActKind(kind)
+    now = now or utcnow()
+    context: dict[str, Any] = {
+        "user": user,
+        "commitment_id": commitment_id,
+        "ip": ip,
+        "user_agent": user_agent,
+        "role": role.value,
+        "kind": kind.value,
+        "capacity": Capacity(capacity).value if capacity else None,
+    }
+    try:
+        return _perform(
+            db_session,
+            commitment_id=commitment_id,
+            role=role,
+            kind=kind,
+            user=user,
+            passphrase=passphrase,
+            capacity=capacity,
+            reason=reason,
+            attests_act_id=attests_act_id,
+            ip=ip,
+            user_agent=user_agent,
+            now=now,
+        )
+    except WorkflowRefused as refused:
+        refused.context = {**context, **refused.context}
+        record_refusal(db_session, refused)
+        raise
+
+
+def _perform(
+    db_session: Session,
+    *,
+    commitment_id: int,
+    role: SlotRole,
+    kind: ActKind,
+    user: User,
+    passphrase: str | None,
+    capacity: Capacity | str | None,
+    reason: str | None,
+    attests_act_id: int | None,
+    ip: str | None,
+    user_agent: str | None,
+    now: dt.datetime,
+) -> Act:
+    commitment = lock_commitment(db_session, commitment_id)
+    policy = rules.policy_of(commitment)
+    before_status = commitment_status(commitment, policy)
+    mandates = active_mandates(db_session, user)
+    today = today_wib(now)
+    allowed = rules.check_act(
+        commitment,
+        role,
+        user,
+        kind,
+        mandates=mandates,
+        today=today,
+        capacity=capacity,
+        reason=reason,
+        attests_act_id=attests_act_id,
+        policy=policy,
+    )
+    slot = commitment.slot(role)
+    mandate = next((m for m in mandates if m.id == allowed.mandate_id), None)
+    shown = _presentation(slot, user, allowed, mandate)
+    attested = None
+    if kind is ActKind.WITNESS:
+        attested = (
+            next(a for a in commitment.acts if a.id == attests_act_id)
+            if attests_act_id is not None
+            else _latest_party_act(commitment)
+        )
+    field_name = _field_for(slot, kind)
+    sha_before = commitment.current_sha256
+    new_pdf: bytes | None = None
+    certificate_id = None
+    if kind is not ActKind.DECLINE:
+        new_pdf, certificate_id = _sign_pdf(
+            db_session,
+            commitment,
+            user=user,
+            passphrase=passphrase or "",
+            field_name=field_name,
+            kind=kind,
+            appearance_name=user.display_name,
+            shown=shown,
+            reason=_pdf_reason(kind, slot, allowed, attested, reason),
+            now=now,
+        )
+    act = Act(
+        commitment_id=commitment.id,
+        slot_id=slot.id,
+        kind=kind,
+        capacity=allowed.capacity,
+        actor_user_id=user.id,
+        actor_name=user.display_name,
+        actor_office_id=shown.office.id if shown.office is not None else None,
+        actor_office_title=shown.office_title,
+        mandate_id=allowed.mandate_id,
+        certificate_id=certificate_id,
+        field_name=field_name,
+        reason=reason.strip() if reason else None,
+        attests_act_id=attested.id if attested is not None else None,
+        sha256_before=sha_before,
+        created_at=now,
+        ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+    )
+    completed = False
+    try:
+        with db_session.begin_nested():
+            db_session.add(act)
+            act.commitment = commitment
+            act.slot = slot
+            db_session.flush()
+            if new_pdf is not None:
+                from signing.commitments.storage import store_revision
+
+                store_revision(db_session, commitment, new_pdf, kind.value, act=act)
+                act.sha256_after = commitment.current_sha256
+            else:
+                act.sha256_after = sha_before
+                _touch(commitment)
+            after_status = commitment_status(commitment, policy)
+            if after_status.is_complete and commitment.completed_at is None:
+                commitment.completed_at = now
+                completed = True
+                assert new_pdf is not None  # completion always comes with a signature
+                _timestamp(db_session, commitment, new_pdf)
+            db_session.flush()
+    except sa.exc.IntegrityError as error:
+        log.info("act refused by the database: %s", error.orig)
+        raise WorkflowRefused("already_done", "Sudah ditandatangani/diparaf sebelumnya.") from None
+    except StaleDataError:
+        raise WorkflowRefused(
+            "conflict",
+            "Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi.",
+        ) from None
+    audit.record(
+        db_session,
+        f"act.{kind.value}",
+        actor=user,
+        actor_office=shown.office_title,
+        object_type="act",
+        object_id=act.id,
+        commitment_id=commitment.id,
+        sha256_before=sha_before,
+        sha256_after=act.sha256_after,
+        ip=ip,
+        user_agent=user_agent,
+        details={
+            "role": role.value,
+            "capacity": allowed.capacity.value,
+            "mandate_id": allowed.mandate_id,
+            "field": field_name,
+            "attests_act_id": act.attests_act_id,
+            "reason": act.reason,
+            "commitment": commitment.number,
+        },
+    )
+    if completed:
+        audit.record(
+            db_session,
+            "commitment.complete",
+            actor=user,
+            object_type="commitment",
+            object_id=commitment.id,
+            commitment_id=commitment.id,
+            sha256_before=act.sha256_after,
+            sha256_after=commitment.current_sha256,
+            details={"number": commitment.number},
+        )
+    _notify_after_act(
+        db_session, commitment, act, before_status, commitment_status(commitment, policy)
+    )
+    db_session.flush()
+    return act
+
+
+def _touch(commitment: Commitment) -> None:
+    """Make the commitment row take part in the act, so the version column is checked."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    # Re-writing an unchanged column makes the UPDATE that bumps (and checks) lock_version.
+    flag_modified(commitment, "current_sha256")
+
+
+def _sign_pdf(
+    db_session: Session,
+    commitment: Commitment,
+    *,
+    user: User,
+    passphrase: str,
+    field_name: str | None,
+    kind: ActKind,
+    appearance_name: str,
+    shown: _Presentation,
+    reason: str,
+    now: dt.datetime,
+) -> tuple[bytes, int | None]:
+    from signing.commitments.storage import current_pdf
+    from signing.pades.errors import FieldAlreadySigned, PadesError
+    from signing.pades.sign import Appearance, apply_act
+    from signing.pki import service
+    from signing.pki.errors import PkiError
+
+    try:
+        signer = service.signer_for_act(db_session, user, passphrase)
+    except PkiError as error:
+        raise _refusal_from_pki(error) from None
+    with signer:
+        pdf = current_pdf(db_session, commitment)
+        if commitment.current_sha256 != hashlib.sha256(pdf).hexdigest():  # pragma: no cover
+            raise WorkflowRefused(
+                "signing_failed", "Dokumen tersimpan tidak cocok dengan hash-nya."
+            )
+        appearance = Appearance(
+            name=appearance_name,
+            office=shown.office_title,
+            capacity_line=shown.capacity_line,
+            signed_at=now,
+        )
+        try:
+            new_pdf = apply_act(
+                pdf,
+                field_name=field_name or "",
+                kind=kind.value,
+                signer=signer,
+                appearance=appearance,
+                reason=reason,
+                location=commitment.event.place if commitment.event is not None else None,
+                timestamper=service.timestamper(),
+                validation_context=service.validation_context(db_session),
+            )
+        except FieldAlreadySigned:
+            raise WorkflowRefused("already_done", "Sudah ditandatangani sebelumnya.") from None
+        except PkiError as error:
+            raise _refusal_from_pki(error) from None
+        except PadesError as error:
+            raise WorkflowRefused("signing_failed", str(error)) from None
+        certificate_id = getattr(signer, "certificate_id", None)
+    return new_pdf, certificate_id
+
+
+def _timestamp(db_session: Session, commitment: Commitment, pdf: bytes) -> None:
+    from signing.commitments.storage import store_revision
+    from signing.pades.errors import PadesError
+    from signing.pades.sign import add_document_timestamp
+    from signing.pki import service
+
+    try:
+        stamped = add_document_timestamp(
+            pdf, service.timestamper(), service.validation_context(db_session)
+        )
+    except PadesError as error:
+        raise WorkflowRefused("signing_failed", str(error)) from None
+    store_revision(db_session, commitment, stamped, "timestamp")
+
+
+# ------------------------------------------------------------------------------ notifications
+
+
+_TURN_VERB = {
+    SlotRole.KEPALA_DAERAH: "menandatangani",
+    SlotRole.KETUA_DPRD: "menandatangani",
+    SlotRole.GUBERNUR: "menandatangani",
+    SlotRole.SAKSI_WAKIL_GUBERNUR: "menyaksikan",
+    SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "menyaksikan",
+}
+
+
+def slot_recipients(db_session: Session, slot: Slot, today: dt.date | None = None) -> list[User]:
+    """Who should hear about a slot: the office's current holder(s) with an account, and
+    holders of a mandate for it valid today."""
+    today = today or today_wib()
+    users: dict[int, User] = {}
+    for holder in slot.office.holders:
+        if holder.ended_on is None and holder.user is not None and holder.user.active:
+            users[holder.user.id] = holder.user
+    mandates = db_session.execute(
+        sa.select(Mandate)
+        .where(Mandate.principal_office_id == slot.office_id, Mandate.revoked_at.is_(None))
+        .options(selectinload(Mandate.deputy))
+    ).scalars()
+    commitment = slot.commitment
+    for mandate in mandates:
+        if mandate.is_valid_on(today) and mandate.event_id in (None, commitment.event_id):
+            if mandate.deputy.active:
+                users.setdefault(mandate.deputy.id, mandate.deputy)
+    return list(users.values())
+
+
+def _region_name(commitment: Commitment) -> str:
+    return commitment.region.name if commitment.region is not None else commitment.number
+
+
+def _notify_turn(
+    db_session: Session, commitment: Commitment, role: SlotRole, *, reminder: bool
+) -> list:
+    slot = commitment.slot(role)
+    verb = _TURN_VERB[role]
+    prefix = "Pengingat: " if reminder else ""
+    subject = f"{prefix}Giliran Anda {verb} Komitmen PTSP Prima {_region_name(commitment)}"
+    body = (
+        f"Dokumen {commitment.number} ({_region_name(commitment)}) menunggu Anda {verb} "
+        f"sebagai {slot.office.title}."
+    )
+    return [
+        notify(db_session, user, subject, body, commitment_url(commitment), commitment=commitment)
+        for user in slot_recipients(db_session, slot)
+    ]
+
+
+def _notify_after_act(
+    db_session: Session,
+    commitment: Commitment,
+    act: Act,
+    before: CommitmentStatus,
+    after: CommitmentStatus,
+) -> None:
+    for role in after.whose_turn:
+        if role not in before.whose_turn:
+            _notify_turn(db_session, commitment, role, reminder=False)
+    if act.kind is ActKind.PARAF and act.capacity is Capacity.STAND_IN and act.slot is not None:
+        slot = act.slot
+        subject = f"Paraf atas nama Anda: Komitmen PTSP Prima {_region_name(commitment)}"
+        body = (
+            f"{act.actor_name} ({act.actor_office_title}) telah memaraf dokumen "
+            f"{commitment.number} mewakili {slot.office.title}. Tanda tangan Anda masih "
+            "diperlukan agar komitmen lengkap."
+        )
+        for user in slot_recipients(db_session, slot):
+            if user.id != act.actor_user_id:
+                notify(db_session, user, subject, body, commitment_url(commitment), commitment)
+
+
+# ------------------------------------------------------------------------------ mandates
+
+
+def _require_secretariat(actor: Any, what: str) -> None:
+    if isinstance(actor, User) and actor.role not in (Role.SECRETARIAT, Role.ADMIN):
+        raise WorkflowRefused("forbidden", f"Hanya sekretariat yang dapat {what}.", http_status=403)
+
+
+def record_mandate(
+    db_session: Session,
+    *,
+    principal_office: Office,
+    deputy_user: User,
+    kind: MandateKind | str,
+    letter_number: str,
+    letter_date: dt.date,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    event: Event | None = None,
+    actor: Any,
+) -> Mandate:
+    """Record a mandate letter (Plt./Plh./a.n.) letting ``deputy_user`` act for an office.
+
+    :raises WorkflowRefused: ``invalid_mandate`` (422) with the reason; ``forbidden`` (403) when
+        ``actor`` is a user who is not secretariat or administrator.
+    """
+    _require_secretariat(actor, "mencatat mandat")
+    kind = MandateKind(kind)
+    problems = []
+    if not letter_number or not letter_number.strip():
+        problems.append("nomor surat mandat wajib diisi")
+    if valid_until is not None and valid_until < valid_from:
+        problems.append("tanggal akhir berlaku sebelum tanggal mulai")
+    if deputy_user.role != Role.OFFICIAL:
+        problems.append("penerima mandat harus akun pejabat")
+    if any(o.id == principal_office.id for o in deputy_user.current_offices):
+        problems.append("pemegang jabatan tidak memerlukan mandat untuk jabatannya sendiri")
+    if event is not None and event.province_code != principal_office.province_code:
+        problems.append("acara tidak berada di provinsi jabatan tersebut")
+    if problems:
+        raise WorkflowRefused(
+            "invalid_mandate",
+            "Mandat tidak dapat dicatat: " + "; ".join(problems) + ".",
+            http_status=422,
+        )
+    deputy_office = _deputy_office(deputy_user, principal_office)
+    if deputy_office is None:
+        offices = deputy_user.current_offices
+        deputy_office = offices[0] if offices else None
+    mandate = Mandate(
+        kind=kind,
+        principal_office_id=principal_office.id,
+        deputy_user_id=deputy_user.id,
+        deputy_office_id=deputy_office.id if deputy_office is not None else None,
+        letter_number=letter_number.strip(),
+        letter_date=letter_date,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        event_id=event.id if event is not None else None,
+        created_at=utcnow(),
+        created_by_id=actor.id if isinstance(actor, User) else None,
+    )
+    db_session.add(mandate)
+    db_session.flush()
+    audit.record(
+        db_session,
+        "mandate.create",
+        actor=actor,
+        object_type="mandate",
+        object_id=mandate.id,
+        details={
+            "kind": kind.value,
+            "principal_office": principal_office.title,
+            "deputy": deputy_user.username,
+            "deputy_office": deputy_office.title if deputy_office is not None else None,
+            "letter_number": mandate.letter_number,
+            "letter_date": letter_date.isoformat(),
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "event_id": mandate.event_id,
+        },
+    )
+    return mandate
+
+
+def revoke_mandate(
+    db_session: Session, mandate: Mandate, *, actor: Any, reason: str | None = None
+) -> Mandate:
+    """End a mandate now; acts already made under it stay valid (they were, when made)."""
+    _require_secretariat(actor, "mencabut mandat")
+    if mandate.revoked_at is not None:
+        raise WorkflowRefused("already_done", "Mandat sudah dicabut sebelumnya.")
+    mandate.revoked_at = utcnow()
+    db_session.flush()
+    audit.record(
+        db_session,
+        "mandate.revoke",
+        actor=actor,
+        object_type="mandate",
+        object_id=mandate.id,
+        details={"reason": reason, "letter_number": mandate.letter_number},
+    )
+    return mandate
+
+
+# ------------------------------------------------------------------------------ void
+
+
+def void_commitment(
+    db_session: Session,
+    commitment: Commitment,
+    reason: str,
+    *,
+    actor: Any,
+    reissue: bool = True,
+) -> Commitment | None:
+    """Void ``commitment`` (with a reason) and, with ``reissue``, generate its next version.
+
+    A complete commitment cannot be voided (it is a signed agreement; a correction is a new
+    commitment). Returns the new version, or None.
+
+    :raises WorkflowRefused: ``reason_required``, ``void`` (already voided), ``complete``,
+        ``forbidden``.
+    """
+    _require_secretariat(actor, "membatalkan dokumen")
+    if not reason or not reason.strip():
+        raise WorkflowRefused("reason_required", "Pembatalan memerlukan alasan.")
+    locked = lock_commitment(db_session, commitment.id)
+    if locked.is_void:
+        raise WorkflowRefused("void", "Dokumen sudah dibatalkan sebelumnya.")
+    if locked.completed_at is not None:
+        raise WorkflowRefused(
+            "complete", "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
+        )
+    locked.voided_at = utcnow()
+    locked.void_reason = reason.strip()
+    locked.voided_by_id = actor.id if isinstance(actor, User) else None
+    db_session.flush()
+    audit.record(
+        db_session,
+        "commitment.void",
+        actor=actor,
+        object_type="commitment",
+        object_id=locked.id,
+        commitment_id=locked.id,
+        sha256_before=locked.current_sha256,
+        sha256_after=locked.current_sha256,
+        details={"reason": locked.void_reason, "number": locked.number, "reissue": reissue},
+    )
+    if not reissue:
+        return None
+    from signing.commitments.generation import new_version_after_void
+
+    replacement = new_version_after_void(db_session, locked, actor=actor)
+    status = commitment_status(replacement)
+    for role in status.whose_turn:
+        _notify_turn(db_session, replacement, role, reminder=False)
+    db_session.flush()
+    return replacement
+
+
+# ------------------------------------------------------------------------------ reminders
+
+
+def send_reminder(
+    db_session: Session, commitment: Commitment, role: SlotRole | str, *, actor: Any
+) -> list:
+    """Remind whoever holds ``role`` on ``commitment`` that it is their turn (inbox + mail).
+
+    :raises WorkflowRefused: ``not_your_turn`` when nothing is owed by that slot now.
+    """
+    _require_secretariat(actor, "mengirim pengingat")
+    role = SlotRole(role)
+    status = commitment_status(commitment)
+    if role not in status.whose_turn:
+        state = status.slots[role].state
+        why = (
+            "slot ini sudah selesai"
+            if state in (SlotState.SIGNED, SlotState.DECLINED)
+            else "belum giliran slot ini"
+        )
+        raise WorkflowRefused(
+            "not_your_turn", f"Tidak ada yang perlu diingatkan: {why} ({state.label})."
+        )
+    sent = _notify_turn(db_session, commitment, role, reminder=True)
+    db_session.flush()
+    audit.record(
+        db_session,
+        "reminder.send",
+        actor=actor,
+        object_type="commitment",
+        object_id=commitment.id,
+        commitment_id=commitment.id,
+        details={"role": role.value, "recipients": [n.user_id for n in sent]},
+    )
+    return sent
+
+
+def send_event_reminders(db_session: Session, event_id: int, *, actor: Any) -> list:
+    """Remind every slot whose turn it is, on every open commitment of the event."""
+    sent: list = []
+    for commitment, status in event_overview(db_session, event_id):
+        for role in status.whose_turn:
+            sent.extend(send_reminder(db_session, commitment, role, actor=actor))
+    return sent
