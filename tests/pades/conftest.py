@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from signing.pades.sign import (
     ActKind,
@@ -166,3 +169,20 @@ def signed_pdf(sealed_pdf, ca, officials, timestamper, make_vc) -> bytes:
 def completed_pdf(signed_pdf, timestamper, make_vc) -> bytes:
     """The signed commitment with its closing document time stamp (B-LTA)."""
     return add_document_timestamp(signed_pdf, timestamper, make_vc())
+
+
+@pytest.fixture(scope="session")
+def nss_db(ca, tmp_path_factory) -> str:
+    """A temporary NSS database trusting only the test CA's root (skips without poppler/NSS)."""
+    if shutil.which("certutil") is None or shutil.which("pdfsig") is None:
+        pytest.skip("pdfsig (poppler-utils) or certutil (libnss3-tools) is not installed")
+    directory = tmp_path_factory.mktemp("nss")
+    root = directory / "root.pem"
+    root.write_bytes(ca.root_cert.public_bytes(serialization.Encoding.PEM))
+    db = f"sql:{directory}"
+    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", db, "-n", "signing-test-root", "-t", "CT,C,C", "-i", str(root)],
+        check=True,
+    )
+    return db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Iterable
 from io import BytesIO
 
@@ -106,3 +108,18 @@ def appearance_bytes(pdf: bytes, field_name: str) -> bytes:
 
     walk(field["/AP"]["/N"])
     return b"\n".join(chunks)
+
+
+def pdfsig_blocks(path, nss_db: str) -> dict[str, dict[str, str]]:
+    """pdfsig's report per signature field: {field: {"Signature Validation": ..., ...}}."""
+    result = subprocess.run(
+        ["pdfsig", "-nssdir", nss_db, "-no-ocsp", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    blocks: dict[str, dict[str, str]] = {}
+    for chunk in re.split(r"^Signature #\d+:\s*$", result.stdout, flags=re.M)[1:]:
+        info = dict(re.findall(r"^[ \t]*- ([^:\n]+): (.*)$", chunk, flags=re.M))
+        blocks[info["Signature Field Name"]] = info
+    return blocks
