@@ -7,6 +7,7 @@ command was refused; 2 usage error.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -59,15 +60,25 @@ def generate_command(event_id: int, all_regions: bool, region_codes: tuple[str, 
     except GenerationError as error:
         fail(str(error))
     labels = {"generated": "dibuat", "skipped": "dilewati", "error": "GAGAL"}
+    # A terminal gets a progress bar; a log or pipe (where click draws nothing) gets one line
+    # per region, so progress is visible there too.
+    interactive = sys.stdout.isatty()
     with click.progressbar(
         length=len(regions),
         label=f"Membuat {len(regions)} dokumen",
         item_show_func=lambda item: item,
         show_pos=True,
     ) as bar:
+        done = 0
 
         def progress(region, outcome: str) -> None:  # type: ignore[no-untyped-def]
-            bar.update(1, f"{region.kemendagri_code} {labels[outcome]}")
+            nonlocal done
+            done += 1
+            status = f"{region.kemendagri_code} {labels[outcome]}"
+            if interactive:
+                bar.update(1, status)
+            else:
+                click.echo(f"[{done}/{len(regions)}] {status}")
 
         try:
             report = generate_event(

@@ -514,7 +514,7 @@ def _config_int(app: Flask, key: str, default: int) -> int:
 
 def _window(app: Flask) -> dt.timedelta:
     minutes = app.config.get("PASSPHRASE_LOCK_MINUTES")
-    return dt.timedelta(minutes=minutes) if minutes else DEFAULT_LOCK_WINDOW
+    return dt.timedelta(minutes=float(minutes)) if minutes else DEFAULT_LOCK_WINDOW
 
 
 def _last_entry_time(db_session: Session, action: str, user: User) -> dt.datetime | None:
