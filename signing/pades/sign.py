@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as sig_fields
 from pyhanko.sign.general import SigningError
@@ -30,9 +32,10 @@ from pyhanko.sign.signers.pdf_signer import (
     SigDSSPlacementPreference,
     TimestampDSSContentSettings,
 )
-from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from signing.pki.errors import CertificateNotUsable
 
@@ -50,6 +53,20 @@ __all__ = [
     "make_validation_context",
     "seal_document",
 ]
+
+
+class _OfflineRevocationNotice(logging.Filter):
+    """Drop pyHanko's warning that revocation data is embedded without fetching.
+
+    Offline embedding of our own preloaded CRLs is the design (DESIGN.md), so the
+    warning would only fill the log with one line per act.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineRevocationNotice())
 
 #: Western Indonesia Time. Jakarta has kept UTC+7 without daylight saving since 1964,
 #: so a fixed offset is exact and needs no tz database.
@@ -303,11 +320,15 @@ def _sign(
             appearance_text_params={"body": _pdf_text(text)} if text is not None else None,
         )
     except SigningError as exc:
-        if "could not be validated" in str(exc):
+        if isinstance(exc.__cause__, PathBuildingError | PathValidationError):
             raise CertificateNotUsable(
                 "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa "
                 "atau bukan dari CA aplikasi)."
             ) from exc
+        raise PadesError(f"Penandatanganan gagal: {exc}") from exc
+    except TimestampRequestError as exc:
+        raise PadesError(f"Layanan cap waktu (TSA) tidak dapat dihubungi: {exc}") from exc
+    except PdfError as exc:
         raise PadesError(f"Penandatanganan gagal: {exc}") from exc
     return out.getvalue()
 
@@ -438,6 +459,6 @@ def add_document_timestamp(
             bytes_reserved=_timestamp_reserve(timestamper),
             dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True),
         )
-    except SigningError as exc:
+    except (SigningError, TimestampRequestError, PdfError) as exc:
         raise PadesError(f"Cap waktu dokumen gagal: {exc}") from exc
     return out.getvalue()

@@ -112,9 +112,9 @@ def make_timestamper(
     pyHanko caches a dummy token in it that every act would otherwise recompute.
     """
     if external_url:
-        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
-        return HTTPTimeStamper(external_url, timeout=timeout)
+        return RequestsHTTPTimeStamper(external_url, timeout=timeout)
     if isinstance(source, CertificateAuthority):
         source = TsaMaterial(source.tsa_cert, source.tsa_key, tuple(source.chain))
     if not isinstance(source, TsaMaterial):
