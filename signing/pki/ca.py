@@ -384,8 +384,8 @@ def build_crl(
     ca: CertificateAuthority,
     level: CrlLevel,
     revoked: Iterable[RevokedEntry] = (),
-    *,
     next_update_days: int = 7,
+    *,
     this_update: dt.datetime | None = None,
 ) -> bytes:
     """A DER CRL signed by the root (``"root"``) or the issuing CA (``"issuing"``).
