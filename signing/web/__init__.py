@@ -6,7 +6,7 @@ from flask import Blueprint
 
 
 def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the call site
-    from signing.web import admin, auth, main, pki
+    from signing.web import admin, auth, main, pki, secretariat
 
-    blueprints = [auth.bp, main.bp, admin.bp, pki.bp]
+    blueprints = [auth.bp, main.bp, admin.bp, pki.bp, secretariat.bp]
     return blueprints

@@ -1,0 +1,537 @@
+"""What the secretariat watches: the status matrix of an event and the lists to chase.
+
+Everything is built from :func:`signing.workflow.status.event_overview` (a fixed number of
+queries whatever the number of commitments) plus one query for the MCP figures and one for the
+band schemes. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signing.db import utcnow
+from signing.models import Act, ActKind, BandScheme, Capacity, Commitment, Event, Region
+from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS, SlotRole
+from signing.secretariat import mcp
+from signing.workflow.status import (
+    CommitmentState,
+    CommitmentStatus,
+    SlotState,
+    SlotStatus,
+    event_overview,
+)
+
+#: Western Indonesia Time, in which every time is shown (UTC is stored).
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+ALL_SLOTS: tuple[SlotRole, ...] = (*PARTY_SLOTS, *WITNESS_SLOTS)
+#: Matrix column order as the secretariat reads it: the region's two parties, the Gubernur,
+#: then the witnesses.
+MATRIX_SLOTS: tuple[SlotRole, ...] = (
+    SlotRole.KEPALA_DAERAH,
+    SlotRole.KETUA_DPRD,
+    SlotRole.GUBERNUR,
+    SlotRole.SAKSI_WAKIL_GUBERNUR,
+    SlotRole.SAKSI_KETUA_DPRD_PROVINSI,
+)
+COLUMN_LABELS = {
+    SlotRole.KEPALA_DAERAH: "Bupati/Wali Kota",
+    SlotRole.KETUA_DPRD: "Ketua DPRD",
+    SlotRole.GUBERNUR: "Gubernur",
+    SlotRole.SAKSI_WAKIL_GUBERNUR: "Saksi Wakil Gubernur",
+    SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "Saksi Ketua DPRD Provinsi",
+}
+#: Audit actions in the commitment timeline, in words; unknown actions show as they are.
+AUDIT_WORDS = {
+    "commitment.generate": "Dokumen dibuat",
+    "commitment.regenerate": "Dokumen dibuat ulang",
+    "commitment.seal": "Disegel instansi",
+    "commitment.void": "Dokumen dibatalkan (void)",
+    "commitment.reissue": "Versi baru diterbitkan",
+    "commitment.complete": "Komitmen lengkap",
+    "act.sign": "Ditandatangani",
+    "act.paraf": "Diparaf",
+    "act.witness": "Disaksikan",
+    "act.decline": "Ditolak",
+    "act.refused": "Tindakan ditolak sistem",
+    "reminder.send": "Pengingat dikirim",
+    "notification.turn": "Pemberitahuan giliran",
+    "mandate.create": "Mandat dicatat",
+    "mandate.revoke": "Mandat dicabut",
+}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def state_word(role: SlotRole, state: SlotState) -> str:
+    """The word in a matrix cell: menunggu, paraf saja, ditandatangani / disaksikan, ditolak."""
+    if state is SlotState.SIGNED:
+        return "disaksikan" if role.is_witness else "ditandatangani"
+    return {
+        SlotState.PENDING: "menunggu",
+        SlotState.PARAF_ONLY: "paraf saja",
+        SlotState.DECLINED: "ditolak",
+    }[state]
+
+
+COMMITMENT_WORDS = {
+    CommitmentState.DRAFT: "belum ada tindakan",
+    CommitmentState.CIRCULATING: "berjalan",
+    CommitmentState.PARAF_OUTSTANDING: "tanda tangan terutang",
+    CommitmentState.SIGNED_BY_ALL: "menunggu saksi",
+    CommitmentState.COMPLETE: "lengkap",
+    CommitmentState.DECLINED: "ditolak",
+    CommitmentState.VOID: "dibatalkan",
+}
+COMMITMENT_CLASSES = {
+    CommitmentState.DRAFT: "st-pending",
+    CommitmentState.CIRCULATING: "st-pending",
+    CommitmentState.PARAF_OUTSTANDING: "st-paraf_only",
+    CommitmentState.SIGNED_BY_ALL: "st-paraf_only",
+    CommitmentState.COMPLETE: "st-signed",
+    CommitmentState.DECLINED: "st-declined",
+    CommitmentState.VOID: "st-void",
+}
+
+
+def wib(moment: dt.datetime | None, *, with_date: bool = True) -> str:
+    """``24 Okt 2019 10:15 WIB``; ``–`` for nothing."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(WIB)
+    clock = f"{local.hour:02d}:{local.minute:02d} WIB"
+    if not with_date:
+        return clock
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+
+
+def duration_words(delta: dt.timedelta) -> str:
+    """``3 hari 4 jam``, ``5 jam 12 menit``, ``kurang dari 1 menit``."""
+    seconds = max(0, int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} hari {hours} jam"
+    if hours:
+        return f"{hours} jam {minutes} menit"
+    if minutes:
+        return f"{minutes} menit"
+    return "kurang dari 1 menit"
+
+
+#: Provincial office titles end with the province's name, which the page already shows.
+PROVINCIAL_TITLES = ("Ketua DPRD Provinsi", "Wakil Gubernur", "Gubernur")
+
+
+def _office_word(title: str | None, region: Region | None) -> str:
+    """ "Wakil Bupati" for "Wakil Bupati Kotawaringin Timur" (the page already names the place)."""
+    if not title:
+        return ""
+    for prefix in PROVINCIAL_TITLES:
+        if title.startswith(prefix + " "):
+            return prefix
+    if region is not None:
+        for suffix in (region.name, region.short_name):
+            if title.endswith(" " + suffix):
+                return title[: -len(suffix) - 1]
+    return title
+
+
+def actor_line(act: Act, region: Region | None) -> str:
+    """``Wakil Bupati H.M. Taufik Mukri`` (+ `` sebagai Plt.`` when under a mandate)."""
+    office = _office_word(act.actor_office_title, region)
+    line = f"{office} {act.actor_name}".strip()
+    capacity = Capacity(act.capacity)
+    if capacity.line:
+        line += f" sebagai {capacity.line}"
+    return line
+
+
+ACT_WORDS = {
+    ActKind.SIGN: "ditandatangani",
+    ActKind.PARAF: "paraf",
+    ActKind.WITNESS: "disaksikan",
+    ActKind.DECLINE: "ditolak",
+    ActKind.SEAL: "disegel",
+}
+
+
+@dataclass
+class Cell:
+    role: SlotRole
+    state: SlotState
+    word: str
+    #: Who acted when it was not the office holder: "paraf oleh Wakil Bupati H.M. Taufik Mukri".
+    stand_in: str | None
+    #: Who acted (any capacity) and when, for the cell's tooltip and the exports.
+    actor: str | None
+    since: dt.datetime | None
+    #: For a witness cell: what the witness attested ("paraf Wakil Bupati ...").
+    attests: str | None = None
+    is_turn: bool = False
+
+    @property
+    def css(self) -> str:
+        return f"st-{self.state.value}"
+
+
+@dataclass
+class Row:
+    commitment: Commitment | None
+    region: Region
+    status: CommitmentStatus | None
+    cells: list[Cell]
+    mcp: mcp.ScoreView | None = None
+
+    @property
+    def state_word(self) -> str:
+        if self.status is None:
+            return "dokumen belum dibuat"
+        return COMMITMENT_WORDS[self.status.state]
+
+    @property
+    def state_css(self) -> str:
+        if self.status is None:
+            return "st-pending"
+        return COMMITMENT_CLASSES[self.status.state]
+
+
+@dataclass
+class SlotTotals:
+    role: SlotRole
+    counts: dict[SlotState, int]
+    total: int
+
+    @property
+    def done(self) -> int:
+        return self.counts.get(SlotState.SIGNED, 0)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def percent_of(self, state: SlotState) -> float:
+        return 100 * self.counts.get(state, 0) / self.total if self.total else 0.0
+
+
+@dataclass
+class Dashboard:
+    event: Event
+    rows: list[Row]
+    slot_totals: list[SlotTotals]
+    commitment_counts: dict[CommitmentState, int]
+    generated_at: dt.datetime
+    mcp_period: str | None
+    periods: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(1 for row in self.rows if row.status is not None)
+
+    @property
+    def complete(self) -> int:
+        return self.commitment_counts.get(CommitmentState.COMPLETE, 0)
+
+    @property
+    def percent_complete(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+    @property
+    def slots_done(self) -> int:
+        return sum(t.done for t in self.slot_totals)
+
+    @property
+    def slots_total(self) -> int:
+        return sum(t.total for t in self.slot_totals)
+
+    @property
+    def paraf_only(self) -> int:
+        return sum(t.counts.get(SlotState.PARAF_ONLY, 0) for t in self.slot_totals)
+
+    @property
+    def declined(self) -> int:
+        return sum(t.counts.get(SlotState.DECLINED, 0) for t in self.slot_totals)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for row in self.rows if row.status is None)
+
+
+def _acts_by_id(status: CommitmentStatus) -> dict[int, Act]:
+    return {act.id: act for slot in status.slots.values() for act in slot.acts}
+
+
+def _cell(
+    role: SlotRole,
+    slot: SlotStatus,
+    region: Region,
+    acts: dict[int, Act],
+    turn: Sequence[SlotRole],
+) -> Cell:
+    latest = next(
+        (
+            act
+            for act in (slot.decline_act, slot.sign_act, slot.witness_act, slot.paraf_act)
+            if act is not None
+        ),
+        None,
+    )
+    stand_in = None
+    if latest is not None and Capacity(latest.capacity) != Capacity.HOLDER:
+        stand_in = f"{ACT_WORDS[ActKind(latest.kind)]} oleh {actor_line(latest, region)}"
+    actor = None
+    if latest is not None:
+        actor = f"{actor_line(latest, region)}, {wib(latest.created_at)}"
+    attests = None
+    if slot.witness_act is not None and slot.witness_act.attests_act_id is not None:
+        attested = acts.get(slot.witness_act.attests_act_id)
+        if attested is not None:
+            attests = f"{ACT_WORDS[ActKind(attested.kind)]} {actor_line(attested, region)}"
+    return Cell(
+        role=role,
+        state=slot.state,
+        word=state_word(role, slot.state),
+        stand_in=stand_in,
+        actor=actor,
+        since=slot.since,
+        attests=attests,
+        is_turn=role in turn,
+    )
+
+
+def build_dashboard(
+    db_session: Session,
+    event: Event,
+    *,
+    mcp_period: str | None = None,
+    overview: list[tuple[Commitment, CommitmentStatus]] | None = None,
+    with_missing_regions: bool = True,
+) -> Dashboard:
+    """The matrix, totals and MCP figures of ``event``.
+
+    Regions of the event's province with no commitment yet appear as rows without cells, so
+    a forgotten Kabupaten/Kota shows. Query count: ``event_overview`` plus at most three.
+    """
+    if overview is None:
+        overview = event_overview(db_session, event.id)
+    # One row per region: the newest version (a void one still shows until it is reissued).
+    latest: dict[int, tuple[Commitment, CommitmentStatus]] = {}
+    for commitment, status in overview:
+        kept = latest.get(commitment.region_id)
+        if kept is None or commitment.version > kept[0].version:
+            latest[commitment.region_id] = (commitment, status)
+    rows: list[Row] = []
+    for commitment, status in latest.values():
+        region = commitment.region
+        acts = _acts_by_id(status)
+        cells = [
+            _cell(role, status.slots[role], region, acts, status.whose_turn)
+            for role in MATRIX_SLOTS
+        ]
+        rows.append(Row(commitment, region, status, cells))
+    if with_missing_regions:
+        present = set(latest)
+        missing = db_session.execute(
+            sa.select(Region).where(
+                Region.province_code == event.province_code,
+                Region.id.not_in(present) if present else sa.true(),
+            )
+        ).scalars()
+        rows.extend(Row(None, region, None, []) for region in missing)
+    rows.sort(key=lambda row: row.region.kemendagri_code)
+
+    schemes = list(db_session.execute(sa.select(BandScheme)).scalars())
+    progress = mcp.progress_by_region(db_session, (row.region.id for row in rows), schemes)
+    periods = mcp.periods_of(progress.values())
+    chosen = mcp_period or (periods[-1] if periods else None)
+    for row in rows:
+        target = progress.get(row.region.id)
+        row.mcp = target.at(chosen) if target is not None else None
+
+    slot_totals = []
+    for role in MATRIX_SLOTS:
+        counts = dict.fromkeys(SlotState, 0)
+        for row in rows:
+            if row.status is not None:
+                counts[row.status.slots[role].state] += 1
+        slot_totals.append(SlotTotals(role, counts, sum(counts.values())))
+    commitment_counts = dict.fromkeys(CommitmentState, 0)
+    for row in rows:
+        if row.status is not None:
+            commitment_counts[row.status.state] += 1
+    return Dashboard(
+        event=event,
+        rows=rows,
+        slot_totals=slot_totals,
+        commitment_counts=commitment_counts,
+        generated_at=utcnow(),
+        mcp_period=chosen,
+        periods=periods,
+    )
+
+
+# --- the lists to chase -----------------------------------------------------------------------
+
+
+@dataclass
+class ParafOnlyItem:
+    commitment: Commitment
+    region: Region
+    role: SlotRole
+    paraf: Act
+    #: "Wakil Bupati H.M. Taufik Mukri"
+    by: str
+    #: "Wakil (tanpa mandat, paraf saja)", "Plt.", "Pemegang jabatan"
+    capacity: str
+    witnesses: list[str]
+    owed_for: dt.timedelta
+    #: The principal who still owes the signature: "Bupati Kotawaringin Timur (nama)".
+    principal: str
+
+    @property
+    def owed_words(self) -> str:
+        return duration_words(self.owed_for)
+
+    @property
+    def owed_hours(self) -> float:
+        return round(self.owed_for.total_seconds() / 3600, 1)
+
+
+CAPACITY_WORDS = {
+    Capacity.HOLDER: "pemegang jabatan",
+    Capacity.PLT: "Plt. (dengan mandat)",
+    Capacity.PLH: "Plh. (dengan mandat)",
+    Capacity.AN: "a.n. (dengan mandat)",
+    Capacity.STAND_IN: "wakil tanpa mandat (hanya paraf)",
+}
+
+
+@dataclass
+class PendingItem:
+    commitment: Commitment
+    region: Region
+    role: SlotRole
+    holder: str
+    is_turn: bool
+    waiting_since: dt.datetime | None
+
+
+@dataclass
+class DeclinedItem:
+    commitment: Commitment
+    region: Region
+    role: SlotRole
+    by: str
+    at: dt.datetime
+    reason: str
+
+
+@dataclass
+class FollowUp:
+    paraf_only: list[ParafOnlyItem]
+    pending: list[PendingItem]
+    declined: list[DeclinedItem]
+
+
+def _principal(commitment: Commitment, role: SlotRole) -> str:
+    slot = next((s for s in commitment.slots if SlotRole(s.role) == role), None)
+    if slot is None:
+        return COLUMN_LABELS[role]
+    holder = slot.office.current_holder
+    return f"{slot.office.title} ({holder.name})" if holder else slot.office.title
+
+
+def follow_up(
+    overview: list[tuple[Commitment, CommitmentStatus]], *, now: dt.datetime | None = None
+) -> FollowUp:
+    """The three lists: paraf only (signature owed), nobody acted yet, declined."""
+    now = now or utcnow()
+    paraf_only: list[ParafOnlyItem] = []
+    pending: list[PendingItem] = []
+    declined: list[DeclinedItem] = []
+    for commitment, status in overview:
+        if status.state is CommitmentState.VOID:
+            continue
+        region = commitment.region
+        acts = list(_acts_by_id(status).values())
+        for role in MATRIX_SLOTS:
+            slot = status.slots[role]
+            if slot.state is SlotState.PARAF_ONLY and slot.paraf_act is not None:
+                paraf = slot.paraf_act
+                witnesses = [
+                    f"{actor_line(act, region)} ({wib(act.created_at)})"
+                    for act in sorted(acts, key=lambda a: a.id)
+                    if act.kind == ActKind.WITNESS and act.attests_act_id == paraf.id
+                ]
+                paraf_only.append(
+                    ParafOnlyItem(
+                        commitment=commitment,
+                        region=region,
+                        role=role,
+                        paraf=paraf,
+                        by=actor_line(paraf, region),
+                        capacity=CAPACITY_WORDS[Capacity(paraf.capacity)],
+                        witnesses=witnesses,
+                        owed_for=now - paraf.created_at,
+                        principal=_principal(commitment, role),
+                    )
+                )
+            elif slot.state is SlotState.PENDING and status.state is not CommitmentState.DECLINED:
+                if commitment.generated_at is None and commitment.current_sha256 is None:
+                    continue
+                pending.append(
+                    PendingItem(
+                        commitment=commitment,
+                        region=region,
+                        role=role,
+                        holder=_principal(commitment, role),
+                        is_turn=role in status.whose_turn,
+                        waiting_since=commitment.generated_at,
+                    )
+                )
+            elif slot.state is SlotState.DECLINED and slot.decline_act is not None:
+                act = slot.decline_act
+                declined.append(
+                    DeclinedItem(
+                        commitment=commitment,
+                        region=region,
+                        role=role,
+                        by=actor_line(act, region),
+                        at=act.created_at,
+                        reason=act.reason or "",
+                    )
+                )
+    paraf_only.sort(key=lambda item: (-item.owed_for, item.region.kemendagri_code))
+    return FollowUp(paraf_only, pending, declined)
+
+
+def matrix_json(board: Dashboard) -> dict[str, Any]:
+    """The matrix as plain data (for the refresh endpoint and integrations)."""
+    return {
+        "event": {"id": board.event.id, "name": board.event.name},
+        "generated_at": board.generated_at.isoformat(),
+        "total": board.total,
+        "complete": board.complete,
+        "rows": [
+            {
+                "region": row.region.kemendagri_code,
+                "name": row.region.name,
+                "commitment_id": row.commitment.id if row.commitment else None,
+                "state": row.status.state.value if row.status else None,
+                "cells": {
+                    cell.role.value: {
+                        "state": cell.state.value,
+                        "word": cell.word,
+                        "stand_in": cell.stand_in,
+                    }
+                    for cell in row.cells
+                },
+            }
+            for row in board.rows
+        ],
+    }
