@@ -60,6 +60,7 @@ from signing.workflow.status import CommitmentStatus, commitment_status, event_o
 
 __all__ = [
     "COMMITMENT_PATH",
+    "TIMESTAMP_FIELD",
     "WorkflowRefused",
     "active_mandates",
     "commitment_url",
@@ -75,6 +76,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Name of the document time stamp field added on completion (PAdES B-LTA).
+TIMESTAMP_FIELD = "CapWaktuDokumen"
 
 #: Where a commitment is shown to officials (linked from notifications).
 COMMITMENT_PATH = "/komitmen/{id}"
@@ -573,7 +577,10 @@ def _timestamp(db_session: Session, commitment: Commitment, pdf: bytes) -> None:
 
     try:
         stamped = add_document_timestamp(
-            pdf, service.timestamper(), service.validation_context(db_session)
+            pdf,
+            service.timestamper(),
+            service.validation_context(db_session),
+            field_name=TIMESTAMP_FIELD,
         )
     except PadesError as error:
         raise WorkflowRefused("signing_failed", str(error)) from None
