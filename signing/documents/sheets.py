@@ -65,12 +65,12 @@ S_SUBTITLE = style("st", fontSize=10, leading=14, alignment=TA_CENTER)
 S_BODY = style("b")
 S_SMALL = style("s", fontSize=8, leading=10.5)
 S_SMALL_ITALIC = style("si", fontName=FONT_ITALIC, fontSize=8, leading=10.5)
-S_HEAD = style("h", fontName=FONT_BOLD, fontSize=8.5, leading=11, alignment=TA_CENTER)
-S_CELL = style("c", fontSize=8.5, leading=11)
-S_CELL_CENTER = style("cc", fontSize=8.5, leading=11, alignment=TA_CENTER)
+S_HEAD = style("h", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_CENTER)
+S_CELL = style("c", fontSize=8, leading=10)
+S_CELL_CENTER = style("cc", fontSize=8, leading=10, alignment=TA_CENTER)
 S_SECTION = style("sec", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=3)
 S_HASH = style("hash", fontName=FONT_BOLD, fontSize=8.2, leading=11, alignment=TA_LEFT)
-S_NOTICE = style("n", fontSize=8.5, leading=11.5)
+S_NOTICE = style("n", fontSize=8, leading=10.5)
 
 GRID_STYLE = [
     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -100,9 +100,22 @@ class _Footer:
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(DARK)
         width, _height = doc.pagesize
-        canvas.drawString(MARGIN, 10 * mm, self.text)
-        canvas.drawRightString(width - MARGIN, 10 * mm, f"Halaman {doc.page + self.offset}")
+        number = f"Halaman {doc.page + self.offset}"
+        room = width - 2 * MARGIN - canvas.stringWidth(number, FONT, 7.5) - 6 * mm
+        canvas.drawString(MARGIN, 10 * mm, _fit(self.text, room, 7.5))
+        canvas.drawRightString(width - MARGIN, 10 * mm, number)
         canvas.restoreState()
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """``text`` cut (with an ellipsis) to ``width`` points in the body font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, FONT, size) <= width:
+        return text
+    while text and stringWidth(text + "...", FONT, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def build_pdf(
@@ -230,7 +243,7 @@ def _kv_table(rows: list[tuple[str, Flowable | str]], width: float) -> Table:
 
 def _sheet_story(sheet: VerificationSheet) -> list[Flowable]:
     width = frame_width()
-    qr_size = 34 * mm
+    qr_size = 30 * mm
     story: list[Flowable] = [
         Paragraph("LEMBAR VERIFIKASI SALINAN", S_TITLE),
         Paragraph(x(sheet.institution), S_SUBTITLE),
@@ -289,7 +302,7 @@ def _sheet_story(sheet: VerificationSheet) -> list[Flowable]:
     for act in sheet.acts:
         who = f"<b>{x(act.name)}</b>"
         if act.office:
-            who += f"<br/>{x(act.office)}"
+            who += f", {x(act.office)}"
         if act.note:
             who += f"<br/><i>{x(act.note)}</i>"
         rows.append(
@@ -297,14 +310,14 @@ def _sheet_story(sheet: VerificationSheet) -> list[Flowable]:
                 Paragraph(f"{act.number}.", S_CELL_CENTER),
                 Paragraph(x(act.kind_label), S_CELL),
                 Paragraph(who, S_CELL),
-                Paragraph(x(act.capacity or "Pemegang jabatan"), S_CELL),
+                Paragraph(x(act.capacity or "-"), S_CELL),
                 Paragraph(x(act.slot_label or "-"), S_CELL),
                 Paragraph(x(act.time_wib), S_CELL),
             ]
         )
     if not sheet.acts:
         rows.append([Paragraph("Belum ada tindakan.", S_CELL), "", "", "", "", ""])
-    col = (9 * mm, 25 * mm, 0.0, 27 * mm, 32 * mm, 29 * mm)
+    col = (7 * mm, 22 * mm, 0.0, 25 * mm, 27 * mm, 25 * mm)
     col = (col[0], col[1], width - sum(col), col[3], col[4], col[5])
     table_style = list(GRID_STYLE)
     if not sheet.acts:
