@@ -17,6 +17,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
 from typing import Any
 
@@ -164,7 +165,8 @@ def _mark_emailed(db_session: Session, ids: list[int]) -> None:
 
 def send_mail(settings: MailSettings, to: str, subject: str, body: str) -> None:
     """Send one plain-text mail through the configured SMTP server."""
-    message = EmailMessage()
+    # The SMTP policy folds long Indonesian subjects correctly (compat32 breaks before the text).
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = subject
