@@ -494,7 +494,12 @@ def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> Ve
         return VerificationResult(
             verdict=Verdict.CANNOT_VERIFY,
             message=message,
-            details=("Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa.",),
+            details=(
+                "Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa. "
+                "Salinan cetak (dengan lembar verifikasi) tidak lagi memuat tanda tangan "
+                "elektronik: periksa dokumen aslinya, atau cocokkan SHA-256 pada lembar "
+                "verifikasi dengan halaman kode QR.",
+            ),
             issued_here=commitment is not None,
             **base,
         )
