@@ -508,8 +508,18 @@ def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> Ve
     tampered = [v for v in views if not v.intact or (not v.ok and v.trusted and not v.revoked)]
     ours_signed = commitment is not None or any(v.trusted for v in regular)
 
-    for problem in report.problems:
-        details.append(problem)
+    # One line per distinct problem, naming the signatures it concerns (six identical lines
+    # for one shadow edit help nobody).
+    grouped: dict[str, list[str]] = {}
+    for v in views:
+        if not v.ok and v.problem:
+            grouped.setdefault(v.problem, []).append(v.kind_label.lower())
+    for problem, kinds in grouped.items():
+        count = len(kinds)
+        if count == len(views) and count > 1:
+            details.append(f"Semua {count} tanda tangan: {problem}")
+        else:
+            details.append(f"{problem} ({', '.join(kinds)})")
 
     if tampered and ours_signed or (unrecorded and commitment is not None):
         if unrecorded and commitment is not None:
@@ -698,12 +708,12 @@ def _unverifiable(pdf: bytes, message: str) -> VerificationReport:
 class PublicParty:
     slot_label: str
     office_title: str
-    #: Who acted, or the office's current holder while it is pending.
+    #: Who signed (or declined), else the office's current holder (whose act is awaited).
     name: str
     state_label: str
     is_witness: bool
-    #: "Plt.", "Mewakili (paraf saja)" when someone acted for the holder.
-    stand_in: str | None = None
+    #: Who initialled for the holder, or the capacity of a stand-in who signed.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -765,9 +775,21 @@ def public_status(db_session: Session, code: str) -> PublicStatus | None:
     parties = []
     for slot in commitment.slots:
         slot_state = status.slots[slot.role]
-        acting = slot_state.acts[-1] if slot_state.acts else None
         holder = slot.office.current_holder
-        name = acting.actor_name if acting is not None else (holder.name if holder else "-")
+        name = holder.name if holder else "-"
+        note = None
+        done = slot_state.witness_act or slot_state.sign_act or slot_state.decline_act
+        if done is not None:
+            name = done.actor_name
+            if Capacity(done.capacity) is not Capacity.HOLDER:
+                note = capacity_label(done.capacity)
+                if done.actor_office_title:
+                    note += f", {done.actor_office_title}"
+        elif slot_state.paraf_act is not None:
+            paraf = slot_state.paraf_act
+            note = f"Diparaf oleh {paraf.actor_name}"
+            if paraf.actor_office_title:
+                note += f" ({paraf.actor_office_title})"
         parties.append(
             PublicParty(
                 slot_label=slot.role.label,
@@ -775,7 +797,7 @@ def public_status(db_session: Session, code: str) -> PublicStatus | None:
                 name=name,
                 state_label=_public_slot_state(slot_state.state.value, slot.role.is_witness),
                 is_witness=slot.role.is_witness,
-                stand_in=slot_state.stand_in.line if slot_state.stand_in else None,
+                note=note,
             )
         )
     acts = [

@@ -9,4 +9,7 @@ def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the 
     from signing.web import admin, auth, main, pki, secretariat
 
     blueprints = [auth.bp, main.bp, admin.bp, pki.bp, secretariat.bp]
+    from signing.web import verify
+
+    blueprints += [verify.bp, verify.print_bp]
     return blueprints

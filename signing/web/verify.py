@@ -1,0 +1,276 @@
+"""Public verification pages and the secretariat's printing downloads.
+
+Blueprint ``verify`` (public, no login):
+
+- ``GET /verifikasi``: upload form; ``POST /verifikasi``: the verdict for the uploaded PDF.
+- ``GET /v/<code>``: the QR code's landing page: the commitment's public status only (region,
+  parties' offices and names, acts with kind and time, completion). No audit trail, no IPs, no
+  reasons, no internal ids.
+- ``GET /v/<code>/unduh``: the current signed PDF, original bytes.
+
+Why the public may download the signed PDF: the QR code is printed on the paper, and whoever
+holds the paper needs the electronic original to check it (the paper itself proves nothing);
+the commitment is a public undertaking signed at an open meeting, and the file holds nothing the
+landing page does not show except the signers' certificates, which are public by design. The
+code in the URL is random (40 bits), so documents cannot be enumerated, and downloads share the
+per-IP throttle. A voided commitment's file is not offered (410): the page points to its
+replacement instead. ``VERIFY_PUBLIC_DOWNLOAD = False`` turns the download off.
+
+Blueprint ``printing`` (secretariat and administrators): the signed PDF (original bytes), the
+print copy with its verification sheet, the event bundle and the status report.
+
+Bad input never reaches pyHanko in this process: the size limit (``MAX_CONTENT_LENGTH``) is
+checked by Werkzeug from the Content-Length before the body is read (413), and verification runs
+in a child process with time and memory limits (:mod:`signing.verification.sandbox`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from signing import db
+from signing.extensions import limiter
+from signing.models import Commitment, Event, Role
+from signing.web.access import role_required
+from signing.web.errors import error_response
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("verify", __name__)
+print_bp = Blueprint("printing", __name__, url_prefix="/cetak")
+
+STAFF = (Role.SECRETARIAT, Role.ADMIN)
+_MIB = 1024 * 1024
+_CODE = re.compile(r"^[0-9A-Za-z-]{1,40}$")
+
+
+@bp.app_template_filter("verify_wib")
+def _wib_filter(moment: dt.datetime | None) -> str:
+    from signing.verification.service import format_wib
+
+    return format_wib(moment, seconds=True)
+
+
+@bp.app_template_filter("verify_date")
+def _date_filter(day: dt.date | None) -> str:
+    from signing.documents.content import format_tanggal
+
+    return format_tanggal(day) if day is not None else ""
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_LIMIT_PER_IP"]
+
+
+_throttle = limiter.shared_limit(_verify_limit, scope="verify")
+
+
+def _max_mb() -> int:
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * _MIB) // _MIB
+
+
+def _form(status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
+    return render_template("verify/index.html", error=error, max_mb=_max_mb()), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    # Raised from the Content-Length header, before the body is read (CSRF checking reads the
+    # form first, so this handler, not the view, answers).
+    return _form(413, f"Berkas terlalu besar: batas unggahan {_max_mb()} MB.")
+
+
+@bp.get("/verifikasi")
+def index():  # type: ignore[no-untyped-def]
+    return _form()
+
+
+@bp.post("/verifikasi")
+@_throttle
+def upload():  # type: ignore[no-untyped-def]
+    from signing.verification.service import VerifierBusy, verify_upload
+
+    upload = request.files.get("berkas")
+    if upload is None or not upload.filename:
+        return _form(400, "Pilih berkas PDF yang akan diperiksa.")
+    data = upload.read(_max_mb() * _MIB + 1)
+    if len(data) > _max_mb() * _MIB:
+        return _form(413, f"Berkas terlalu besar: batas unggahan {_max_mb()} MB.")
+    try:
+        result = verify_upload(db.session, data)
+    except VerifierBusy:
+        return error_response(
+            503, "Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi.", code="busy"
+        )
+    finally:
+        db.session.rollback()
+    public_url = (
+        url_for("verify.landing", code=result.commitment_code) if result.commitment_code else None
+    )
+    return render_template(
+        "verify/result.html",
+        result=result,
+        filename=upload.filename,
+        public_url=public_url,
+    )
+
+
+def _status_or_404(code: str):  # type: ignore[no-untyped-def]
+    from signing.verification.service import public_status
+
+    if not _CODE.match(code):
+        abort(404)
+    status = public_status(db.session, code)
+    if status is None:
+        abort(404)
+    return status
+
+
+@bp.get("/v/<code>")
+@_throttle
+def landing(code: str):  # type: ignore[no-untyped-def]
+    status = _status_or_404(code)
+    return render_template(
+        "verify/landing.html",
+        status=status,
+        can_download=_public_download() and status.current_sha256 and not status.is_void,
+    )
+
+
+def _public_download() -> bool:
+    value = current_app.config.get("VERIFY_PUBLIC_DOWNLOAD", True)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off")
+    return bool(value)
+
+
+def _pdf_response(data: bytes, name: str, *, private: bool) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    safe = re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-") or "dokumen"
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/v/<code>/unduh")
+@_throttle
+def download(code: str):  # type: ignore[no-untyped-def]
+    from signing.commitments.errors import StorageError
+    from signing.commitments.storage import current_pdf
+
+    if not _public_download():
+        abort(404)
+    status = _status_or_404(code)
+    if status.is_void:
+        return error_response(
+            410,
+            "Komitmen ini telah dibatalkan; dokumennya tidak lagi diunduh. "
+            + (
+                f"Lihat versi penggantinya: kode {status.replaced_by_code}."
+                if status.replaced_by_code
+                else ""
+            ),
+            code="void",
+        )
+    commitment = db.session.query(Commitment).filter(Commitment.code == code).one()
+    try:
+        data = current_pdf(db.session, commitment)
+    except StorageError:
+        abort(404)
+    response = _pdf_response(data, commitment.number, private=False)
+    # The bytes change with every act: the ETag lets a browser re-check cheaply.
+    response.set_etag(commitment.current_sha256 or "")
+    return response
+
+
+# ------------------------------------------------------------------------- printing (staff)
+
+
+def _commitment_or_404(commitment_id: int) -> Commitment:
+    from signing.printing.copy import load_commitment
+
+    commitment = load_commitment(db.session, commitment_id)
+    if commitment is None:
+        abort(404)
+    return commitment
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@print_bp.get("/acara/<int:event_id>")
+@role_required(*STAFF)
+def event(event_id: int):  # type: ignore[no-untyped-def]
+    from signing.workflow.status import event_overview
+
+    item = _event_or_404(event_id)
+    return render_template(
+        "printing/event.html", event=item, overview=event_overview(db.session, event_id)
+    )
+
+
+@print_bp.get("/komitmen/<int:commitment_id>/asli.pdf")
+@role_required(*STAFF)
+def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
+    """The signed PDF exactly as stored: signatures intact, marks flagged to print."""
+    from signing.commitments.errors import StorageError
+    from signing.commitments.storage import current_pdf
+
+    commitment = _commitment_or_404(commitment_id)
+    try:
+        data = current_pdf(db.session, commitment)
+    except StorageError:
+        abort(404)
+    return _pdf_response(data, commitment.number, private=True)
+
+
+@print_bp.get("/komitmen/<int:commitment_id>/salinan.pdf")
+@role_required(*STAFF)
+def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
+    from signing.commitments.errors import StorageError
+    from signing.printing.copy import print_copy as make_copy
+
+    commitment = _commitment_or_404(commitment_id)
+    try:
+        copy = make_copy(db.session, commitment)
+    except StorageError:
+        abort(404)
+    return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)
+
+
+@print_bp.get("/acara/<int:event_id>/bundel.pdf")
+@role_required(*STAFF)
+def bundle(event_id: int):  # type: ignore[no-untyped-def]
+    from signing.printing.bundle import event_bundle
+
+    item = _event_or_404(event_id)
+    result = event_bundle(db.session, event_id, with_sheets=request.args.get("lembar") != "0")
+    return _pdf_response(result.pdf, f"bundel-komitmen-{item.date:%Y%m%d}", private=True)
+
+
+@print_bp.get("/acara/<int:event_id>/rekapitulasi.pdf")
+@role_required(*STAFF)
+def report(event_id: int):  # type: ignore[no-untyped-def]
+    from signing.printing.report import status_report
+
+    item = _event_or_404(event_id)
+    result = status_report(db.session, event_id)
+    return _pdf_response(result.pdf, f"rekapitulasi-{item.date:%Y%m%d}", private=True)
