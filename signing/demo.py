@@ -211,7 +211,7 @@ def _demo_steps():  # type: ignore[no-untyped-def]
     import importlib
 
     steps = []
-    for name in ("signing.pki.demo", "signing.workflow.demo"):
+    for name in ("signing.pki.demo", "signing.workflow.demo", "signing.secretariat.demo"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:

@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from signing import db
 from signing.models import (
@@ -63,7 +63,7 @@ def _percent_filter(value: Any) -> str:
 
 
 def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id, options=[joinedload(Event.province)])
     if event is None:
         abort(404)
     return event
@@ -331,10 +331,9 @@ def dashboard_matrix(event_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/acara/<int:event_id>/tindak-lanjut")
 @role_required(*STAFF)
 def follow_up(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.workflow.status import event_overview
-
     event = _event_or_404(event_id)
-    lists = dashboard.follow_up(event_overview(db.session, event.id))
+    overview, _missing = dashboard.load_overview(db.session, event)
+    lists = dashboard.follow_up(overview)
     return render_template(
         "secretariat/follow_up.html",
         event=event,
@@ -371,15 +370,13 @@ def remind(commitment_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/acara/<int:event_id>/ekspor/<kind>.<fmt>")
 @role_required(*STAFF)
 def export(event_id: int, kind: str, fmt: str):  # type: ignore[no-untyped-def]
-    from signing.workflow.status import event_overview
-
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
     event = _event_or_404(event_id)
-    overview = event_overview(db.session, event.id)
+    loaded = dashboard.load_overview(db.session, event)
     period = request.args.get("periode") or None
-    board = dashboard.build_dashboard(db.session, event, mcp_period=period, overview=overview)
-    lists = dashboard.follow_up(overview) if kind == "paraf-saja" else None
+    board = dashboard.build_dashboard(db.session, event, mcp_period=period, loaded=loaded)
+    lists = dashboard.follow_up(loaded[0]) if kind == "paraf-saja" else None
     name, data, mime = exports.export(kind, fmt, board, lists)
     response = Response(data, mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

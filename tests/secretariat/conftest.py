@@ -1,13 +1,45 @@
-"""Fixtures of the secretariat tests: the demo registry, accounts and event, with or without the
-article's day replayed directly in the database."""
+"""Fixtures of the secretariat tests: an app with a throwaway CA (made once per session and
+copied), the demo registry, accounts and event, and the article's day replayed directly in the
+database (acts without PDFs) for the status pages."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from signing.models import Event, User
+from tests.conftest import make_test_app
 from tests.secretariat.builders import rakor_direct
+
+CHEAP_KDF = {"algorithm": "argon2id", "time_cost": 1, "memory_kib": 64, "parallelism": 1}
+CONFIG: dict[str, Any] = {"KDF_PARAMS": CHEAP_KDF, "SIGNING_KEY_KIND": "p256"}
+
+
+@pytest.fixture(scope="session")
+def secretariat_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA made once per session; tests never use keys from certs/."""
+    base = tmp_path_factory.mktemp("secretariat-ca")
+    app = make_test_app(base, f"sqlite:///{base / 'unused.db'}", **CONFIG)
+    from signing.pki import service
+
+    service.ensure_ca(app)
+    app.extensions["signing.engine"].dispose()
+    return Path(app.config["CERTS_DIR"])
+
+
+@pytest.fixture()
+def app(tmp_path: Path, database_url: str, secretariat_ca: Path) -> Iterator[Flask]:
+    shutil.copytree(secretariat_ca, tmp_path / "certs")
+    app = make_test_app(tmp_path, database_url, **CONFIG)
+    yield app
+    app.extensions["signing.engine"].dispose()
 
 
 @pytest.fixture()
@@ -33,3 +65,18 @@ def staff(auth, kalteng):  # type: ignore[no-untyped-def]
 
 def user(db_session, username: str) -> User:  # type: ignore[no-untyped-def]
     return db_session.execute(sa.select(User).where(User.username == username)).scalar_one()
+
+
+def page_token(client) -> str:  # type: ignore[no-untyped-def]
+    """A CSRF token from a secretariat page, as its forms carry it."""
+    page = client.get("/sekretariat/").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def flashes(html: str) -> list[str]:
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(r'<div class="flash flash-\w+"[^>]*>(.*?)</div>', html, re.S)
+    ]

@@ -1,0 +1,64 @@
+"""The dashboard of a national-size event (514 commitments) needs a bounded number of queries."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from signing.models import Region, Role
+from tests.secretariat.national import import_national_registry, national_event
+
+QUERY_LIMIT = 10
+
+
+class QueryCounter:
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        sa_event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sa_event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def selects(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_dashboard_of_514_commitments_renders_in_a_bounded_number_of_queries(
+    app, client, auth, db_session, make_user
+) -> None:
+    import_national_registry(db_session)
+    regions = list(db_session.execute(sa.select(Region).order_by(Region.kemendagri_code)).scalars())
+    assert len(regions) == 514
+    event = national_event(db_session, regions)
+    db_session.commit()
+    make_user("sekretariat", role=Role.SECRETARIAT)
+    assert auth.login("sekretariat").status_code == 302
+
+    engine = app.extensions["signing.engine"]
+    with QueryCounter(engine) as counter:
+        response = client.get(f"/sekretariat/acara/{event.id}")
+    assert response.status_code == 200
+    page = response.text
+    assert page.count('<tr data-region="') == 514
+    # Every seventh commitment has the stand-in's paraf, shown with who made it.
+    stand_ins = page.count("paraf oleh Wakil Bupati Wakil Contoh (DEMO)") + page.count(
+        "paraf oleh Wakil Wali Kota Wakil Contoh (DEMO)"
+    )
+    assert stand_ins == len(range(0, 514, 7))
+    print(f"\n{len(counter.statements)} statements for 514 commitments:")
+    for statement in counter.statements:
+        print("  ", " ".join(statement.split())[:140])
+    assert len(counter.statements) < QUERY_LIMIT
+
+    # The refresh fragment is the same page part: bounded too.
+    with QueryCounter(engine) as counter:
+        assert client.get(f"/sekretariat/acara/{event.id}/matriks").status_code == 200
+    assert len(counter.statements) < QUERY_LIMIT
