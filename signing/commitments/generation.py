@@ -25,7 +25,7 @@ from signing import audit
 from signing.commitments.content import content_for, resolve_offices
 from signing.commitments.errors import EventTextLocked, GenerationError, GenerationRefused
 from signing.commitments.storage import GENERATED, SEALED, store_revision
-from signing.db import utcnow
+from signing.db import begin_write, utcnow
 from signing.documents.content import PARTY_SLOTS, paraf_field_name, signature_field_name
 from signing.documents.render import DocumentLayoutError, render_commitment
 from signing.models import (
@@ -179,6 +179,17 @@ def _seal(db_session: Session, commitment: Commitment, pdf: bytes, actor: Any) -
     return sealed
 
 
+def _start_writing(db_session: Session) -> None:
+    """Take SQLite's write lock up front when no transaction is open yet.
+
+    A deferred SQLite transaction that reads and then writes fails at once if another process
+    committed in between; callers already inside a transaction (the workflow locks the
+    commitment first) keep theirs, since :func:`begin_write` would commit it.
+    """
+    if not db_session.in_transaction():
+        begin_write(db_session)
+
+
 def _is_user(actor: Any) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False) and hasattr(actor, "id")
 
@@ -276,6 +287,7 @@ def generate_commitment(
     :raises MissingOffice, MissingHolder: the registry lacks an office or its holder.
     :raises GenerationError: rendering or sealing failed.
     """
+    _start_writing(db_session)
     if event.province_code != region.province_code:
         raise GenerationRefused(f"{region.name} bukan wilayah provinsi acara ini.")
     versions = _versions(db_session, event, region)
@@ -295,6 +307,7 @@ def new_version_after_void(db_session: Session, voided: Commitment, *, actor: An
 
     :raises GenerationRefused: not voided, or a newer version exists already.
     """
+    _start_writing(db_session)
     if not voided.is_void:
         raise GenerationRefused(
             f"Dokumen {voided.number} belum dibatalkan; versi baru hanya setelah void."
@@ -325,6 +338,12 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
 
     :raises GenerationRefused: voided, or someone has acted on it.
     """
+    _start_writing(db_session)
+    # Lock the row (PostgreSQL; SQLite is serialised by BEGIN IMMEDIATE) so that no act can
+    # land on the old document between the check below and the new revisions.
+    db_session.execute(
+        sa.select(Commitment.id).where(Commitment.id == commitment.id).with_for_update()
+    )
     if commitment.is_void:
         raise GenerationRefused(f"Dokumen {commitment.number} sudah dibatalkan (void).")
     if _party_acts(db_session, [commitment.id]):
@@ -427,6 +446,7 @@ def generate_event(
     :raises CaMissing: no CA (checked once, before any region).
     """
     pki.get_ca()  # fail once, clearly, rather than once per region
+    _start_writing(db_session)
     report = GenerationReport()
     for region in regions_for(db_session, event, regions):
         if current_commitment(db_session, event, region) is not None:
@@ -497,6 +517,7 @@ def update_event_text(
     :raises EventTextLocked: a party or witness has acted on one of the event's documents.
     :raises GenerationRefused: a list is empty (legal bases and points are required).
     """
+    _start_writing(db_session)
     legal = _clean_list("Dasar hukum", legal_bases, required=True)
     whereas = _clean_list("Pertimbangan", considerations, required=False)
     items = _clean_list("Butir komitmen", points, required=True)

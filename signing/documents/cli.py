@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli import fail, require_migrated
+from signing.db import begin_write
 
 
 class _OfflineNoticeFilter(logging.Filter):
@@ -52,6 +53,9 @@ def generate_command(event_id: int, all_regions: bool, region_codes: tuple[str, 
         raise click.UsageError("Pilih salah satu: --all atau --region KODE.")
     require_migrated()
     _quiet_pyhanko()
+    # A writer from the start: SQLite cannot turn a reader into a writer once another process
+    # has committed in between.
+    begin_write(db.session)
     event = db.session.get(Event, event_id)
     if event is None:
         fail(f"Acara {event_id} tidak ditemukan.")

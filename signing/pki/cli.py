@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli import fail, require_migrated, users_group
+from signing.db import begin_write
 
 
 @click.group("ca", help="CA aplikasi: sertifikat akar, penerbit, TSA, segel instansi dan CRL.")
@@ -90,6 +91,8 @@ def ca_crl() -> None:
 def _user(username: str):  # type: ignore[no-untyped-def]
     from signing.models import User
 
+    # Every caller writes next: take SQLite's write lock before the first read.
+    begin_write(db.session)
     user = db.session.execute(
         sa.select(User).where(User.username == username.strip().lower())
     ).scalar_one_or_none()
