@@ -78,19 +78,26 @@ def _verify_limit() -> str:
 _throttle = limiter.shared_limit(_verify_limit, scope="verify")
 
 
-def _max_mb() -> int:
-    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * _MIB) // _MIB
+def _max_bytes() -> int:
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * _MIB)
+
+
+def _limit_label() -> str:
+    size = _max_bytes()
+    if size >= _MIB:
+        return f"{size / _MIB:g} MB"
+    return f"{max(1, size // 1024)} KB"
 
 
 def _form(status: int = 200, error: str | None = None):  # type: ignore[no-untyped-def]
-    return render_template("verify/index.html", error=error, max_mb=_max_mb()), status
+    return render_template("verify/index.html", error=error, limit=_limit_label()), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
     # Raised from the Content-Length header, before the body is read (CSRF checking reads the
     # form first, so this handler, not the view, answers).
-    return _form(413, f"Berkas terlalu besar: batas unggahan {_max_mb()} MB.")
+    return _form(413, f"Berkas terlalu besar: batas unggahan {_limit_label()}.")
 
 
 @bp.get("/verifikasi")
@@ -106,9 +113,9 @@ def upload():  # type: ignore[no-untyped-def]
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
         return _form(400, "Pilih berkas PDF yang akan diperiksa.")
-    data = upload.read(_max_mb() * _MIB + 1)
-    if len(data) > _max_mb() * _MIB:
-        return _form(413, f"Berkas terlalu besar: batas unggahan {_max_mb()} MB.")
+    data = upload.read(_max_bytes() + 1)
+    if len(data) > _max_bytes():
+        return _form(413, f"Berkas terlalu besar: batas unggahan {_limit_label()}.")
     try:
         result = verify_upload(db.session, data)
     except VerifierBusy:
