@@ -4,6 +4,7 @@ database (acts without PDFs) for the status pages."""
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import shutil
 from collections.abc import Iterator
@@ -77,6 +78,6 @@ def page_token(client) -> str:  # type: ignore[no-untyped-def]
 
 def flashes(html: str) -> list[str]:
     return [
-        re.sub(r"\s+", " ", text).strip()
+        html_module.unescape(re.sub(r"\s+", " ", text).strip())
         for text in re.findall(r'<div class="flash flash-\w+"[^>]*>(.*?)</div>', html, re.S)
     ]
