@@ -1,0 +1,108 @@
+"""Checking request bodies and parameters against what the OpenAPI document promises.
+
+Hand-written rather than a JSON Schema validator at run time (no extra dependency); the tests
+check that this code and the document's schema accept and refuse the same bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from signing.api.errors import ApiError
+from signing.models import ActKind, Capacity
+
+#: Kinds an API client may ask for (the office seal is the system's own).
+ACT_KINDS = ("sign", "paraf", "witness", "decline")
+CAPACITIES = tuple(c.value for c in Capacity)
+PASSPHRASE_MAX = 1024
+REASON_MAX = 2000
+#: Largest id the database holds (PostgreSQL ``integer``): bigger ones cannot exist.
+ID_MAX = 2**31 - 1
+ACT_FIELDS = ("kind", "capacity", "passphrase", "reason", "attests_act_id")
+
+
+@dataclass(frozen=True)
+class ActRequest:
+    kind: ActKind
+    capacity: Capacity | None
+    passphrase: str | None
+    reason: str | None
+    attests_act_id: int | None
+
+
+def invalid(problems: list[str]) -> ApiError:
+    return ApiError(
+        422,
+        "invalid_body",
+        "Isi permintaan tidak valid: " + "; ".join(problems) + ".",
+        "Invalid request body: " + "; ".join(problems) + ".",
+        details={"problems": problems},
+    )
+
+
+def _text(body: dict[str, Any], name: str, limit: int, problems: list[str]) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(f"{name}: must be a string")
+        return None
+    if len(value) > limit:
+        problems.append(f"{name}: at most {limit} characters")
+    if "\x00" in value:
+        # PostgreSQL stores no NUL character in text; refuse it here rather than fail later.
+        problems.append(f"{name}: must not contain NUL characters")
+    return value
+
+
+def parse_act(body: Any) -> ActRequest:
+    """The act request in ``body`` (parsed JSON), or :class:`ApiError` 422 listing problems."""
+    if not isinstance(body, dict):
+        raise invalid(["the body must be a JSON object"])
+    problems: list[str] = []
+    unknown = sorted(set(body) - set(ACT_FIELDS))
+    if unknown:
+        problems.append("unknown fields: " + ", ".join(unknown))
+    kind = body.get("kind")
+    if kind not in ACT_KINDS:
+        problems.append("kind: one of " + ", ".join(ACT_KINDS) + " is required")
+    capacity = body.get("capacity")
+    if capacity is not None and capacity not in CAPACITIES:
+        problems.append("capacity: one of " + ", ".join(CAPACITIES))
+    passphrase = _text(body, "passphrase", PASSPHRASE_MAX, problems)
+    if kind in ("sign", "paraf", "witness") and not passphrase:
+        # A missing passphrase must not reach the key store: it would count as a wrong one.
+        problems.append("passphrase: required to sign, paraf or witness")
+    reason = _text(body, "reason", REASON_MAX, problems)
+    attests = body.get("attests_act_id")
+    if attests is not None and (
+        isinstance(attests, bool) or not isinstance(attests, int) or not 1 <= attests <= ID_MAX
+    ):
+        problems.append(f"attests_act_id: an integer from 1 to {ID_MAX}")
+    if problems:
+        raise invalid(problems)
+    return ActRequest(
+        kind=ActKind(kind),
+        capacity=Capacity(capacity) if capacity is not None else None,
+        passphrase=passphrase,
+        reason=reason,
+        attests_act_id=attests,
+    )
+
+
+def parse_bool(name: str, raw: str | None, default: bool = False) -> bool:
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise ApiError(
+        422,
+        "invalid_parameter",
+        f"Parameter {name} harus true atau false.",
+        f"Parameter {name} must be true or false.",
+        details={"problems": [f"{name}: true or false"]},
+    )
