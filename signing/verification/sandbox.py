@@ -219,6 +219,9 @@ def verify_bounded(
         log.exception("verification worker failed")
         outcome, payload = "died", repr(exc)
     if outcome == "ok" and isinstance(payload, VerificationReport):
+        if payload.error and "MemoryError" in payload.error:
+            # verify_pdf reports every exception, MemoryError included, as unreadable.
+            return _failure(pdf, "berkas membutuhkan memori melebihi batas pemeriksaan.")
         return payload
     log.info("bounded verification ended with %s: %s", outcome, payload)
     if outcome == "timeout":

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zlib
 
 import pytest
 import sqlalchemy as sa
@@ -28,6 +26,7 @@ from signing.verification.service import Verdict, candidate_prefixes
 from tests.pades.pdf_helpers import add_visible_text, commitment_pdf, encrypted_pdf, flip_byte
 from tests.pki.ca_fixtures import make_test_ca
 
+from .bombs import nesting_bomb, object_stream_bomb, wide_array_bomb
 from .scenario import Scenario
 
 
@@ -300,52 +299,12 @@ def test_unsigned_pdf(verify) -> None:
     assert "tidak memiliki tanda tangan" in result.message
 
 
-def _object_stream_bomb(size: int) -> bytes:
-    """A PDF whose catalog sits in an object stream that inflates to ``size`` bytes."""
-    body = b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    payload = zlib.compress(b"0 0 " + b" " * size, 9)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = {}
-    offsets[3] = out.tell()
-    out.write(
-        b"3 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
-        + str(len(payload)).encode()
-        + b" >>\nstream\n"
-        + payload
-        + b"\nendstream\nendobj\n"
-    )
-    offsets[2] = out.tell()
-    out.write(b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 4\n0000000000 65535 f \n")
-    out.write(b"0000000000 65535 f \n")
-    out.write(b"%010d 00000 n \n" % offsets[2])
-    out.write(b"%010d 00000 n \n" % offsets[3])
-    out.write(b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
-    del body
-    return out.getvalue()
-
-
-def _nesting_bomb(depth: int) -> bytes:
-    obj = b"[" * depth + b"]" * depth
-    head = b"%PDF-1.7\n"
-    offset = len(head)
-    body = b"1 0 obj\n<< /Type /Catalog /X " + obj + b" >>\nendobj\n"
-    xref = offset + len(body)
-    return (
-        head
-        + body
-        + b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % offset
-        + b"trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    )
-
-
 @pytest.mark.parametrize(
     "bomb",
     [
-        pytest.param(lambda: _object_stream_bomb(400 * 1024 * 1024), id="inflates-to-400MB"),
-        pytest.param(lambda: _nesting_bomb(200_000), id="nested-200k-deep"),
+        pytest.param(lambda: object_stream_bomb(400 * 1024 * 1024), id="inflates-to-400MB"),
+        pytest.param(lambda: nesting_bomb(200_000), id="nested-200k-deep"),
+        pytest.param(lambda: wide_array_bomb(600_000), id="array-of-600k-objects"),
     ],
 )
 def test_pdf_bombs_are_answered_within_limits(verify, bomb) -> None:  # type: ignore[no-untyped-def]
