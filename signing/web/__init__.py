@@ -12,6 +12,9 @@ def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the 
     from signing.web import verify
 
     blueprints += [verify.bp, verify.print_bp]
+    from signing.web import desk, documents, inbox
+
+    blueprints += [inbox.bp, desk.bp, documents.bp]
     from signing.api import bp as api_bp
 
     blueprints.append(api_bp)

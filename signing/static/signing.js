@@ -1,0 +1,187 @@
+/* Officials' pages: signing form, bulk signing with a progress bar, double-submit protection.
+   Local and dependency-free; every page works without it (the forms post normally). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // --- double-click protection: a form marked data-once is submitted once -----------------
+  function lockForm(form, text) {
+    form.dataset.submitting = "1";
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[type=submit], [data-submit-button]").forEach(function (button) {
+      button.dataset.label = button.dataset.label || button.textContent;
+      // Disabled after the event: the browser has already built the form data by then.
+      window.setTimeout(function () { button.disabled = true; }, 0);
+      if (text) button.textContent = text;
+    });
+  }
+  function unlockForm(form) {
+    delete form.dataset.submitting;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button[type=submit], [data-submit-button]").forEach(function (button) {
+      button.disabled = false;
+      if (button.dataset.label) button.textContent = button.dataset.label;
+    });
+  }
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    if (form.hasAttribute("data-bulk-form")) return; // handled below
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitting) { event.preventDefault(); return; }
+      lockForm(form, "Memproses\u2026");
+    });
+  });
+  // Back/forward cache: a page shown again must be usable again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) document.querySelectorAll("form[data-once]").forEach(unlockForm);
+  });
+
+  // --- signing form: sentence, button, highlighted field and inputs follow the choice -----
+  var signForm = document.querySelector("form[data-sign-form]");
+  if (signForm) {
+    var sentence = document.getElementById("kalimat-tindakan");
+    var button = signForm.querySelector("[data-submit-button]");
+    var attests = document.getElementById("attests");
+    var reason = document.getElementById("reason");
+    var passphrase = document.getElementById("passphrase");
+    var current = function () { return signForm.querySelector("input[name=choice]:checked"); };
+    var update = function () {
+      var radio = current();
+      if (!radio) return;
+      var kind = radio.dataset.kind;
+      var text = radio.dataset.sentence;
+      if (kind === "witness" && attests && attests.tagName === "SELECT") {
+        var option = attests.options[attests.selectedIndex];
+        if (option && option.dataset.sentence) text = option.dataset.sentence;
+      }
+      if (sentence) sentence.textContent = text;
+      if (button) { button.textContent = radio.dataset.submit; button.dataset.label = radio.dataset.submit; }
+      signForm.querySelectorAll("[data-for-kind]").forEach(function (block) {
+        var shown = block.dataset.forKind.split(" ").indexOf(kind) !== -1;
+        block.hidden = !shown;
+        block.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+      });
+      if (reason) reason.required = kind === "decline";
+      if (passphrase) passphrase.required = kind !== "decline";
+      if (button) button.classList.toggle("danger", kind === "decline");
+      document.querySelectorAll(".mark").forEach(function (mark) {
+        mark.classList.toggle("is-active", mark.dataset.field === radio.dataset.field && radio.dataset.field !== "");
+      });
+    };
+    signForm.querySelectorAll("input[name=choice]").forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    if (attests && attests.tagName === "SELECT") attests.addEventListener("change", update);
+    update();
+    var error = document.getElementById("galat");
+    if (error) error.focus();
+  }
+  var done = document.getElementById("hasil");
+  if (done) done.focus();
+
+  // --- bulk signing: one request per commitment, progress bar, stop on a passphrase error --
+  document.querySelectorAll("form[data-bulk-form]").forEach(function (form) {
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=item]"));
+    var all = form.querySelector("[data-select-all]");
+    var count = form.querySelector("[data-bulk-count]");
+    var progress = form.querySelector("[data-bulk-progress]");
+    var bar = progress.querySelector("progress");
+    var status = form.querySelector("[data-bulk-status]");
+    var results = form.querySelector("[data-bulk-results]");
+    var submit = form.querySelector("[data-submit-button]");
+    var refresh = function () {
+      var chosen = boxes.filter(function (box) { return box.checked && !box.disabled; }).length;
+      count.textContent = chosen + " dokumen dipilih.";
+      if (all) {
+        all.checked = chosen === boxes.length && chosen > 0;
+        all.indeterminate = chosen > 0 && chosen < boxes.length;
+      }
+    };
+    if (all) all.addEventListener("change", function () {
+      boxes.forEach(function (box) { if (!box.disabled) box.checked = all.checked; });
+      refresh();
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", refresh); });
+    refresh();
+
+    var line = function (text, ok) {
+      var li = document.createElement("li");
+      li.className = ok ? "ok" : "failed";
+      li.textContent = text;
+      results.appendChild(li);
+    };
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.submitting) return;
+      var chosen = boxes.filter(function (box) { return box.checked && !box.disabled; });
+      if (!chosen.length) {
+        status.textContent = "Pilih minimal satu dokumen.";
+        progress.hidden = false;
+        return;
+      }
+      lockForm(form, "Menandatangani\u2026");
+      progress.hidden = false;
+      results.innerHTML = "";
+      bar.max = chosen.length;
+      bar.value = 0;
+      var signed = 0;
+      var index = 0;
+      var finish = function (message) {
+        status.textContent = message;
+        form.querySelector("input[name=passphrase]").value = "";
+        unlockForm(form);
+        submit.disabled = boxes.every(function (box) { return box.disabled; });
+        var again = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = window.location.pathname;
+        link.textContent = "Muat ulang daftar";
+        again.appendChild(link);
+        results.appendChild(again);
+      };
+      var next = function () {
+        if (index >= chosen.length) {
+          finish(signed + " dari " + chosen.length + " dokumen ditandatangani.");
+          return;
+        }
+        var box = chosen[index];
+        status.textContent = "Menandatangani " + (index + 1) + " dari " + chosen.length + ": " + box.dataset.title + "\u2026";
+        var data = new FormData(form);
+        data.delete("item");
+        data.append("item", box.value);
+        fetch(form.action, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-Requested-With": "fetch" }
+        }).then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (type.indexOf("application/json") === -1) {
+            return { ok: false, stop: true, message: response.status === 400
+              ? "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."
+              : "Sesi Anda telah berakhir atau server menolak (" + response.status + "). Muat ulang halaman." };
+          }
+          return response.json();
+        }).then(function (body) {
+          index += 1;
+          bar.value = index;
+          if (body.ok) {
+            signed += 1;
+            box.checked = false;
+            box.disabled = true;
+            line("\u2713 " + box.dataset.title + ": ditandatangani.", true);
+          } else {
+            line("\u2717 " + box.dataset.title + ": " + body.message, false);
+          }
+          refresh();
+          if (body.stop || body.code === "session_expired") {
+            finish("Dihentikan: " + body.message + " (" + signed + " dari " + chosen.length + " sudah ditandatangani.)");
+            return;
+          }
+          next();
+        }).catch(function () {
+          finish("Koneksi terputus. " + signed + " dari " + chosen.length + " sudah ditandatangani; muat ulang daftar untuk melihat keadaannya.");
+        });
+      };
+      next();
+    });
+  });
+})();

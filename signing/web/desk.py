@@ -1,0 +1,659 @@
+"""The signing desk ("Meja Tanda Tangan"): one shared device in the meeting room.
+
+The secretariat opens the desk for one event; officials then come to the device one after the
+other, authenticate on it, act once and are logged out by the act itself.
+
+How the sessions are kept apart
+-------------------------------
+- **The desk** lives in the secretariat's own login session (cookie), as
+  ``session["signing_desk"]``: a random desk id, the event, a fingerprint of the secretariat's
+  server-side login session (the desk dies with that login) and a *turn* value. While a desk is
+  open the secretariat's session is confined to the desk (a ``before_app_request`` hook sends
+  every other page back to the board), so an official at the device cannot use the
+  secretariat's rights. Closing the desk asks for the secretariat's password again.
+- **An official** never gets a login session. Username and password are checked on the desk
+  (``POST /meja/masuk``), and the answer is a page carrying a *grant*: a signed, short-lived
+  token (``DESK_GRANT_SECONDS``, default 300 s) naming the desk, the desk's current turn, the
+  official and a random nonce, in a hidden form field only. Nothing is written to the cookie
+  session during the official's steps (no ``login_user``, no ``flash``), and every official page
+  is ``Cache-Control: no-store``.
+- **The grant is consumed by the act**: the ``desk.grant_used`` audit entry (object = the nonce)
+  is written in the act's own transaction, after the commitment lock and the audit chain lock are
+  held; if another entry for the same nonce exists the whole act is rolled back (so one grant can
+  never make two acts, even concurrently). Cancelling writes the same entry.
+- **The turn rotates whenever the board (the desk's home) is shown**: a grant, or a replayed
+  login form, from before the board was last shown is refused. So "Back" + "resubmit" after an
+  official left cannot bring their step back, and the step pages refresh to the board on their
+  own when the grant expires.
+
+Every step is in the audit trail: ``desk.open``, ``desk.official_login`` /
+``auth.login_failed`` (with ``desk`` in the details of ``desk.login_refused``), the act itself
+(``act.*`` / ``act.refused`` as everywhere), ``desk.grant_used`` (outcome ``act`` or
+``cancel``), ``desk.close`` / ``desk.close_refused``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from signing import audit, db
+from signing.db import utcnow
+from signing.extensions import limiter
+from signing.models import Act, AuditEntry, Commitment, Event, Role, SlotRole, User
+from signing.web.access import role_required
+from signing.web.documents import current_geometry, load_commitment, user_mandates
+from signing.web.inbox import (
+    DONE_WORDS,
+    ActForm,
+    build_item,
+    document_title,
+    official_items,
+    run_act,
+    signing_context,
+)
+from signing.workflow.rules import WorkflowRefused
+from signing.workflow.status import CommitmentState, commitment_status, event_overview
+
+bp = Blueprint("desk", __name__, url_prefix="/meja")
+
+SESSION_KEY = "signing_desk"
+GRANT_SALT = "signing.desk.grant.v1"
+DEFAULT_GRANT_SECONDS = 300
+#: How long after an act the board still shows it (with "Saksi berikutnya").
+RECENT_ACT = dt.timedelta(minutes=15)
+#: Endpoints a secretariat session may reach while its desk is open.
+DESK_MODE_ENDPOINTS = {"static", "auth.logout", "auth.login", "set_language"}
+
+
+class DeskRefused(Exception):
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# ----------------------------------------------------------------------------- the desk
+
+
+def _fingerprint(auth_session_id: str) -> str:
+    return hashlib.sha256(f"desk:{auth_session_id}".encode()).hexdigest()[:32]
+
+
+def _grant_seconds() -> int:
+    return int(current_app.config.get("DESK_GRANT_SECONDS", DEFAULT_GRANT_SECONDS))
+
+
+def current_desk() -> dict[str, Any] | None:
+    """The desk open in this secretariat session, if it still belongs to this login."""
+    desk = session.get(SESSION_KEY)
+    if not isinstance(desk, dict) or not current_user.is_authenticated:
+        return None
+    if desk.get("auth") != _fingerprint(current_user.get_id()):
+        return None
+    return desk
+
+
+def _desk_or_start() -> dict[str, Any]:
+    desk = current_desk()
+    if desk is None:
+        raise DeskRefused("Meja Tanda Tangan belum dibuka di perangkat ini.", 409)
+    return desk
+
+
+def _event(desk: dict[str, Any]) -> Event:
+    event = db.session.get(Event, desk["event_id"])
+    if event is None:
+        raise DeskRefused("Acara meja ini tidak ditemukan.", 404)
+    return event
+
+
+@bp.before_app_request
+def _confine_desk_session():  # type: ignore[no-untyped-def]
+    """While a desk is open, its secretariat session reaches the desk and nothing else."""
+    if SESSION_KEY not in session:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("desk.") or endpoint in DESK_MODE_ENDPOINTS:
+        return None
+    desk = current_desk()
+    if desk is None:
+        return None
+    if endpoint.startswith("documents."):
+        commitment_id = (request.view_args or {}).get("commitment_id")
+        commitment = db.session.get(Commitment, commitment_id) if commitment_id else None
+        if commitment is not None and commitment.event_id == desk["event_id"]:
+            return None
+    return redirect(url_for("desk.board", terkunci=1))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=GRANT_SALT)
+
+
+@dataclass(frozen=True)
+class Grant:
+    token: str
+    user: User
+    nonce: str
+    desk_id: str
+
+
+def _issue_grant(desk: dict[str, Any], user: User) -> str:
+    payload = {
+        "d": desk["id"],
+        "t": desk["turn"],
+        "u": user.id,
+        "n": secrets.token_urlsafe(12),
+    }
+    return _serializer().dumps(payload)
+
+
+def _consumed(nonce: str) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.action == "desk.grant_used",
+            AuditEntry.object_type == "desk_grant",
+            AuditEntry.object_id == nonce,
+        )
+    ).scalar_one()
+
+
+def _load_grant(desk: dict[str, Any]) -> Grant:
+    token = request.form.get("grant") or ""
+    try:
+        payload = _serializer().loads(token, max_age=_grant_seconds())
+    except SignatureExpired:
+        raise DeskRefused(
+            "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.", 401
+        ) from None
+    except BadSignature:
+        raise DeskRefused("Otorisasi meja tidak sah. Silakan masuk kembali.", 401) from None
+    if payload.get("d") != desk["id"] or payload.get("t") != desk.get("turn"):
+        raise DeskRefused(
+            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. "
+            "Silakan masuk kembali.",
+            401,
+        )
+    if _consumed(payload["n"]):
+        raise DeskRefused(
+            "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
+            409,
+        )
+    user = db.session.get(User, payload.get("u"))
+    if user is None or not user.active or user.role != Role.OFFICIAL:
+        raise DeskRefused("Akun pejabat ini tidak dapat bertindak.", 403)
+    return Grant(token=token, user=user, nonce=payload["n"], desk_id=desk["id"])
+
+
+def _record_use(grant: Grant, desk: dict[str, Any], outcome: str, act: Act | None) -> None:
+    audit.record(
+        db.session,
+        "desk.grant_used",
+        actor=grant.user,
+        object_type="desk_grant",
+        object_id=grant.nonce,
+        commitment_id=act.commitment_id if act is not None else None,
+        details={
+            "desk": desk["id"],
+            "event_id": desk["event_id"],
+            "outcome": outcome,
+            "act_id": act.id if act is not None else None,
+            "desk_opened_by": current_user.id,
+        },
+    )
+
+
+def _no_store(body: Any, status: int = 200):  # type: ignore[no-untyped-def]
+    return body, status, {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
+
+
+def _refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: ignore[no-untyped-def]
+    if desk is None:
+        return redirect(url_for(".start"))
+    return _no_store(_board_page(desk, login_error=refused.message), refused.status)
+
+
+# ----------------------------------------------------------------------------- secretariat
+
+
+@bp.get("")
+@role_required(Role.SECRETARIAT)
+def start():  # type: ignore[no-untyped-def]
+    if current_desk() is not None:
+        return redirect(url_for(".board"))
+    counts = dict(
+        db.session.execute(
+            sa.select(Commitment.event_id, sa.func.count(Commitment.id))
+            .where(Commitment.current_sha256.is_not(None), Commitment.voided_at.is_(None))
+            .group_by(Commitment.event_id)
+        ).all()
+    )
+    events = list(db.session.execute(sa.select(Event).order_by(Event.date.desc())).scalars())
+    return render_template("desk/start.html", events=events, counts=counts)
+
+
+@bp.post("/buka")
+@role_required(Role.SECRETARIAT)
+def open_desk():  # type: ignore[no-untyped-def]
+    event_id = request.form.get("event_id", "")
+    event = db.session.get(Event, int(event_id)) if event_id.isdigit() else None
+    if event is None:
+        return _no_store(render_template("desk/start.html", events=[], counts={}), 404)
+    desk = {
+        "id": secrets.token_urlsafe(12),
+        "event_id": event.id,
+        "auth": _fingerprint(current_user.get_id()),
+        "turn": secrets.token_urlsafe(12),
+        "opened_at": utcnow().isoformat(),
+    }
+    audit.record(
+        db.session,
+        "desk.open",
+        actor=current_user,
+        object_type="desk",
+        object_id=desk["id"],
+        details={"event_id": event.id, "event": event.name},
+    )
+    db.session.commit()
+    session[SESSION_KEY] = desk
+    return redirect(url_for(".board"), code=303)
+
+
+def _close_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code in (400, 401, 403, 409, 422, 429)
+
+
+@bp.post("/tutup")
+@role_required(Role.SECRETARIAT)
+@limiter.limit(
+    _close_limit, key_func=lambda: f"desk-close:{request.remote_addr}", deduct_when=_failed
+)
+def close():  # type: ignore[no-untyped-def]
+    from signing.auth.passwords import check_password
+
+    desk = current_desk()
+    if desk is None:
+        session.pop(SESSION_KEY, None)
+        return redirect(url_for(".start"))
+    if not check_password(current_user.password_hash, request.form.get("password") or ""):
+        audit.record(
+            db.session,
+            "desk.close_refused",
+            actor=current_user,
+            object_type="desk",
+            object_id=desk["id"],
+            details={"reason": "wrong_password"},
+        )
+        db.session.commit()
+        return _no_store(
+            _board_page(desk, close_error="Kata sandi sekretariat salah; meja tetap terbuka."),
+            401,
+        )
+    audit.record(
+        db.session,
+        "desk.close",
+        actor=current_user,
+        object_type="desk",
+        object_id=desk["id"],
+        details={"event_id": desk["event_id"]},
+    )
+    db.session.commit()
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for(".start"), code=303)
+
+
+# ----------------------------------------------------------------------------- the board
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who the desk waits for next: a commitment, a slot, and for a witness the act attested."""
+
+    commitment: Commitment
+    role: SlotRole
+    attests: Act | None
+
+    @property
+    def office_title(self) -> str:
+        return self.commitment.slot(self.role).office.title
+
+
+def _target_from(values: Any, event_id: int) -> Target | None:
+    cid = str(values.get("komitmen") or "")
+    role = str(values.get("peran") or "")
+    if not cid.isdigit():
+        return None
+    commitment = load_commitment(db.session, int(cid))
+    if commitment is None or commitment.event_id != event_id:
+        return None
+    try:
+        slot_role = SlotRole(role)
+    except ValueError:
+        return None
+    attests_id = str(values.get("saksi") or "")
+    attests = next((a for a in commitment.acts if str(a.id) == attests_id), None)
+    return Target(commitment=commitment, role=slot_role, attests=attests)
+
+
+def _recent_act(event_id: int) -> Act | None:
+    value = request.args.get("selesai", "")
+    if not value.isdigit():
+        return None
+    act = db.session.get(Act, int(value))
+    if act is None or act.commitment.event_id != event_id:
+        return None
+    if act.created_at < utcnow() - RECENT_ACT:
+        return None
+    return act
+
+
+def _next_witnesses(act: Act) -> list[tuple[SlotRole, str]]:
+    """Witness slots that may attest ``act`` right now (the desk's "Saksi berikutnya")."""
+    from signing.models import ActKind
+
+    if act.kind not in (ActKind.SIGN, ActKind.PARAF):
+        return []
+    commitment = load_commitment(db.session, act.commitment_id)
+    if commitment is None:
+        return []
+    status = commitment_status(commitment)
+    return [
+        (role, commitment.slot(role).office.title) for role in status.whose_turn if role.is_witness
+    ]
+
+
+def _board_page(
+    desk: dict[str, Any],
+    *,
+    login_error: str | None = None,
+    close_error: str | None = None,
+    target: Target | None = None,
+) -> str:
+    event = _event(desk)
+    rows = [
+        (commitment, status)
+        for commitment, status in event_overview(db.session, event.id)
+        if commitment.current_sha256 is not None
+    ]
+    recent = _recent_act(event.id)
+    return render_template(
+        "desk/board.html",
+        desk=desk,
+        event=event,
+        rows=rows,
+        recent=recent,
+        recent_title=document_title(recent.commitment) if recent is not None else None,
+        next_witnesses=_next_witnesses(recent) if recent is not None else [],
+        done_words=DONE_WORDS,
+        target=target,
+        login_error=login_error,
+        close_error=close_error,
+        locked=request.args.get("terkunci") == "1",
+        closed_states=(CommitmentState.COMPLETE, CommitmentState.VOID),
+    )
+
+
+@bp.get("/papan")
+@role_required(Role.SECRETARIAT)
+def board():  # type: ignore[no-untyped-def]
+    """The desk's home. Showing it starts a new turn: any earlier grant is void from now on."""
+    desk = current_desk()
+    if desk is None:
+        return redirect(url_for(".start"))
+    desk = {**desk, "turn": secrets.token_urlsafe(12)}
+    session[SESSION_KEY] = desk
+    target = _target_from(request.args, desk["event_id"])
+    return _no_store(_board_page(desk, target=target))
+
+
+# ----------------------------------------------------------------------------- officials
+
+
+def _login_limit_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _login_account_key() -> str:
+    return "desk-login:" + (request.form.get("username") or "").strip().lower()[:80]
+
+
+@bp.post("/masuk")
+@role_required(Role.SECRETARIAT)
+@limiter.limit(_login_limit_account, key_func=_login_account_key, deduct_when=_failed)
+def login():  # type: ignore[no-untyped-def]
+    """An official authenticates on the desk: the answer carries a one-act grant, no session."""
+    from signing.auth import operations
+
+    desk = current_desk()
+    if desk is None:
+        return redirect(url_for(".start"))
+    target = _target_from(request.form, desk["event_id"])
+    if request.form.get("turn") != desk.get("turn"):
+        # A login form from before the desk last returned home (e.g. Back + resubmit).
+        return _refusal_page(
+            desk,
+            DeskRefused("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali.", 409),
+        )
+    username = (request.form.get("username") or "").strip()
+    user = operations.authenticate(db.session, username, request.form.get("password") or "")
+    if user is None or user.role != Role.OFFICIAL:
+        audit.record(
+            db.session,
+            "desk.login_refused",
+            actor=current_user,
+            object_type="desk",
+            object_id=desk["id"],
+            details={
+                "username": username[:80],
+                "reason": "credentials" if user is None else "not_an_official",
+            },
+        )
+        db.session.commit()
+        message = (
+            "Nama pengguna atau kata sandi salah."
+            if user is None
+            else "Akun ini bukan akun pejabat: hanya pejabat yang bertindak di meja ini."
+        )
+        return _no_store(_board_page(desk, login_error=message, target=target), 401)
+    audit.record(
+        db.session,
+        "desk.official_login",
+        actor=user,
+        object_type="desk",
+        object_id=desk["id"],
+        details={"event_id": desk["event_id"], "desk_opened_by": current_user.id},
+    )
+    db.session.commit()
+    grant = Grant(token=_issue_grant(desk, user), user=user, nonce="", desk_id=desk["id"])
+    if target is not None:
+        item = build_item(target.commitment, user, user_mandates(db.session, user))
+        if item is not None and item.choices:
+            return _step_page(desk, grant, target.commitment, item, target=target)
+    return _choose_page(desk, grant)
+
+
+def _choose_page(desk: dict[str, Any], grant: Grant, *, message: str | None = None):  # type: ignore[no-untyped-def]
+    event = _event(desk)
+    items = official_items(db.session, grant.user, event_id=event.id)
+    return _no_store(
+        render_template(
+            "desk/choose.html",
+            desk=desk,
+            event=event,
+            grant=grant,
+            official=grant.user,
+            items=[i for i in items if i.section == "action"],
+            others=[i for i in items if i.section != "action"],
+            message=message,
+            seconds=_grant_seconds(),
+        )
+    )
+
+
+def _step_page(
+    desk: dict[str, Any],
+    grant: Grant,
+    commitment: Commitment,
+    item: Any,
+    *,
+    target: Target | None = None,
+    error: WorkflowRefused | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
+    geometry = current_geometry(db.session, commitment)
+    context = signing_context(commitment, item, geometry)
+    form: dict[str, Any] = dict(request.form)
+    if target is not None:
+        preferred = next((c for c in context["choices"] if c.role is target.role), None)
+        if preferred is not None:
+            context["selected"] = preferred.value
+            context["selected_choice"] = preferred
+            context["active_field"] = preferred.field_name
+        if target.attests is not None:
+            form["attests"] = str(target.attests.id)
+            for act, sentence in context["attest_options"]:
+                if act.id == target.attests.id and preferred is not None:
+                    if preferred.kind.value == "witness":
+                        context["selected_choice"] = _with_sentence(preferred, sentence)
+    form.pop("password", None)
+    form.pop("passphrase", None)
+    return _no_store(
+        render_template(
+            "desk/step.html",
+            desk=desk,
+            event=_event(desk),
+            grant=grant,
+            official=grant.user,
+            error=error,
+            form=form,
+            seconds=_grant_seconds(),
+            **context,
+        ),
+        status,
+    )
+
+
+def _with_sentence(choice: Any, sentence: str) -> Any:
+    from dataclasses import replace
+
+    return replace(choice, sentence=sentence)
+
+
+def _desk_commitment(desk: dict[str, Any]) -> Commitment:
+    value = request.form.get("commitment_id", "")
+    commitment = load_commitment(db.session, int(value)) if value.isdigit() else None
+    if commitment is None or commitment.current_sha256 is None:
+        raise DeskRefused("Dokumen tidak ditemukan.", 404)
+    if commitment.event_id != desk["event_id"]:
+        raise DeskRefused("Dokumen ini bukan bagian dari acara meja ini.", 403)
+    return commitment
+
+
+@bp.post("/langkah")
+@role_required(Role.SECRETARIAT)
+def step():  # type: ignore[no-untyped-def]
+    """The signing step for one commitment chosen by the authenticated official."""
+    desk = current_desk()
+    try:
+        desk = _desk_or_start()
+        grant = _load_grant(desk)
+        commitment = _desk_commitment(desk)
+    except DeskRefused as refused:
+        return _refusal_page(desk, refused)
+    item = build_item(commitment, grant.user, user_mandates(db.session, grant.user))
+    if item is None:
+        return _choose_page(
+            desk, grant, message="Ini bukan slot Anda: dokumen itu tidak memuat slot Anda."
+        )
+    return _step_page(desk, grant, commitment, item)
+
+
+def _desk_passphrase_key() -> str:
+    return f"desk-passphrase:{request.remote_addr}"
+
+
+def _passphrase_limit() -> str:
+    return current_app.config.get("PASSPHRASE_LIMIT", "5 per minute")
+
+
+@bp.post("/tindakan")
+@role_required(Role.SECRETARIAT)
+@limiter.limit(_passphrase_limit, key_func=_desk_passphrase_key, deduct_when=_failed)
+def act():  # type: ignore[no-untyped-def]
+    """Perform the act; the grant is consumed in the act's transaction (one grant, one act)."""
+    desk = current_desk()
+    try:
+        desk = _desk_or_start()
+        grant = _load_grant(desk)
+        commitment = _desk_commitment(desk)
+    except DeskRefused as refused:
+        return _refusal_page(desk, refused)
+    user = grant.user
+
+    def consume(done: Act) -> None:
+        _record_use(grant, desk, "act", done)
+        # Counted after the locks are held: a concurrent use of the same grant has either
+        # committed (seen here: undo this act) or waits behind us and is refused the same way.
+        if _consumed(grant.nonce) > 1:
+            raise WorkflowRefused(
+                "grant_used",
+                "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan "
+                "masuk.",
+                http_status=409,
+            )
+
+    done, refused = run_act(
+        db.session,
+        commitment_id=commitment.id,
+        user=user,
+        form=ActForm.from_request(),
+        after=consume,
+    )
+    if done is not None:
+        return redirect(url_for(".board", selesai=done.id), code=303)
+    assert refused is not None
+    if refused.code == "grant_used":
+        return _refusal_page(desk, DeskRefused(refused.message, 409))
+    db.session.expire_all()
+    commitment = load_commitment(db.session, commitment.id)
+    item = build_item(commitment, user, user_mandates(db.session, user))
+    if item is None:
+        return _choose_page(desk, grant, message=refused.message)
+    return _step_page(desk, grant, commitment, item, error=refused, status=refused.http_status)
+
+
+@bp.post("/batal")
+@role_required(Role.SECRETARIAT)
+def cancel():  # type: ignore[no-untyped-def]
+    """The official leaves without acting: the grant is spent all the same."""
+    desk = current_desk()
+    if desk is None:
+        return redirect(url_for(".start"))
+    try:
+        grant = _load_grant(desk)
+    except DeskRefused:
+        return redirect(url_for(".board"), code=303)
+    _record_use(grant, desk, "cancel", None)
+    db.session.commit()
+    return redirect(url_for(".board", keluar=1), code=303)

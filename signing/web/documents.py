@@ -1,0 +1,303 @@
+"""A commitment's document as officials and the secretariat see it: page images and the PDF.
+
+Only people with business on the document may open it: an official who relates to one of its
+slots (holder, deputy standing in, holder of a recorded mandate, witness), the secretariat and
+administrators. Everyone else gets 403, anonymous users the login page. Both routes always serve
+the *current* revision; the ``rev`` query parameter only busts browser caches.
+
+The helpers here are shared by the inbox, the signing page and the signing desk: who relates to
+which slot (:func:`related_slots`), and where a signature field sits on a page image
+(:func:`document_geometry`, percentages for CSS so the highlight scales with the image).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import pypdfium2 as pdfium
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, make_response, request
+from flask_login import current_user
+from sqlalchemy.orm import Session, selectinload
+
+from signing import db
+from signing.models import Capacity, Commitment, Mandate, Office, Role, Slot, SlotRole, User
+from signing.web.errors import error_response
+
+bp = Blueprint("documents", __name__, url_prefix="/dokumen")
+
+STAFF = (Role.SECRETARIAT, Role.ADMIN)
+#: Page images: 1.5 x 72 dpi = 108 dpi, sharp enough to read the text on a tablet.
+PAGE_SCALE = 1.5
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+@bp.app_template_filter("signing_wib")
+def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
+    """``24 Oktober 2019 10.15 WIB`` (Indonesian clock notation)."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(WIB)
+    clock = f"{local.hour:02d}.{local.minute:02d} WIB"
+    if not with_date:
+        return clock
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+
+
+# ----------------------------------------------------------------------------- who may see
+
+
+def load_commitment(db_session: Session, commitment_id: int) -> Commitment | None:
+    """A commitment with everything the rules and the status need, in a few queries."""
+    return db_session.execute(
+        sa.select(Commitment)
+        .where(Commitment.id == commitment_id)
+        .options(
+            selectinload(Commitment.event),
+            selectinload(Commitment.region),
+            selectinload(Commitment.acts),
+            selectinload(Commitment.slots).selectinload(Slot.acts),
+            selectinload(Commitment.slots).selectinload(Slot.office).selectinload(Office.holders),
+        )
+    ).scalar_one_or_none()
+
+
+def user_mandates(db_session: Session, user: User) -> list[Mandate]:
+    from signing.workflow.operations import active_mandates
+
+    return active_mandates(db_session, user)
+
+
+def related_slots(
+    commitment: Commitment,
+    user: User,
+    mandates: list[Mandate],
+    today: dt.date | None = None,
+) -> dict[SlotRole, list[tuple[Capacity, Mandate | None]]]:
+    """The slots of ``commitment`` ``user`` relates to, with the capacities (best first)."""
+    from signing.workflow.rules import capacities, today_wib
+
+    today = today or today_wib()
+    found: dict[SlotRole, list[tuple[Capacity, Mandate | None]]] = {}
+    for slot in commitment.slots:
+        caps = capacities(commitment, slot, user, mandates, today)
+        if caps:
+            found[SlotRole(slot.role)] = caps
+    return found
+
+
+def may_view(db_session: Session, user: Any, commitment: Commitment) -> bool:
+    """Secretariat and administrators, and officials with a slot (in any capacity)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in STAFF:
+        return True
+    if user.role != Role.OFFICIAL:
+        return False
+    return bool(related_slots(commitment, user, user_mandates(db_session, user)))
+
+
+def fail(status: int, message: str) -> NoReturn:
+    """Stop the request with the styled error page (Indonesian message, no stack trace)."""
+    abort(make_response(error_response(status, message)))
+
+
+def _viewable_or_abort(commitment_id: int) -> Commitment:
+    """The commitment if the current user may see it; else an error response is raised."""
+    if not current_user.is_authenticated:
+        from signing.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    commitment = load_commitment(db.session, commitment_id)
+    if commitment is None:
+        fail(404, "Dokumen komitmen tidak ditemukan.")
+    if not may_view(db.session, current_user, commitment):
+        fail(
+            403,
+            "Dokumen ini tidak memuat slot penandatanganan Anda, jadi tidak dapat dibuka "
+            "dengan akun ini.",
+        )
+    if commitment.current_sha256 is None:
+        fail(404, "Dokumen ini belum dibuat.")
+    return commitment
+
+
+# ----------------------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class PageView:
+    number: int
+    width: float
+    height: float
+
+    @property
+    def ratio(self) -> str:
+        """CSS aspect-ratio, so the page keeps its place while the image loads."""
+        return f"{self.width:.2f} / {self.height:.2f}"
+
+
+@dataclass(frozen=True)
+class FieldBox:
+    """A signature field over its page image, in percent of the page (CSS ``left/top/...``)."""
+
+    name: str
+    page: int
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def style(self) -> str:
+        return (
+            f"left:{self.left:.3f}%;top:{self.top:.3f}%;"
+            f"width:{self.width:.3f}%;height:{self.height:.3f}%"
+        )
+
+
+@dataclass(frozen=True)
+class Geometry:
+    pages: tuple[PageView, ...]
+    fields: dict[str, FieldBox]
+
+
+_CACHE_LOCK = threading.Lock()
+_GEOMETRY: OrderedDict[str, Geometry] = OrderedDict()
+_PNGS: OrderedDict[tuple[str, int, float], bytes] = OrderedDict()
+_GEOMETRY_MAX = 256
+#: About 150 KB a page image: 64 of them stay well under 16 MB per worker.
+_PNG_MAX = 64
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any, limit: int) -> None:
+    with _CACHE_LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > limit:
+            cache.popitem(last=False)
+
+
+def _recall(cache: OrderedDict, key: Any) -> Any:
+    with _CACHE_LOCK:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+def document_geometry(pdf: bytes, sha256: str | None = None) -> Geometry:
+    """Page sizes and every signature field's box, cached per revision (the hash)."""
+    from signing.pades.fields import list_signature_fields
+
+    key = sha256 or hashlib.sha256(pdf).hexdigest()
+    cached = _recall(_GEOMETRY, key)
+    if cached is not None:
+        return cached
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = tuple(
+            PageView(number=i + 1, width=float(w), height=float(h))
+            for i, (w, h) in enumerate(doc.get_page_size(i) for i in range(len(doc)))
+        )
+    finally:
+        doc.close()
+    fields: dict[str, FieldBox] = {}
+    for info in list_signature_fields(pdf):
+        if not 0 <= info.page < len(pages):
+            continue
+        page = pages[info.page]
+        x1, y1, x2, y2 = info.rect
+        # PDF y grows upwards from the bottom edge; CSS top grows downwards.
+        fields[info.name] = FieldBox(
+            name=info.name,
+            page=page.number,
+            left=100 * x1 / page.width,
+            top=100 * (page.height - y2) / page.height,
+            width=100 * (x2 - x1) / page.width,
+            height=100 * (y2 - y1) / page.height,
+        )
+    geometry = Geometry(pages=pages, fields=fields)
+    _remember(_GEOMETRY, key, geometry, _GEOMETRY_MAX)
+    return geometry
+
+
+def current_geometry(db_session: Session, commitment: Commitment) -> Geometry:
+    from signing.commitments.storage import current_pdf
+
+    cached = _recall(_GEOMETRY, commitment.current_sha256)
+    if cached is not None:
+        return cached
+    return document_geometry(current_pdf(db_session, commitment), commitment.current_sha256)
+
+
+def _current_pdf_or_abort(commitment: Commitment) -> bytes:
+    from signing.commitments.errors import StorageError
+    from signing.commitments.storage import current_pdf
+
+    try:
+        return current_pdf(db.session, commitment)
+    except StorageError as error:
+        fail(404, f"Berkas dokumen tidak dapat dibaca: {error}")
+
+
+# ----------------------------------------------------------------------------- routes
+
+
+@bp.get("/<int:commitment_id>/halaman/<int:page>.png")
+def page_image(commitment_id: int, page: int):  # type: ignore[no-untyped-def]
+    """Page ``page`` (1-based) of the current revision as PNG, signature appearances drawn."""
+    from signing.documents.preview import page_png
+
+    commitment = _viewable_or_abort(commitment_id)
+    sha = commitment.current_sha256 or ""
+    key = (sha, page, PAGE_SCALE)
+    png = _recall(_PNGS, key)
+    if png is None:
+        pdf = _current_pdf_or_abort(commitment)
+        try:
+            png = page_png(pdf, page - 1, scale=PAGE_SCALE)
+        except IndexError:
+            fail(404, "Halaman tidak ada pada dokumen ini.")
+        _remember(_PNGS, key, png, _PNG_MAX)
+    response = Response(png, mimetype="image/png")
+    # The page names its revision in ?rev=; only then may the browser keep the image.
+    if request.args.get("rev") and sha.startswith(request.args["rev"]):
+        response.headers["Cache-Control"] = "private, max-age=3600"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["ETag"] = f'"{sha[:16]}-{page}"'
+    return response
+
+
+@bp.get("/<int:commitment_id>.pdf")
+def pdf(commitment_id: int):  # type: ignore[no-untyped-def]
+    """The current revision's PDF (``?lihat=1`` opens it in the browser instead of saving)."""
+    commitment = _viewable_or_abort(commitment_id)
+    data = _current_pdf_or_abort(commitment)
+    response = Response(data, mimetype="application/pdf")
+    safe = "".join(c if c.isalnum() or c in "-._" else "-" for c in commitment.number)
+    disposition = "inline" if request.args.get("lihat") else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{safe}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
