@@ -61,7 +61,7 @@ def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> N
     from signing.secretariat import dashboard, exports
 
     event = _event(event_id)
-    loaded = dashboard.load_overview(db.session, event)
+    loaded = dashboard.load_overview(db.session, event, with_offices=True)
     board = dashboard.build_dashboard(db.session, event, loaded=loaded)
     lists = dashboard.follow_up(loaded[0])
     if fmt == "text":

@@ -5,7 +5,7 @@ The status of each slot and commitment comes from :mod:`signing.workflow.status`
 :func:`load_overview`, which returns what ``event_overview`` returns but in a fixed number of
 queries for any size: ``event_overview`` eager-loads with ``selectinload``, whose ``IN`` lists
 are cut into chunks of 500, so a national event (514 commitments, 2,570 slots) costs it 23
-queries; joins here keep it at four. Nothing here writes.
+queries; joins here keep it at two or three. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -331,9 +331,12 @@ def _cell(
 Overview = list[tuple[Commitment, CommitmentStatus]]
 
 
-def load_overview(db_session: Session, event: Event) -> tuple[Overview, list[Region]]:
+def load_overview(
+    db_session: Session, event: Event, *, with_offices: bool = False
+) -> tuple[Overview, list[Region]]:
     """Every live commitment of ``event`` (newest version per region) with its status, and
-    the regions of the event's province that have none yet; four queries whatever the size.
+    the regions of the event's province that have none yet: two queries whatever the size,
+    three ``with_offices`` (each slot's office and its holders, for naming who owes what).
 
     The same result as ``event_overview`` (a test compares them), loaded with joins.
     """
@@ -379,12 +382,13 @@ def load_overview(db_session: Session, event: Event) -> tuple[Overview, list[Reg
                 slots[slot.commitment_id].append(slot)
         if act is not None:
             acts[slot.id].append(act)
-    # Offices with their holders in one query; slot.office then resolves from the identity map.
-    db_session.execute(
-        sa.select(Office)
-        .options(joinedload(Office.holders))
-        .where(Office.id.in_(sa.select(Slot.office_id).where(Slot.commitment_id.in_(ids))))
-    ).unique().scalars().all()
+    if with_offices:
+        # Offices and holders in one query; slot.office then resolves from the identity map.
+        db_session.execute(
+            sa.select(Office)
+            .options(joinedload(Office.holders))
+            .where(Office.id.in_(sa.select(Slot.office_id).where(Slot.commitment_id.in_(ids))))
+        ).unique().scalars().all()
     for slot_id, slot in seen.items():
         set_committed_value(slot, "acts", acts[slot_id])
     policy = RoutingPolicy.from_dict(event.routing_policy)

@@ -332,7 +332,7 @@ def dashboard_matrix(event_id: int):  # type: ignore[no-untyped-def]
 @role_required(*STAFF)
 def follow_up(event_id: int):  # type: ignore[no-untyped-def]
     event = _event_or_404(event_id)
-    overview, _missing = dashboard.load_overview(db.session, event)
+    overview, _missing = dashboard.load_overview(db.session, event, with_offices=True)
     lists = dashboard.follow_up(overview)
     return render_template(
         "secretariat/follow_up.html",
@@ -373,7 +373,7 @@ def export(event_id: int, kind: str, fmt: str):  # type: ignore[no-untyped-def]
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
     event = _event_or_404(event_id)
-    loaded = dashboard.load_overview(db.session, event)
+    loaded = dashboard.load_overview(db.session, event, with_offices=kind == "paraf-saja")
     period = request.args.get("periode") or None
     board = dashboard.build_dashboard(db.session, event, mcp_period=period, loaded=loaded)
     lists = dashboard.follow_up(loaded[0]) if kind == "paraf-saja" else None

@@ -35,7 +35,7 @@ def _holder(db_session, kind: OfficeKind, code: str = "62") -> str:  # type: ign
 
 
 def test_load_overview_agrees_with_event_overview(db_session, rakor, demo_event) -> None:
-    mine, missing = load_overview(db_session, demo_event)
+    mine, missing = load_overview(db_session, demo_event, with_offices=True)
     db_session.expunge_all()
     theirs = event_overview(db_session, demo_event.id)
     assert missing == []
