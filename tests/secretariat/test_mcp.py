@@ -22,6 +22,20 @@ def schemes(db_session, kalteng):  # type: ignore[no-untyped-def]
     return mcp.load_schemes(db_session)
 
 
+@pytest.fixture(scope="module")
+def default_schemes() -> list[BandScheme]:
+    """The seeded schemes as transient rows (the edges need no database)."""
+    return [
+        BandScheme(
+            id=index,
+            name=spec["name"],
+            valid_from_period=spec["valid_from_period"],
+            bands=[dict(band) for band in spec["bands"]],
+        )
+        for index, spec in enumerate(mcp.DEFAULT_SCHEMES, start=1)
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "label"),
     [
@@ -36,8 +50,8 @@ def schemes(db_session, kalteng):  # type: ignore[no-untyped-def]
         (0, "merah"),
     ],
 )
-def test_2019_bands_put_an_edge_in_the_higher_zone(schemes, value, label) -> None:  # type: ignore[no-untyped-def]
-    scheme = mcp.scheme_for_period(schemes, "2019-10")
+def test_2019_bands_put_an_edge_in_the_higher_zone(default_schemes, value, label) -> None:  # type: ignore[no-untyped-def]
+    scheme = mcp.scheme_for_period(default_schemes, "2019-10")
     assert scheme.name == "Korsupgah KPK 2019"
     assert mcp.zone_for(value, scheme).label == label
 
@@ -53,8 +67,8 @@ def test_2019_bands_put_an_edge_in_the_higher_zone(schemes, value, label) -> Non
         (0, "Rentan"),
     ],
 )
-def test_2024_bands(schemes, value, label) -> None:  # type: ignore[no-untyped-def]
-    scheme = mcp.scheme_for_period(schemes, "2024-06")
+def test_2024_bands(default_schemes, value, label) -> None:  # type: ignore[no-untyped-def]
+    scheme = mcp.scheme_for_period(default_schemes, "2024-06")
     assert scheme.name == "MCP KPK 2024"
     assert mcp.zone_for(value, scheme).label == label
 
