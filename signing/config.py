@@ -24,8 +24,25 @@ TRUSTED_PROXIES = 0
 RATELIMIT_STORAGE_URI = "memory://"
 LOGIN_LIMIT_PER_IP = "20 per minute"
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
-PASSPHRASE_LIMIT = "5 per minute"
+#: Wrong signing passphrases within the window that lock signing for the window (minutes);
+#: counted in the database, so every worker sees the same count.
+PASSPHRASE_MAX_FAILURES = 5
+PASSPHRASE_LOCK_MINUTES = 15
 VERIFY_LIMIT_PER_IP = "30 per minute"
+#: Bounds of one verification: it runs in a child process with these limits.
+VERIFY_TIMEOUT_SECONDS = 15
+VERIFY_MEMORY_MB = 768
+VERIFY_CONCURRENCY = 4
+VERIFY_QUEUE_SECONDS = 10
+#: Whether anyone holding the QR code may download the signed original.
+VERIFY_PUBLIC_DOWNLOAD = True
+#: Requests per API token.
+API_LIMIT_PER_TOKEN = "120 per minute"
+#: How long an official's authentication on the shared signing desk stays usable (seconds).
+DESK_GRANT_SECONDS = 300
+#: Officials' keys and certificates.
+SIGNING_KEY_KIND = "rsa2048"
+SIGNING_CERT_DAYS = 730
 #: Uploads larger than this are refused before they are read.
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 BABEL_DEFAULT_LOCALE = "id"
@@ -44,6 +61,7 @@ MAIL_FROM = "noreply@dpmptsp.kalteng.invalid"
 MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_STARTTLS = False
+MAIL_TIMEOUT = 10
 #: External RFC 3161 time-stamping URL; ``None`` uses the internal TSA.
 TSA_URL: str | None = None
 #: Passphrase protecting the CA's private keys on disk; ``None`` derives it from the secret key.
