@@ -218,6 +218,46 @@ def _dss_material(reader: PdfFileReader) -> tuple[list, list]:
     return crls, list(dss.load_certs())
 
 
+#: Revocation reasons that say nothing against the key: the holder left office, or re-enrolled.
+#: A signature time-stamped before such a revocation stays valid (RFC 5280 section 5.3.1).
+#: Key compromise, or no reason at all, invalidates every signature of the key.
+BENIGN_REVOCATION_REASONS = {"superseded", "affiliation_changed", "cessation_of_operation"}
+
+
+def _asn1_crl_of(value) -> asn1_crl.CertificateList:
+    if isinstance(value, asn1_crl.CertificateList):
+        return value
+    from .sign import _asn1_crl
+
+    return _asn1_crl(value)
+
+
+def _moment_before_benign_revocation(status, crls) -> dt.datetime | None:
+    """The trusted time stamp's time, if the signer was revoked later for a benign reason.
+
+    Validating at that moment asks the right question: was the certificate good when the
+    time stamp proves the signature existed? Otherwise ``None`` (keep the verdict as it is).
+    """
+    if not status.revoked or status.signing_cert is None:
+        return None
+    ts = status.timestamp_validity
+    if ts is None or not (ts.intact and ts.valid and ts.trusted) or ts.timestamp is None:
+        return None
+    serial = status.signing_cert.serial_number
+    issuer = status.signing_cert.issuer
+    for crl in crls:
+        if crl.issuer != issuer:
+            continue
+        for entry in crl["tbs_cert_list"]["revoked_certificates"] or []:
+            if entry["user_certificate"].native != serial:
+                continue
+            reason = entry.crl_reason_value.native if entry.crl_reason_value else None
+            revoked_at = entry["revocation_date"].native
+            if reason not in BENIGN_REVOCATION_REASONS or revoked_at <= ts.timestamp:
+                return None
+    return ts.timestamp
+
+
 def verify_pdf(
     pdf: bytes,
     *,
@@ -261,6 +301,7 @@ def verify_pdf(
             other_certs=[*other_certs, *dss_certs],
             moment=moment,
         )
+        all_crls = [_asn1_crl_of(c) for c in [*crls, *dss_crls]]
         reports = []
         for emb in embedded:
             is_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"
@@ -268,6 +309,15 @@ def verify_pdf(
                 status = validate_pdf_timestamp(emb, validation_context=vc)
             else:
                 status = validate_pdf_signature(emb, vc, vc)
+                past = _moment_before_benign_revocation(status, all_crls)
+                if past is not None:
+                    past_vc = make_validation_context(
+                        trust_roots,
+                        [*crls, *dss_crls],
+                        other_certs=[*other_certs, *dss_certs],
+                        moment=past,
+                    )
+                    status = validate_pdf_signature(emb, past_vc, vc)
             reports.append(_report(emb, status, is_ts=is_ts))
     except Exception as exc:  # noqa: BLE001 - every failure is "cannot be verified"
         log.info("PDF verification failed: %r", exc)

@@ -127,3 +127,31 @@ def test_revoked_certificate_is_refused_before_signing(ca, sealed_pdf, timestamp
             timestamper=timestamper,
             validation_context=make_vc(crls),
         )
+
+
+@pytest.mark.parametrize(
+    ("reason", "stays_valid"),
+    [("superseded", True), ("affiliation_changed", True), ("key_compromise", False), (None, False)],
+)
+def test_revocation_after_a_time_stamped_signature_depends_on_the_reason(
+    ca, sealed_pdf, timestamper, make_vc, reason, stays_valid
+):
+    """Leaving office or re-enrolling keeps earlier signatures valid; key compromise does not."""
+    official = make_official(ca, f"Pejabat {reason}", "Bupati Demo")
+    pdf = apply_act(
+        sealed_pdf,
+        field_name="ttd_bupati",
+        kind=ActKind.SIGN,
+        signer=official.signer(ca),
+        appearance=Appearance(official.name, official.office, None, SIGNED_AT),
+        timestamper=timestamper,
+        validation_context=make_vc(),
+    )
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    crls = [
+        build_crl(ca, "root", []),
+        build_crl(ca, "issuing", [(official.cert.serial_number, later, reason)]),
+    ]
+    report = _verify(ca, pdf, crls)
+    assert report.valid is stays_valid
+    assert report.signatures[-1].bottom_line is stays_valid

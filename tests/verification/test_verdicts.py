@@ -344,6 +344,33 @@ def test_revoked_signer(app, verify, current_pdf_of, scenario: Scenario) -> None
     assert revoked.revoked and revoked.certificate_status == "Dicabut"
 
 
+def test_signatures_made_before_re_enrolment_stay_valid(
+    app, verify, current_pdf_of, scenario: Scenario
+) -> None:
+    """Re-enrolment revokes the old key as 'superseded': what it signed before stays valid."""
+    from signing.pki import service
+
+    before = verify(current_pdf_of(scenario.kotim))
+    with app.app_context():
+        session = db.session
+        user = session.execute(
+            sa.select(User).where(User.username == "ketua-dprd-62.02")
+        ).scalar_one()
+        service.enrol(session, user, "frasa-sandi-baru-2026", actor="test")
+        session.commit()
+        old = session.execute(
+            sa.select(SigningCertificate).where(
+                SigningCertificate.user_id == user.id, SigningCertificate.revoked_at.is_not(None)
+            )
+        ).scalar_one()
+        assert old.revocation_reason == "superseded"
+    after = verify(current_pdf_of(scenario.kotim))
+    assert after.verdict is before.verdict
+    assert after.exit_code == 0
+    signature = next(s for s in after.signatures if s.field_name == "ttd_ketua_dprd")
+    assert not signature.revoked
+
+
 def test_voided_commitment(app, verify, current_pdf_of, scenario: Scenario) -> None:
     from signing.workflow.operations import void_commitment
 
