@@ -240,4 +240,6 @@ def test_54_officials_on_14_commitments(app, db_session, kalteng) -> None:  # ty
     ).scalar_one()
     assert completions == 14
     assert audit.verify_chain(db_session) == []
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "Rantai audit utuh" in result.output
     _ = db
