@@ -207,6 +207,24 @@ def download(code: str):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------- printing (staff)
 
 
+def _audit_print(action: str, *, commitment: Commitment | None = None, event_id=None, sha256=None):  # type: ignore[no-untyped-def]
+    """Every printed or downloaded copy is on record: who took which bytes, when."""
+    from flask_login import current_user
+
+    from signing import audit
+
+    audit.record(
+        db.session,
+        action,
+        actor=current_user._get_current_object(),
+        object_type="commitment" if commitment is not None else "event",
+        object_id=commitment.id if commitment is not None else event_id,
+        commitment_id=commitment.id if commitment is not None else None,
+        sha256_after=sha256,
+    )
+    db.session.commit()
+
+
 def _commitment_or_404(commitment_id: int) -> Commitment:
     from signing.printing.copy import load_commitment
 
@@ -246,6 +264,7 @@ def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
         data = current_pdf(db.session, commitment)
     except StorageError:
         abort(404)
+    _audit_print("print.signed_pdf", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(data, commitment.number, private=True)
 
 
@@ -260,6 +279,7 @@ def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
         copy = make_copy(db.session, commitment)
     except StorageError:
         abort(404)
+    _audit_print("print.copy", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)
 
 
@@ -270,6 +290,7 @@ def bundle(event_id: int):  # type: ignore[no-untyped-def]
 
     item = _event_or_404(event_id)
     result = event_bundle(db.session, event_id, with_sheets=request.args.get("lembar") != "0")
+    _audit_print("print.bundle", event_id=event_id)
     return _pdf_response(result.pdf, f"bundel-komitmen-{item.date:%Y%m%d}", private=True)
 
 
@@ -280,4 +301,5 @@ def report(event_id: int):  # type: ignore[no-untyped-def]
 
     item = _event_or_404(event_id)
     result = status_report(db.session, event_id)
+    _audit_print("print.report", event_id=event_id)
     return _pdf_response(result.pdf, f"rekapitulasi-{item.date:%Y%m%d}", private=True)

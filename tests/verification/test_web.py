@@ -259,3 +259,28 @@ def test_secretariat_downloads(client, scenario, current_pdf_of) -> None:
         assert response.data.startswith(b"%PDF-"), route
     assert client.get("/cetak/komitmen/99999/salinan.pdf").status_code == 404
     assert client.get("/cetak/acara/99999/bundel.pdf").status_code == 404
+
+
+def test_every_printed_copy_is_audited(app, client, scenario) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from signing import db
+    from signing.models import AuditEntry
+
+    expected = ("print.signed_pdf", "print.copy", "print.bundle", "print.report")
+    AuthActions(client).login("sekretariat", TEST_PASSWORD)
+    for route in PRINT_ROUTES[1:]:
+        assert client.get(_route(route, scenario)).status_code == 200
+    with app.app_context():
+        entries = (
+            db.session.execute(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action.like("print.%"))
+                .order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
+        assert [e.action for e in entries] == list(expected)
+        assert {e.actor_name for e in entries} == {entries[0].actor_name}
+        assert entries[0].sha256_after is not None
