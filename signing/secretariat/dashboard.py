@@ -80,6 +80,14 @@ AUDIT_WORDS = {
     "mandate.create": "Mandat dicatat",
     "mandate.revoke": "Mandat dicabut",
 }
+#: Column heads of the matrix: short enough for a tablet held upright.
+SHORT_LABELS = {
+    SlotRole.KEPALA_DAERAH: "Bupati/ Wali Kota",
+    SlotRole.KETUA_DPRD: "Ketua DPRD",
+    SlotRole.GUBERNUR: "Gubernur",
+    SlotRole.SAKSI_WAKIL_GUBERNUR: "Saksi: Wagub",
+    SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "Saksi: Ketua DPRD Prov.",
+}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 

@@ -304,6 +304,7 @@ def dashboard_view(event_id: int):  # type: ignore[no-untyped-def]
         refresh_seconds=REFRESH_SECONDS,
         columns=dashboard.MATRIX_SLOTS,
         labels=dashboard.COLUMN_LABELS,
+        short_labels=dashboard.SHORT_LABELS,
     )
 
 
@@ -322,6 +323,7 @@ def dashboard_matrix(event_id: int):  # type: ignore[no-untyped-def]
             board=board,
             columns=dashboard.MATRIX_SLOTS,
             labels=dashboard.COLUMN_LABELS,
+            short_labels=dashboard.SHORT_LABELS,
         )
     )
     response.headers["Cache-Control"] = "no-store"
