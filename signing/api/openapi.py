@@ -679,6 +679,21 @@ def _paths() -> dict[str, Any]:
                 },
             )
         },
+        "/api/v1/docs": {
+            "get": {
+                "operationId": "getDocs",
+                "summary": "This document as a page",
+                "description": "The same document rendered as HTML (no token needed).",
+                "tags": ["contract"],
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "The page.",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "operationId": "getOpenApi",
