@@ -493,7 +493,9 @@ def login():  # type: ignore[no-untyped-def]
     return _choose_page(desk, grant)
 
 
-def _choose_page(desk: dict[str, Any], grant: Grant, *, message: str | None = None):  # type: ignore[no-untyped-def]
+def _choose_page(  # type: ignore[no-untyped-def]
+    desk: dict[str, Any], grant: Grant, *, message: str | None = None, status: int = 200
+):
     event = _event(desk)
     items = official_items(db.session, grant.user, event_id=event.id)
     return _no_store(
@@ -507,7 +509,8 @@ def _choose_page(desk: dict[str, Any], grant: Grant, *, message: str | None = No
             others=[i for i in items if i.section != "action"],
             message=message,
             seconds=_grant_seconds(),
-        )
+        ),
+        status,
     )
 
 
@@ -584,7 +587,10 @@ def step():  # type: ignore[no-untyped-def]
     item = build_item(commitment, grant.user, user_mandates(db.session, grant.user))
     if item is None:
         return _choose_page(
-            desk, grant, message="Ini bukan slot Anda: dokumen itu tidak memuat slot Anda."
+            desk,
+            grant,
+            message="Ini bukan slot Anda: dokumen itu tidak memuat slot Anda.",
+            status=403,
         )
     return _step_page(desk, grant, commitment, item)
 
@@ -639,7 +645,7 @@ def act():  # type: ignore[no-untyped-def]
     commitment = load_commitment(db.session, commitment.id)
     item = build_item(commitment, user, user_mandates(db.session, user))
     if item is None:
-        return _choose_page(desk, grant, message=refused.message)
+        return _choose_page(desk, grant, message=refused.message, status=refused.http_status)
     return _step_page(desk, grant, commitment, item, error=refused, status=refused.http_status)
 
 

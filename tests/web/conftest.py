@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from signing.models import Act, AuditEntry
+from signing.models import Act, ActKind, AuditEntry
 from tests.conftest import POSTGRES_URL, TEST_PASSWORD, make_test_app
 from tests.web.world import build_world
 from tests.workflow import conftest as workflow_fixtures
@@ -125,10 +125,13 @@ def make_browser(app):  # type: ignore[no-untyped-def]
 
 
 def acts_of(db_session, commitment_id: int) -> list[Act]:  # type: ignore[no-untyped-def]
+    """The officials' acts on a commitment (the office seal left out), oldest first."""
     db_session.rollback()
     return list(
         db_session.execute(
-            sa.select(Act).where(Act.commitment_id == commitment_id).order_by(Act.id)
+            sa.select(Act)
+            .where(Act.commitment_id == commitment_id, Act.kind != ActKind.SEAL)
+            .order_by(Act.id)
         ).scalars()
     )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from signing.models import Commitment
+
 from .conftest import Browser, acts_of, sign_form
 from .world import KOTIM
 
@@ -125,7 +127,7 @@ def test_only_allowed_combinations_succeed(
     route: Route, actor: str, app, db_session, world, make_browser
 ) -> None:  # type: ignore[no-untyped-def]
     commitment_id = world[KOTIM]
-    event_id = acts_of(db_session, commitment_id)[0].commitment.event_id
+    event_id = db_session.get(Commitment, commitment_id).event_id
     before = len(acts_of(db_session, commitment_id))
     state: dict[str, Any] = {}
     if route.desk and actor == SECRETARIAT and route.name not in ("desk-start", "desk-open"):
