@@ -274,6 +274,11 @@ class Dashboard:
         return round(100 * self.complete / self.total) if self.total else 0
 
     @property
+    def bar_states(self) -> tuple[SlotState, ...]:
+        """Order of the segments in each slot's bar."""
+        return (SlotState.SIGNED, SlotState.PARAF_ONLY, SlotState.DECLINED)
+
+    @property
     def slots_done(self) -> int:
         return sum(t.done for t in self.slot_totals)
 
@@ -322,7 +327,11 @@ def _cell(
     attests = None
     if slot.witness_act is not None and slot.witness_act.attests_act_id is not None:
         attested = acts.get(slot.witness_act.attests_act_id)
-        if attested is not None:
+        # Worth a line only when the witnesses attested something other than a holder's own
+        # signature: a paraf, or an act by a stand-in (the scene of the article).
+        if attested is not None and (
+            attested.kind == ActKind.PARAF or Capacity(attested.capacity) != Capacity.HOLDER
+        ):
             attests = f"{ACT_WORDS[ActKind(attested.kind)]} {actor_line(attested, region)}"
     return Cell(
         role=role,
