@@ -16,6 +16,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -49,6 +50,7 @@ from signing.web.access import role_required
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
+#: How often the dashboard refreshes itself (``SECRETARIAT_REFRESH_SECONDS`` overrides it).
 REFRESH_SECONDS = 10
 
 
@@ -134,8 +136,6 @@ def event_new():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash("Acara dibuat. Periksa kesiapan lalu buat dokumennya.", "success")
             return redirect(url_for(".prepare", event_id=event.id))
-    from flask import current_app
-
     return render_template(
         "secretariat/event_new.html",
         provinces=provinces,
@@ -301,7 +301,7 @@ def dashboard_view(event_id: int):  # type: ignore[no-untyped-def]
         "secretariat/dashboard.html",
         event=event,
         board=board,
-        refresh_seconds=REFRESH_SECONDS,
+        refresh_seconds=current_app.config.get("SECRETARIAT_REFRESH_SECONDS", REFRESH_SECONDS),
         columns=dashboard.MATRIX_SLOTS,
         labels=dashboard.COLUMN_LABELS,
         short_labels=dashboard.SHORT_LABELS,
@@ -583,8 +583,6 @@ def _mandate_choices(province_code: str) -> dict[str, Any]:
 @bp.get("/mandat")
 @role_required(*STAFF)
 def mandates():  # type: ignore[no-untyped-def]
-    from flask import current_app
-
     province_code = request.args.get("provinsi") or current_app.config.get("PROVINCE_CODE", "62")
     rows = (
         db.session.execute(
@@ -718,8 +716,6 @@ def mandate_revoke(mandate_id: int):  # type: ignore[no-untyped-def]
 
 
 def _province_code() -> str:
-    from flask import current_app
-
     code = request.values.get("provinsi") or current_app.config.get("PROVINCE_CODE", "62")
     if db.session.get(Province, code) is None:
         first = db.session.execute(sa.select(Province.code).order_by(Province.code)).scalar()
