@@ -62,6 +62,7 @@ ANY_ORDER = {
     "witnesses": "anytime",
 }
 REDIS_URL = os.environ.get("SIGNING_BENCH_REDIS", "redis://127.0.0.1:6379/11")
+ACCESS_LOG_FORMAT = "%(p)s %(r)s %(s)s"
 
 
 # ------------------------------------------------------------------------------ server
@@ -105,6 +106,16 @@ class Server:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
+    def served_by(self, marker: str) -> list[tuple[int, int]]:
+        """(worker pid, status) of every logged request whose request line contains
+        ``marker``."""
+        found = []
+        for line in self.log.read_text(errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[0].startswith("<") and marker in line:
+                found.append((int(parts[0].strip("<>")), int(parts[-1])))
+        return found
+
 
 def server_env(app: Flask, *, workers: int, port: int, ratelimit: str) -> dict[str, str]:
     """The environment that makes gunicorn's workers the same app as ``app`` (database, CA,
@@ -129,9 +140,19 @@ def server_env(app: Flask, *, workers: int, port: int, ratelimit: str) -> dict[s
 
 @contextlib.contextmanager
 def gunicorn(
-    app: Flask, folder: Path, *, workers: int, ratelimit: str = "memory://", timeout: float = 60
+    app: Flask,
+    folder: Path,
+    *,
+    workers: int,
+    ratelimit: str = "memory://",
+    timeout: float = 60,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[Server]:
-    """``gunicorn -c gunicorn.conf.py 'signing:create_app()'`` on a free loopback port."""
+    """``gunicorn -c gunicorn.conf.py 'signing:create_app()'`` on a free loopback port.
+
+    The access log names the worker that served each request (``<pid> <request line>
+    <status>``), so a test can tell which process answered.
+    """
     port = free_port()
     log = folder / f"gunicorn-{workers}w-{port}.log"
     handle = log.open("wb")
@@ -142,6 +163,9 @@ def gunicorn(
             "gunicorn",
             "-c",
             str(ROOT / "gunicorn.conf.py"),
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
+            *extra_args,
             "signing:create_app()",
         ],
         cwd=ROOT,
@@ -237,6 +261,8 @@ class CpuMeter:
         self._before: dict[int, float] = {}
         self.app_seconds = 0.0
         self.database_seconds = 0.0
+        #: CPU seconds of each worker, largest first: how evenly the work was spread.
+        self.per_worker: list[float] = []
 
     def _snapshot(self) -> tuple[dict[int, float], set[int]]:
         workers = worker_pids(self.server)
@@ -252,8 +278,10 @@ class CpuMeter:
             used = seconds - self._before.get(pid, 0.0)
             if pid in workers:
                 self.app_seconds += used
+                self.per_worker.append(used)
             else:
                 self.database_seconds += used
+        self.per_worker.sort(reverse=True)
 
 
 # ------------------------------------------------------------------------------ the meeting
@@ -582,9 +610,10 @@ def scenario(
     ratelimit: str = "memory://",
     verify: bool = True,
     seed_value: int = 54,
+    extra_args: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """One run: a fresh event, gunicorn with ``workers``, the 54 clients, the checks."""
-    label = f"{workers}w-{pattern}-{seed_value}"
+    label = f"{workers}w-{pattern}-{seed_value}{''.join(extra_args).replace('-', '')}"
     ids = new_event(app, label)
     officials = meeting(tokens, ids)
     if pattern == "paced":
@@ -594,7 +623,9 @@ def scenario(
     if ratelimit.startswith("redis://"):
         flush_redis(ratelimit)
     database = app.extensions["signing.engine"].url.database
-    with gunicorn(app, folder, workers=workers, ratelimit=ratelimit) as server:
+    with gunicorn(
+        app, folder, workers=workers, ratelimit=ratelimit, extra_args=extra_args
+    ) as server:
         meter = CpuMeter(server, database)
         meter.start()
         outcomes, wall = run_clients(server, officials)
@@ -603,6 +634,7 @@ def scenario(
     acts = max(1, figures["acts"])
     figures["app_cpu_ms_per_act"] = round(1000 * meter.app_seconds / acts, 1)
     figures["db_cpu_ms_per_act"] = round(1000 * meter.database_seconds / acts, 1)
+    figures["worker_cpu_s"] = [round(seconds, 2) for seconds in meter.per_worker]
     # The best a burst could do if the acts had both cores to themselves.
     cores = os.cpu_count() or 1
     figures["cpu_bound_wall_s"] = round((meter.app_seconds + meter.database_seconds) / cores, 2)
@@ -611,6 +643,7 @@ def scenario(
         {
             "workers": workers,
             "pattern": pattern,
+            "gunicorn_args": " ".join(extra_args),
             "window_s": window if pattern == "paced" else 0,
             "clients": len(officials),
             "lost": check.lost + check.lost_in_pdf,
@@ -628,11 +661,14 @@ def run(
     window: float = 30.0,
     kdf: dict[str, Any] | None = None,
     verify: bool = True,
+    variants: tuple[tuple[str, ...], ...] = ((),),
 ) -> dict[str, Any]:
-    """Every (workers, pattern) scenario on one PostgreSQL database of its own.
+    """Every (gunicorn variant, workers, pattern) scenario on one PostgreSQL database of its own.
 
-    ``kdf`` None enrols the officials with the production KDF (what a real unlock costs);
-    a dict (``KDF_PARAMS``) makes the unlock cheap, to see the rest of the act alone.
+    ``variants``: extra gunicorn arguments on top of the repository's ``gunicorn.conf.py``
+    (``()`` is the configuration as committed). ``kdf`` None enrols the officials with the
+    production KDF (what a real unlock costs); a dict (``KDF_PARAMS``) makes the unlock cheap,
+    to see the rest of the act alone.
     """
     from bench.workspace import dispose, make_app, postgres_database, postgres_reachable
 
@@ -647,20 +683,22 @@ def run(
             started = time.perf_counter()
             tokens = seed(app)
             seeding = time.perf_counter() - started
-            for count in workers:
-                for pattern in patterns:
-                    results.append(
-                        scenario(
-                            app,
-                            folder,
-                            tokens,
-                            workers=count,
-                            pattern=pattern,
-                            window=window,
-                            ratelimit=ratelimit,
-                            verify=verify,
+            for extra_args in variants:
+                for count in workers:
+                    for pattern in patterns:
+                        results.append(
+                            scenario(
+                                app,
+                                folder,
+                                tokens,
+                                workers=count,
+                                pattern=pattern,
+                                window=window,
+                                ratelimit=ratelimit,
+                                verify=verify,
+                                extra_args=extra_args,
+                            )
                         )
-                    )
         finally:
             dispose(app)
     return {
