@@ -1,7 +1,9 @@
 """Checking request bodies and parameters against what the OpenAPI document promises.
 
 Hand-written rather than a JSON Schema validator at run time (no extra dependency); the tests
-check that this code and the document's schema accept and refuse the same bodies.
+check that this code and the document's schema accept and refuse the same bodies, with one
+deliberate exception: a decline without a (non-blank) reason passes here and is refused by the
+workflow rules themselves (422 ``reason_required``), so that rule lives in one place.
 """
 
 from __future__ import annotations
@@ -41,13 +43,17 @@ def invalid(problems: list[str]) -> ApiError:
     )
 
 
-def _text(body: dict[str, Any], name: str, limit: int, problems: list[str]) -> str | None:
-    value = body.get(name)
-    if value is None:
+def _text(
+    body: dict[str, Any], name: str, limit: int, problems: list[str], *, nullable: bool
+) -> str | None:
+    if name not in body or (nullable and body[name] is None):
         return None
+    value = body[name]
     if not isinstance(value, str):
         problems.append(f"{name}: must be a string")
         return None
+    if not nullable and not value:
+        problems.append(f"{name}: must not be empty")
     if len(value) > limit:
         problems.append(f"{name}: at most {limit} characters")
     if "\x00" in value:
@@ -70,12 +76,14 @@ def parse_act(body: Any) -> ActRequest:
     capacity = body.get("capacity")
     if capacity is not None and capacity not in CAPACITIES:
         problems.append("capacity: one of " + ", ".join(CAPACITIES))
-    passphrase = _text(body, "passphrase", PASSPHRASE_MAX, problems)
-    if kind in ("sign", "paraf", "witness") and not passphrase:
+    passphrase = _text(body, "passphrase", PASSPHRASE_MAX, problems, nullable=False)
+    if kind in ("sign", "paraf", "witness") and "passphrase" not in body:
         # A missing passphrase must not reach the key store: it would count as a wrong one.
         problems.append("passphrase: required to sign, paraf or witness")
-    reason = _text(body, "reason", REASON_MAX, problems)
+    reason = _text(body, "reason", REASON_MAX, problems, nullable=True)
     attests = body.get("attests_act_id")
+    if isinstance(attests, float) and attests.is_integer():
+        attests = int(attests)  # JSON Schema counts 5.0 as an integer
     if attests is not None and (
         isinstance(attests, bool) or not isinstance(attests, int) or not 1 <= attests <= ID_MAX
     ):
@@ -94,10 +102,9 @@ def parse_act(body: Any) -> ActRequest:
 def parse_bool(name: str, raw: str | None, default: bool = False) -> bool:
     if raw is None:
         return default
-    value = raw.strip().lower()
-    if value in ("true", "1"):
+    if raw in ("true", "1"):
         return True
-    if value in ("false", "0"):
+    if raw in ("false", "0"):
         return False
     raise ApiError(
         422,

@@ -73,6 +73,8 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
     assert done["status"] == "complete" and done["is_complete"] and done["completed_at"]
     assert [a["kind"] for a in done["slots"][KD]["acts"]] == ["paraf", "sign"]
     assert done["revisions"][-1]["label"] == "timestamp"
+    late = api("ketua-dprd-62.02").act(kotim, KETUA, kind="paraf", passphrase=PASSPHRASE)
+    assert (late.status_code, error_code(late)) == (409, "complete")
 
     with app.app_context():
         commitment = db.session.get(Commitment, kotim)
@@ -89,7 +91,8 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
     engine = _audit(app, "act.paraf")
     assert len(engine) == 1 and engine[0].details["capacity"] == "stand_in"
     api_entries = _audit(app, "api.act")
-    assert len(api_entries) == 6
+    assert len(api_entries) == 7  # six acts and the refused late paraf
+    assert api_entries[-1].details["code"] == "complete"
     assert api_entries[0].details["api_token_name"] == "e-office Kotim"
     assert api_entries[0].details["result"] == "act.paraf"
     assert api_entries[0].object_id == str(paraf["id"])
@@ -251,3 +254,34 @@ def test_an_official_not_enrolled_gets_409(app, api, desk) -> None:
     (kapuas,) = desk.generate("62.03")
     response = api("ketua-dprd-62.03").act(kapuas, KETUA, kind="sign", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (409, "not_enrolled")
+
+
+def test_acts_on_a_void_or_ungenerated_commitment_are_409(app, api, desk, kotim) -> None:
+    from signing.workflow.operations import void_commitment
+
+    (kapuas,) = desk.generate("62.03")
+    with app.app_context():
+        staff = user_named(db.session, "sekretariat")
+        void_commitment(db.session, db.session.get(Commitment, kotim), "Salah ketik", actor=staff)
+        draft = db.session.get(Commitment, kapuas)
+        draft.current_sha256 = None
+        draft.generated_at = None
+        db.session.commit()
+    response = api("ketua-dprd-62.02").act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE)
+    assert (response.status_code, error_code(response)) == (409, "void")
+    response = api("gubernur").act(kapuas, GUB, kind="sign", passphrase=PASSPHRASE)
+    assert (response.status_code, error_code(response)) == (409, "not_generated")
+
+
+def test_a_revoked_signing_certificate_is_409(app, api, kotim) -> None:
+    with app.app_context():
+        user = user_named(db.session, "ketua-dprd-62.02")
+        service.revoke(
+            db.session,
+            service.active_certificate(db.session, user),
+            "key_compromise",
+            actor="test",
+        )
+        db.session.commit()
+    response = api("ketua-dprd-62.02").act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE)
+    assert (response.status_code, error_code(response)) == (409, "certificate_not_usable")
