@@ -33,18 +33,29 @@ ENROLLED = (
 READY_FOR_GUBERNUR = (KOBAR, KAPUAS)
 
 
-def build_world(app: Flask, db_session: Any, *, ready: tuple[str, ...] = READY_FOR_GUBERNUR):  # type: ignore[no-untyped-def]
-    """Prepare the world in ``app``'s database; returns ``{region code: commitment id}``."""
+def build_world(  # type: ignore[no-untyped-def]
+    app: Flask,
+    db_session: Any,
+    *,
+    codes: tuple[str, ...] = (KOBAR, KOTIM, KAPUAS, PALANGKA),
+    enrolled: tuple[str, ...] = ENROLLED,
+    ready: tuple[str, ...] = READY_FOR_GUBERNUR,
+):
+    """Prepare the world in ``app``'s database; returns ``{region code: commitment id}``.
+
+    ``codes``: regions whose commitment is generated; ``enrolled``: accounts given a key;
+    ``ready``: regions whose Bupati/Wali Kota and Ketua DPRD sign (they must be enrolled).
+    """
     from signing.demo import prepare_demo
 
     prepare_demo(db_session, TEST_PASSWORD)
     db_session.commit()
     desk = Desk(app)
-    desk.enrol(*ENROLLED)
-    codes = (KOBAR, KOTIM, KAPUAS, PALANGKA)
+    desk.enrol(*enrolled)
     ids = dict(zip(codes, desk.generate(*codes), strict=True))
     for code in ready:
-        desk.act(ids[code], SlotRole.KEPALA_DAERAH, ActKind.SIGN, f"bupati-{code}")
+        head = "walikota" if code == PALANGKA else "bupati"
+        desk.act(ids[code], SlotRole.KEPALA_DAERAH, ActKind.SIGN, f"{head}-{code}")
         desk.act(ids[code], SlotRole.KETUA_DPRD, ActKind.SIGN, f"ketua-dprd-{code}")
     return ids
 
