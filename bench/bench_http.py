@@ -653,22 +653,34 @@ def scenario(
     return figures
 
 
+#: The full benchmark: the repository's gunicorn.conf.py with 2 and 4 workers, burst and paced;
+#: then the same bursts with one listening socket per worker (``--reuse-port``).
+FULL = (
+    ((), 2, "burst"),
+    ((), 4, "burst"),
+    ((), 2, "paced"),
+    ((), 4, "paced"),
+    (("--reuse-port",), 2, "burst"),
+    (("--reuse-port",), 4, "burst"),
+)
+QUICK = (((), 2, "burst"),)
+
+
 def run(
     *,
     folder: Path,
-    workers: tuple[int, ...] = (2, 4),
-    patterns: tuple[str, ...] = ("burst", "paced"),
+    scenarios: tuple[tuple[tuple[str, ...], int, str], ...] = FULL,
     window: float = 30.0,
     kdf: dict[str, Any] | None = None,
     verify: bool = True,
-    variants: tuple[tuple[str, ...], ...] = ((),),
 ) -> dict[str, Any]:
-    """Every (gunicorn variant, workers, pattern) scenario on one PostgreSQL database of its own.
+    """Every scenario ``(extra gunicorn arguments, workers, pattern)`` on one PostgreSQL
+    database of its own.
 
-    ``variants``: extra gunicorn arguments on top of the repository's ``gunicorn.conf.py``
-    (``()`` is the configuration as committed). ``kdf`` None enrols the officials with the
-    production KDF (what a real unlock costs); a dict (``KDF_PARAMS``) makes the unlock cheap,
-    to see the rest of the act alone.
+    The extra arguments go on top of the repository's ``gunicorn.conf.py`` (``()``: the
+    configuration as committed). ``kdf`` None enrols the officials with the production KDF
+    (what a real unlock costs); a dict (``KDF_PARAMS``) makes the unlock cheap, to see the rest
+    of the act alone.
     """
     from bench.workspace import dispose, make_app, postgres_database, postgres_reachable
 
@@ -683,22 +695,20 @@ def run(
             started = time.perf_counter()
             tokens = seed(app)
             seeding = time.perf_counter() - started
-            for extra_args in variants:
-                for count in workers:
-                    for pattern in patterns:
-                        results.append(
-                            scenario(
-                                app,
-                                folder,
-                                tokens,
-                                workers=count,
-                                pattern=pattern,
-                                window=window,
-                                ratelimit=ratelimit,
-                                verify=verify,
-                                extra_args=extra_args,
-                            )
-                        )
+            for extra_args, workers, pattern in scenarios:
+                results.append(
+                    scenario(
+                        app,
+                        folder,
+                        tokens,
+                        workers=workers,
+                        pattern=pattern,
+                        window=window,
+                        ratelimit=ratelimit,
+                        verify=verify,
+                        extra_args=extra_args,
+                    )
+                )
         finally:
             dispose(app)
     return {
@@ -715,4 +725,4 @@ if __name__ == "__main__":  # python -m bench.bench_http
     from bench.workspace import temp_folder
 
     with temp_folder() as tmp:
-        print(json.dumps(run(folder=tmp, workers=(2,), patterns=("burst",)), indent=1))
+        print(json.dumps(run(folder=tmp, scenarios=QUICK), indent=1))
