@@ -130,12 +130,16 @@
         form.querySelector("input[name=passphrase]").value = "";
         unlockForm(form);
         submit.disabled = boxes.every(function (box) { return box.disabled; });
-        var again = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = window.location.pathname;
-        link.textContent = "Muat ulang daftar";
-        again.appendChild(link);
-        results.appendChild(again);
+        var again = progress.querySelector("[data-bulk-reload]");
+        if (!again) {
+          again = document.createElement("p");
+          again.setAttribute("data-bulk-reload", "");
+          var link = document.createElement("a");
+          link.href = window.location.pathname;
+          link.textContent = "Muat ulang daftar";
+          again.appendChild(link);
+          progress.appendChild(again);
+        }
       };
       var next = function () {
         if (index >= chosen.length) {
@@ -167,6 +171,17 @@
             signed += 1;
             box.checked = false;
             box.disabled = true;
+            var item = box.closest(".item");
+            if (item) {
+              item.classList.add("is-done");
+              var meta = item.querySelector(".item-meta");
+              if (meta && !meta.querySelector(".done-badge")) {
+                var badge = document.createElement("span");
+                badge.className = "badge st-signed done-badge";
+                badge.textContent = "\u2713 Ditandatangani";
+                meta.appendChild(badge);
+              }
+            }
             line("\u2713 " + box.dataset.title + ": ditandatangani.", true);
           } else {
             line("\u2717 " + box.dataset.title + ": " + body.message, false);

@@ -256,10 +256,10 @@ def _sentence(
         )
     if kind is ActKind.PARAF:
         if capacity is Capacity.STAND_IN:
+            # Why it is only a paraf is said once, in the note beside the choices.
             return (
                 f"Anda memaraf {doc} mewakili {principal.title}, sebagai "
-                f"{_own_office_title(user, principal)}. Paraf bukan tanda tangan: tanda tangan "
-                f"{principal.title} masih diperlukan."
+                f"{_own_office_title(user, principal)}."
             )
         return (
             f"Anda memaraf {doc} {_capacity_words(capacity, mandate, principal)}. Paraf bukan "

@@ -129,6 +129,7 @@ def shot(page: Any, name: str) -> Path:
             images.forEach((img) => { img.loading = 'eager'; });
             await Promise.all(images.map((img) => img.complete ? null
                 : new Promise((done) => { img.onload = img.onerror = done; })));
+            window.scrollTo(0, 0);
         }"""
     )
     path = SCREENSHOTS / f"{name}.png"
