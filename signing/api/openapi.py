@@ -9,8 +9,11 @@ change in a view that the document does not follow fails the suite.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from signing.api.validation import (
     ACT_KINDS,
@@ -138,7 +141,7 @@ _STATUS_TEXT = {
     409: "Already done or not your turn",
     413: "Body too large",
     415: "Unsupported media type",
-    422: "Invalid input or wrong passphrase",
+    422: "Invalid input",
     429: "Throttled",
     500: "Server error",
     503: "Temporarily unavailable",
@@ -474,8 +477,11 @@ def _error_responses(operation_id: str) -> dict[str, Any]:
                 {"properties": {"error": {"properties": {"code": {"enum": codes}}}}},
             ]
         }
+        text = _STATUS_TEXT[status]
+        if "wrong_passphrase" in codes:
+            text += " or wrong passphrase"
         response: dict[str, Any] = {
-            "description": f"{_STATUS_TEXT[status]}. Codes:\n{lines}",
+            "description": f"{text}. Codes:\n{lines}",
             "content": {"application/json": {"schema": schema}},
         }
         if status == 401:
@@ -766,6 +772,11 @@ def document() -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the page
 
 
+def _inline(text: str) -> Markup:
+    """Escaped text with the document's `code` spans shown as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 def _type_text(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return schema["$ref"].removeprefix(REF)
@@ -818,7 +829,7 @@ def _fields(schema: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
                 "ref": prop.get("$ref", "").removeprefix(REF)
                 or (prop.get("items", {}).get("$ref", "").removeprefix(REF)),
                 "required": name in required,
-                "description": prop.get("description", ""),
+                "description": _inline(prop.get("description", "")),
                 "constraints": _constraints(prop),
             }
         )
@@ -846,7 +857,7 @@ def reference(doc: dict[str, Any]) -> dict[str, Any]:
                 responses.append(
                     {
                         "status": status,
-                        "description": response["description"].split(". Codes:")[0],
+                        "description": _inline(response["description"].split(". Codes:")[0]),
                         "media": media,
                         "schema": _type_text(schema) if schema else "",
                         "codes": [(c, ERROR_CODES[c][1]) for c in codes],
@@ -860,7 +871,7 @@ def reference(doc: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "summary": op["summary"],
-                    "description": op["description"],
+                    "description": _inline(op["description"]),
                     "public": op.get("security") == [],
                     "parameters": [
                         {
@@ -881,7 +892,11 @@ def reference(doc: dict[str, Any]) -> dict[str, Any]:
                 }
             )
     schemas = [
-        {"name": name, "description": schema.get("description", ""), "fields": _fields(schema)}
+        {
+            "name": name,
+            "description": _inline(schema.get("description", "")),
+            "fields": _fields(schema),
+        }
         for name, schema in doc["components"]["schemas"].items()
     ]
     codes = sorted(
@@ -889,6 +904,7 @@ def reference(doc: dict[str, Any]) -> dict[str, Any]:
         key=lambda row: (row[0], row[1]),
     )
     return {
+        "intro": [_inline(part) for part in doc["info"]["description"].split("\n\n")],
         "operations": operations,
         "schemas": schemas,
         "schema_names": {schema["name"] for schema in schemas},
