@@ -149,15 +149,11 @@ def record_refusal(
     (e.g. a form error) calls it directly. Context stored on the exception fills the gaps.
     """
     context = dict(refused.context)
-    user = user if user is not None else context.pop("user", None)
-    context.pop("user", None)
-    commitment_id = (
-        commitment_id if commitment_id is not None else context.pop("commitment_id", None)
-    )
-    ip = ip or context.pop("ip", None)
-    user_agent = user_agent or context.pop("user_agent", None)
-    context.pop("ip", None)
-    context.pop("user_agent", None)
+    known = {key: context.pop(key, None) for key in ("user", "commitment_id", "ip", "user_agent")}
+    user = user if user is not None else known["user"]
+    commitment_id = commitment_id if commitment_id is not None else known["commitment_id"]
+    ip = ip or known["ip"]
+    user_agent = user_agent or known["user_agent"]
     if not db_session.in_transaction():
         # A refusal decided before any operation ran: still a writer on SQLite.
         begin_write(db_session)

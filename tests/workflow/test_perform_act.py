@@ -275,3 +275,33 @@ def test_nothing_happens_on_a_void_commitment_and_the_new_version_takes_acts(
         commitment_status(desk.commitment(db_session, new_id)).state is CommitmentState.CIRCULATING
     )
     assert PARTIES_62_02[KD] == "bupati-62.02"
+
+
+def test_a_view_can_record_a_refusal_of_its_own(app, db_session, kalteng) -> None:  # type: ignore[no-untyped-def]
+    from signing import db
+    from signing.workflow.operations import record_refusal
+
+    from .conftest import user_named
+
+    with app.app_context():
+        session = db.session
+        refused = WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+        record_refusal(
+            session,
+            refused,
+            user=user_named(session, "gubernur"),
+            commitment_id=999,
+            ip="10.0.0.1",
+            form="sign",
+        )
+        session.commit()
+    entry = db_session.execute(
+        sa.select(AuditEntry).where(AuditEntry.action == "act.refused")
+    ).scalar_one()
+    assert (entry.object_id, entry.commitment_id, entry.ip) == ("999", None, "10.0.0.1")
+    assert entry.details == {
+        "code": "not_found",
+        "message": "Dokumen komitmen tidak ditemukan.",
+        "form": "sign",
+    }
+    assert refused.http_status == 404
