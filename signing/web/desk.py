@@ -27,9 +27,9 @@ How the sessions are kept apart
   own when the grant expires.
 
 Every step is in the audit trail: ``desk.open``, ``desk.official_login`` /
-``auth.login_failed`` (with ``desk`` in the details of ``desk.login_refused``), the act itself
-(``act.*`` / ``act.refused`` as everywhere), ``desk.grant_used`` (outcome ``act`` or
-``cancel``), ``desk.close`` / ``desk.close_refused``.
+``auth.login_failed`` and ``desk.login_refused``, ``desk.step`` (the document an official
+opened), the act itself (``act.*`` / ``act.refused`` as everywhere), ``desk.grant_used``
+(outcome ``act`` or ``cancel``: the automatic logout), ``desk.close`` / ``desk.close_refused``.
 """
 
 from __future__ import annotations
@@ -585,6 +585,16 @@ def step():  # type: ignore[no-untyped-def]
     except DeskRefused as refused:
         return _refusal_page(desk, refused)
     item = build_item(commitment, grant.user, user_mandates(db.session, grant.user))
+    audit.record(
+        db.session,
+        "desk.step",
+        actor=grant.user,
+        object_type="desk",
+        object_id=desk["id"],
+        commitment_id=commitment.id,
+        details={"allowed": [c.value for c in item.choices] if item is not None else []},
+    )
+    db.session.commit()
     if item is None:
         return _choose_page(
             desk,

@@ -965,10 +965,52 @@ def enrol():  # type: ignore[no-untyped-def]
             action=request.form.get("action") if request.method == "POST" else None,
             ok=request.args.get("ok"),
             min_length=service.MIN_PASSPHRASE_LENGTH,
+            subject=subject_parts(certificate.subject) if certificate is not None else [],
         ),
         status,
         {"Cache-Control": "no-store"},
     )
+
+
+#: Attribute names of a certificate subject, as officials read them.
+SUBJECT_LABELS = {
+    "CN": "Nama",
+    "2.5.4.12": "Jabatan",
+    "T": "Jabatan",
+    "TITLE": "Jabatan",
+    "O": "Instansi",
+    "OU": "Unit",
+    "C": "Negara",
+    "E": "Surel",
+    "1.2.840.113549.1.9.1": "Surel",
+    "EMAILADDRESS": "Surel",
+}
+
+
+def subject_parts(subject: str) -> list[tuple[str, str]]:
+    """``CN=A,2.5.4.12=B,O=C`` (RFC 4514, as stored) as ``[("Nama", "A"), ("Jabatan", "B"),
+    ...]``, most specific first, escapes undone."""
+    parts: list[str] = []
+    current = []
+    escaped = False
+    for char in subject:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    out = []
+    for part in parts:
+        name, _, value = part.partition("=")
+        if value:
+            out.append((SUBJECT_LABELS.get(name.strip().upper(), name.strip()), value.strip()))
+    return out
 
 
 def _enrol(user: User) -> tuple[str | None, int]:

@@ -114,6 +114,7 @@ def test_a_round_paraf_then_the_witness_right_after(device, world, db_session) -
     actions = [e.action for e in audit_since(db_session, start)]
     for expected in (
         "desk.official_login",
+        "desk.step",
         "act.paraf",
         "desk.grant_used",
         "act.witness",

@@ -37,6 +37,7 @@ def test_enrolment_issues_a_certificate_and_shows_it(world, make_browser, db_ses
     assert "Sertifikat tanda tangan Anda telah diterbitkan" in page.text
     assert certificate.serial in page.text
     assert "CN=" in page.text and "Bupati Barito Selatan" in page.text
+    assert "<dt>Jabatan</dt>" in page.text
     assert "Berlaku" in page.text and "WIB" in page.text
     # A second enrolment is refused: the passphrase is changed, not the key.
     again = bupati.post(
@@ -97,3 +98,17 @@ def test_changing_the_passphrase_needs_the_old_one(world, make_browser, db_sessi
     assert old.status_code == 422
     new = walikota.post(url, sign_form("kepala_daerah:sign:holder", passphrase=NEW))
     assert new.status_code == 303
+
+
+def test_the_certificate_subject_reads_as_name_office_institution() -> None:
+    from signing.web.inbox import subject_parts
+
+    subject = (
+        r"CN=Dra. Rinie\, M.Si.,2.5.4.12=Ketua DPRD Kabupaten Kotawaringin Timur,O=DPMPTSP,C=ID"
+    )
+    assert subject_parts(subject) == [
+        ("Nama", "Dra. Rinie, M.Si."),
+        ("Jabatan", "Ketua DPRD Kabupaten Kotawaringin Timur"),
+        ("Instansi", "DPMPTSP"),
+        ("Negara", "ID"),
+    ]
