@@ -78,8 +78,10 @@ GRANT_SALT = "signing.desk.grant.v1"
 DEFAULT_GRANT_SECONDS = 300
 #: How long after an act the board still shows it (with "Saksi berikutnya").
 RECENT_ACT = dt.timedelta(minutes=15)
-#: Endpoints a secretariat session may reach while its desk is open.
-DESK_MODE_ENDPOINTS = {"static", "auth.logout", "auth.login", "set_language"}
+#: Endpoints a secretariat session may reach while its desk is open. Not even logout: an
+#: official at the device could otherwise log the secretariat out and log in as themselves,
+#: leaving a session of their own on the shared device. Closing the desk needs the password.
+DESK_MODE_ENDPOINTS = {"static", "set_language"}
 
 
 class DeskRefused(Exception):
@@ -438,8 +440,15 @@ def _login_account_key() -> str:
     return "desk-login:" + (request.form.get("username") or "").strip().lower()[:80]
 
 
+def _login_limit_ip() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
 @bp.post("/masuk")
 @role_required(Role.SECRETARIAT)
+@limiter.limit(
+    _login_limit_ip, key_func=lambda: f"desk-login-ip:{request.remote_addr}", deduct_when=_failed
+)
 @limiter.limit(_login_limit_account, key_func=_login_account_key, deduct_when=_failed)
 def login():  # type: ignore[no-untyped-def]
     """An official authenticates on the desk: the answer carries a one-act grant, no session."""
@@ -489,6 +498,7 @@ def login():  # type: ignore[no-untyped-def]
     if target is not None:
         item = build_item(target.commitment, user, user_mandates(db.session, user))
         if item is not None and item.choices:
+            _audit_step(desk, user, target.commitment, item)
             return _step_page(desk, grant, target.commitment, item, target=target)
     return _choose_page(desk, grant)
 
@@ -557,6 +567,19 @@ def _step_page(
     )
 
 
+def _audit_step(desk: dict[str, Any], user: User, commitment: Commitment, item: Any) -> None:
+    audit.record(
+        db.session,
+        "desk.step",
+        actor=user,
+        object_type="desk",
+        object_id=desk["id"],
+        commitment_id=commitment.id,
+        details={"allowed": [c.value for c in item.choices] if item is not None else []},
+    )
+    db.session.commit()
+
+
 def _with_sentence(choice: Any, sentence: str) -> Any:
     from dataclasses import replace
 
@@ -585,16 +608,7 @@ def step():  # type: ignore[no-untyped-def]
     except DeskRefused as refused:
         return _refusal_page(desk, refused)
     item = build_item(commitment, grant.user, user_mandates(db.session, grant.user))
-    audit.record(
-        db.session,
-        "desk.step",
-        actor=grant.user,
-        object_type="desk",
-        object_id=desk["id"],
-        commitment_id=commitment.id,
-        details={"allowed": [c.value for c in item.choices] if item is not None else []},
-    )
-    db.session.commit()
+    _audit_step(desk, grant.user, commitment, item)
     if item is None:
         return _choose_page(
             desk,

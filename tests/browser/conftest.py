@@ -67,7 +67,7 @@ class Live:
         return self.app.extensions["signing.sessionmaker"]()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live(
     database_template: str, ca_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Live]:
@@ -108,7 +108,7 @@ def live(
             _truncate_all(POSTGRES_URL)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(live: Live) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

@@ -219,6 +219,10 @@ def test_the_open_desk_confines_the_secretariat_session(device, world, db_sessio
         assert "/meja/papan" in response.headers["Location"]
     own = device.browser.get(f"/dokumen/{world[KOTIM]}/halaman/1.png")
     assert own.status_code == 200
+    # Not even logout: an official must not be able to swap the desk for a login of their own.
+    logout = device.browser.post("/keluar")
+    assert logout.status_code == 302 and "/meja/papan" in logout.headers["Location"]
+    assert "Mode Meja Tanda Tangan aktif" in device.browser.get(logout.headers["Location"]).text
     closing = device.browser.post("/meja/tutup", {"password": "salah"})
     assert closing.status_code == 401
     assert device.browser.get("/sekretariat/").status_code == 302
