@@ -731,8 +731,14 @@ def _render_signing(
 ):  # type: ignore[no-untyped-def]
     geometry = current_geometry(db.session, commitment)
     context = signing_context(commitment, item, geometry)
+    newer = None
+    if commitment.is_void:
+        newer = db.session.execute(
+            sa.select(Commitment).where(Commitment.replaces_id == commitment.id)
+        ).scalar_one_or_none()
     response = render_template(
         "inbox/commitment.html",
+        newer=newer,
         error=error,
         done=done,
         done_words=DONE_WORDS,

@@ -233,13 +233,13 @@ def test_the_open_desk_confines_the_secretariat_session(device, world, db_sessio
     assert {"desk.open", "desk.close_refused", "desk.close"} <= set(actions)
 
 
-def test_the_desk_refuses_documents_of_another_event(device, world, db_session) -> None:
+def test_the_desk_refuses_documents_of_another_event(app, device, world) -> None:
     import datetime as dt
 
     from signing.commitments.generation import generate_commitment
     from signing.models import Event, Region
 
-    with device.browser.client.application.app_context():
+    with app.app_context():
         from signing import db
 
         event = Event(

@@ -283,3 +283,29 @@ def test_page_images_follow_the_current_revision(world, make_browser, db_session
     entries = [e.action for e in audit_since(db_session)]
     assert "act.sign" in entries
     assert db_session.execute(sa.select(sa.func.count(AuditEntry.id))).scalar() > 0
+
+
+def test_a_voided_version_points_to_the_new_one(app, world, make_browser) -> None:
+    from signing.workflow.operations import void_commitment
+
+    with app.app_context():
+        from signing import db
+
+        old = db.session.get(Commitment, world[KOTIM])
+        new = void_commitment(db.session, old, "Salah nama pejabat", actor="test")
+        db.session.commit()
+        new_id = new.id
+    bupati = make_browser("bupati-62.02")
+    page = bupati.get(f"/komitmen/{world[KOTIM]}")
+    assert page.status_code == 200
+    assert "telah dibatalkan (Salah nama pejabat)" in page.text
+    assert f"/komitmen/{new_id}" in page.text
+    assert 'name="choice"' not in page.text
+    refused = bupati.post(
+        f"/komitmen/{world[KOTIM]}/tindakan", sign_form("kepala_daerah:sign:holder")
+    )
+    assert refused.status_code == 409
+    assert "dibatalkan" in refused.text
+    inbox = bupati.get("/kotak-masuk")
+    assert f"/komitmen/{new_id}" in inbox.text
+    assert f'/komitmen/{world[KOTIM]}"' not in inbox.text
