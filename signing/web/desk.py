@@ -29,7 +29,8 @@ How the sessions are kept apart
 Every step is in the audit trail: ``desk.open``, ``desk.official_login`` /
 ``auth.login_failed`` and ``desk.login_refused``, ``desk.step`` (the document an official
 opened), the act itself (``act.*`` / ``act.refused`` as everywhere), ``desk.grant_used``
-(outcome ``act`` or ``cancel``: the automatic logout), ``desk.close`` / ``desk.close_refused``.
+(outcome ``act`` or ``cancel``: the automatic logout), ``desk.refused`` (a spent, stale or
+expired grant or login form tried), ``desk.close`` / ``desk.close_refused``.
 """
 
 from __future__ import annotations
@@ -85,10 +86,11 @@ DESK_MODE_ENDPOINTS = {"static", "set_language"}
 
 
 class DeskRefused(Exception):
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(self, message: str, status: int = 403, code: str = "desk_refused") -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.code = code
 
 
 # ----------------------------------------------------------------------------- the desk
@@ -183,20 +185,26 @@ def _load_grant(desk: dict[str, Any]) -> Grant:
         payload = _serializer().loads(token, max_age=_grant_seconds())
     except SignatureExpired:
         raise DeskRefused(
-            "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.", 401
+            "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.",
+            401,
+            "grant_expired",
         ) from None
     except BadSignature:
-        raise DeskRefused("Otorisasi meja tidak sah. Silakan masuk kembali.", 401) from None
+        raise DeskRefused(
+            "Otorisasi meja tidak sah. Silakan masuk kembali.", 401, "grant_invalid"
+        ) from None
     if payload.get("d") != desk["id"] or payload.get("t") != desk.get("turn"):
         raise DeskRefused(
             "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. "
             "Silakan masuk kembali.",
             401,
+            "grant_stale",
         )
     if _consumed(payload["n"]):
         raise DeskRefused(
             "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
             409,
+            "grant_used",
         )
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.role != Role.OFFICIAL:
@@ -227,8 +235,19 @@ def _no_store(body: Any, status: int = 200):  # type: ignore[no-untyped-def]
 
 
 def _refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: ignore[no-untyped-def]
+    """The board with the refusal, which is audited (a spent or stale grant tried again)."""
     if desk is None:
         return redirect(url_for(".start"))
+    db.session.rollback()
+    audit.record(
+        db.session,
+        "desk.refused",
+        actor=current_user,
+        object_type="desk",
+        object_id=desk["id"],
+        details={"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
+    )
+    db.session.commit()
     return _no_store(_board_page(desk, login_error=refused.message), refused.status)
 
 
@@ -462,7 +481,9 @@ def login():  # type: ignore[no-untyped-def]
         # A login form from before the desk last returned home (e.g. Back + resubmit).
         return _refusal_page(
             desk,
-            DeskRefused("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali.", 409),
+            DeskRefused(
+                "Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali.", 409, "login_stale"
+            ),
         )
     username = (request.form.get("username") or "").strip()
     user = operations.authenticate(db.session, username, request.form.get("password") or "")
@@ -664,7 +685,7 @@ def act():  # type: ignore[no-untyped-def]
         return redirect(url_for(".board", selesai=done.id), code=303)
     assert refused is not None
     if refused.code == "grant_used":
-        return _refusal_page(desk, DeskRefused(refused.message, 409))
+        return _refusal_page(desk, DeskRefused(refused.message, 409, "grant_used"))
     db.session.expire_all()
     commitment = load_commitment(db.session, commitment.id)
     item = build_item(commitment, user, user_mandates(db.session, user))

@@ -108,8 +108,8 @@ class Browser:
 
     def post(self, url: str, data: dict | None = None, *, csrf: bool = True, **kwargs):  # type: ignore[no-untyped-def]
         data = dict(data or {})
-        if csrf:
-            data.setdefault("csrf_token", self.csrf())
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf()
         return self.client.post(url, data=data, **kwargs)
 
 

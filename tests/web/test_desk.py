@@ -165,6 +165,8 @@ def test_back_and_resubmit_after_the_board_was_shown_is_refused(device, world, d
     assert stale.status_code == 401
     assert "sudah tidak berlaku" in stale.text
     assert acts_of(db_session, world[KOTIM]) == []
+    refusals = [e.details["code"] for e in audit_since(db_session) if e.action == "desk.refused"]
+    assert refusals == ["login_stale", "grant_stale"]
 
 
 def test_cancel_spends_the_grant(device, world, db_session) -> None:
