@@ -85,6 +85,9 @@ def test_the_rakor_scene_and_bulk_signing(live, chromium) -> None:  # type: igno
     expect(page.get_by_text("Sertifikat tanda tangan Anda telah diterbitkan")).to_be_visible()
     expect(page.locator("dl.facts")).to_contain_text("CN=H.M. Taufik Mukri")
     shot(page, "03-sertifikat-1280")
+    page.set_viewport_size({"width": 800, "height": 1100})
+    shot(page, "03-sertifikat-800")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # --- paraf: the only choice he has, with the reason -------------------------------------
     page.goto(live.url + "/kotak-masuk")
@@ -270,6 +273,8 @@ def test_a_desk_round_with_two_officials(live, chromium) -> None:  # type: ignor
     page.get_by_role("button", name=re.compile("Buka.*Palangka Raya")).click()
     _sign_on_desk(page)
     expect(page.locator("#hasil")).to_contain_text("telah keluar otomatis")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "24-meja-papan-1280")
 
     barut = _acts(live, BARUT)
     palangka = _acts(live, PALANGKA)
