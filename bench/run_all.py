@@ -230,6 +230,7 @@ def run(*, quick: bool = False, http: bool = True) -> dict[str, Any]:
                         folder=_subfolder(folder, "http"), scenarios=bench_http.FULL, window=30.0
                     ),
                 )
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return results
 
 
@@ -466,7 +467,8 @@ def format_table(results: dict[str, Any]) -> str:
     lines = [
         f"signing bench ({'quick' if results['quick'] else 'full'}) {results['when']}: "
         f"{machine['cpus']} CPUs, Python {machine['python']}, database {results['database']}, "
-        f"load average at start {machine['load_average_at_start']}",
+        f"load average at start {machine['load_average_at_start']}, at end "
+        f"{machine.get('load_average_at_end')}",
         "",
     ]
     for figure, ours, reference, ratio, target, verdict in rows(results):
