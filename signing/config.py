@@ -28,6 +28,8 @@ LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
 #: counted in the database, so every worker sees the same count.
 PASSPHRASE_MAX_FAILURES = 5
 PASSPHRASE_LOCK_MINUTES = 15
+#: Request-rate limit on the pages that take a passphrase (on top of the lock above).
+PASSPHRASE_LIMIT = "5 per minute"
 VERIFY_LIMIT_PER_IP = "30 per minute"
 #: Bounds of one verification: it runs in a child process with these limits.
 VERIFY_TIMEOUT_SECONDS = 15
