@@ -203,7 +203,10 @@ def demo_command(host: str, port: int, no_serve: bool, scenario: str | None) -> 
     if no_serve:
         return
     click.echo(f"Membuka http://{host}:{port}/  (Ctrl+C untuk berhenti)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a Flask CLI command; werkzeug's server is what it uses.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 def _demo_steps():  # type: ignore[no-untyped-def]
