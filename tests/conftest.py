@@ -117,7 +117,7 @@ def csrf_token(client: FlaskClient) -> str:
     if match:
         return match.group(1)
     # Logged-in clients are redirected away from /masuk: take the token from the home page.
-    response = client.get("/")
+    response = client.get("/", follow_redirects=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
     assert match, "no CSRF token found on the home page"
     return match.group(1)

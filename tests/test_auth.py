@@ -9,9 +9,9 @@ def test_login_and_logout(client, auth, make_user) -> None:  # type: ignore[no-u
     make_user("sekretariat", Role.SECRETARIAT, "Staf Sekretariat")
     response = auth.login("sekretariat")
     assert response.status_code == 302
-    assert "Staf Sekretariat" in client.get("/").text
+    assert "Staf Sekretariat" in client.get("/", follow_redirects=True).text
     auth.logout()
-    assert client.get("/").status_code == 302
+    assert "/masuk" in client.get("/").headers["Location"]
 
 
 def test_wrong_password_gives_a_generic_message(client, auth, make_user, db_session) -> None:  # type: ignore[no-untyped-def]
@@ -56,14 +56,14 @@ def test_post_without_csrf_token_is_rejected(client, make_user) -> None:  # type
     response = client.post("/masuk", data={"username": "admin", "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "CSRF" in response.text
-    assert client.get("/").status_code == 302  # not logged in
+    assert "/masuk" in client.get("/").headers["Location"]  # not logged in
 
 
 def test_logout_requires_post(client, auth, make_user) -> None:  # type: ignore[no-untyped-def]
     make_user("admin", Role.ADMIN)
     auth.login("admin")
     assert client.get("/keluar").status_code == 405
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).status_code == 200
 
 
 def test_logout_invalidates_the_session_server_side(app, client, auth, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def test_logout_invalidates_the_session_server_side(app, client, auth, make_user
     auth.logout()
     replay = app.test_client()
     replay.set_cookie(app.config["SESSION_COOKIE_NAME"], stolen_cookie)
-    assert replay.get("/").status_code == 302
+    assert "/masuk" in replay.get("/").headers["Location"]
     assert replay.get("/admin/pengguna").status_code == 302
 
 
@@ -93,6 +93,20 @@ def test_role_check_on_admin_page(client, auth, make_user, role, status) -> None
     make_user("someone", role)
     auth.login("someone")
     assert client.get("/admin/pengguna").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        (Role.OFFICIAL, "/kotak-masuk"),
+        (Role.SECRETARIAT, "/sekretariat/"),
+        (Role.ADMIN, "/admin/pengguna"),
+    ],
+)
+def test_home_sends_each_role_to_its_work(client, auth, make_user, role, home) -> None:  # type: ignore[no-untyped-def]
+    make_user("someone", role)
+    auth.login("someone")
+    assert client.get("/").headers["Location"] == home
 
 
 def test_anonymous_users_are_sent_to_login(client) -> None:  # type: ignore[no-untyped-def]

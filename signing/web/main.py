@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from signing.models import Role
+
 bp = Blueprint("main", __name__)
+
+#: Where each role's work starts.
+HOME_ENDPOINTS = {
+    Role.OFFICIAL: "inbox.index",
+    Role.SECRETARIAT: "secretariat.events",
+    Role.ADMIN: "admin.users",
+}
 
 
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
+    endpoint = HOME_ENDPOINTS.get(current_user.role)
+    if endpoint in current_app.view_functions:
+        return redirect(url_for(endpoint))
     return render_template("main/index.html", user=current_user)

@@ -161,7 +161,7 @@ def test_the_raw_document_is_served_and_the_page_shows_it(app, kalteng) -> None:
     from tests.conftest import AuthActions
 
     AuthActions(client).login("admin")
-    assert 'href="/api/v1/docs"' in client.get("/").get_data(as_text=True)
+    assert 'href="/api/v1/docs"' in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_a_login_cookie_is_not_a_token(app, kotim) -> None:
@@ -169,6 +169,6 @@ def test_a_login_cookie_is_not_a_token(app, kotim) -> None:
 
     client = app.test_client()
     AuthActions(client).login("sekretariat")
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).status_code == 200
     response = client.get("/api/v1/events")
     assert (response.status_code, error_code(response)) == (401, "missing_token")
