@@ -19,6 +19,10 @@ worker_class = "gthread"
 # Verification of an uploaded PDF and a bundle of a national event are the slowest requests.
 timeout = int(os.environ.get("SIGNING_TIMEOUT", 120))
 graceful_timeout = 30
+# One listening socket per worker (SO_REUSEPORT): the kernel spreads connections over the
+# workers. With one shared socket a single gthread worker accepted almost every connection of
+# a burst (measured: 17.0 s of CPU against 1.3 s for the other worker of two).
+reuse_port = True
 keepalive = 5
 # Uploads are bounded by the app (MAX_CONTENT_LENGTH); headers are bounded here.
 limit_request_line = 8190

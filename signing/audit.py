@@ -4,6 +4,13 @@ Every entry carries the hash of the previous one, so an edited, deleted or reord
 breaks the chain at a place :func:`verify_chain` names. Appending is serialised (a transaction-
 scoped advisory lock on PostgreSQL; SQLite writers are serialised by the database itself), or two
 concurrent writers would both chain onto the same predecessor.
+
+That lock is held from a transaction's first entry to its commit, so it matters *when* the first
+entry is written: an entry recorded with ``defer=True`` is kept in the session and written just
+before the next entry or at commit. The key store's "unlocked" entry is deferred that way, so an
+act holds the chain lock for its database writes only, not while the PDF is being signed (which
+would serialise signing across all commitments). Within one transaction the lock is taken and the
+last hash read once; both are forgotten when the transaction or a savepoint ends.
 """
 
 from __future__ import annotations
@@ -17,13 +24,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from signing.db import utcnow
 from signing.models.audit import AuditEntry
 
 #: Arbitrary constant identifying the audit chain's advisory lock on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x5A1A_0001
+#: session.info keys: the chain's last hash as seen under the lock, and deferred entries.
+_LAST_HASH = "signing.audit.last_hash"
+_DEFERRED = "signing.audit.deferred"
 
 _HASHED_FIELDS = (
     "created_at",
@@ -69,17 +80,17 @@ def record(
     details: dict[str, Any] | None = None,
     ip: str | None = None,
     user_agent: str | None = None,
+    defer: bool = False,
 ) -> AuditEntry:
-    """Append an entry (flushed, not committed: it lands with the caller's transaction)."""
+    """Append an entry (flushed, not committed: it lands with the caller's transaction).
+
+    With ``defer=True`` the entry is only prepared: it is written before the next entry of the
+    transaction, or at commit, and dropped if the transaction (or the savepoint it was recorded
+    in) rolls back.
+    """
     if has_request_context():
         ip = ip or request.remote_addr
         user_agent = user_agent or (request.user_agent.string or None)
-    if db_session.get_bind().dialect.name == "postgresql":
-        db_session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY)))
-    last = db_session.execute(
-        sa.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev_hash = last or ""
     actor_is_user = actor is not None and getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
         # Microsecond precision survives both SQLite and PostgreSQL round trips.
@@ -98,12 +109,79 @@ def record(
         sha256_before=sha256_before,
         sha256_after=sha256_after,
         details=details or {},
-        prev_hash=prev_hash,
     )
-    entry.entry_hash = entry_digest(entry, prev_hash)
-    db_session.add(entry)
-    db_session.flush()
+    if defer:
+        if not db_session.in_transaction():
+            db_session.connection()  # begin, so that commit or rollback settles the entry
+        db_session.info.setdefault(_DEFERRED, []).append((_current_transaction(db_session), entry))
+        return entry
+    _append(db_session, [*_take_deferred(db_session), entry])
     return entry
+
+
+def _current_transaction(db_session: Session) -> SessionTransaction | None:
+    return db_session.get_nested_transaction() or db_session.get_transaction()
+
+
+def _take_deferred(db_session: Session) -> list[AuditEntry]:
+    return [entry for _tx, entry in db_session.info.pop(_DEFERRED, [])]
+
+
+def _append(db_session: Session, entries: list[AuditEntry]) -> None:
+    prev_hash = db_session.info.get(_LAST_HASH)
+    if prev_hash is None:
+        if db_session.get_bind().dialect.name == "postgresql":
+            db_session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY)))
+        last = db_session.execute(
+            sa.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        prev_hash = last or ""
+    for entry in entries:
+        entry.prev_hash = prev_hash
+        entry.entry_hash = entry_digest(entry, prev_hash)
+        db_session.add(entry)
+        prev_hash = entry.entry_hash
+    db_session.flush()
+    # Valid until this transaction ends: we hold the chain lock (PostgreSQL) or the database's
+    # write lock (SQLite) from here to commit, so nobody else can append meanwhile.
+    db_session.info[_LAST_HASH] = prev_hash
+
+
+@event.listens_for(Session, "before_commit")
+def _write_deferred(db_session: Session) -> None:
+    entries = _take_deferred(db_session)
+    if entries:
+        _append(db_session, entries)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(db_session: Session, previous_transaction: SessionTransaction) -> None:
+    # The cached last hash may belong to an entry that was just rolled back (a savepoint).
+    db_session.info.pop(_LAST_HASH, None)
+    kept = [
+        (tx, entry)
+        for tx, entry in db_session.info.get(_DEFERRED, [])
+        if tx is not None and not _within(tx, previous_transaction)
+    ]
+    if kept:
+        db_session.info[_DEFERRED] = kept
+    else:
+        db_session.info.pop(_DEFERRED, None)
+
+
+def _within(tx: SessionTransaction, ancestor: SessionTransaction) -> bool:
+    while tx is not None:
+        if tx is ancestor:
+            return True
+        tx = tx.parent
+    return False
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(db_session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        db_session.info.pop(_LAST_HASH, None)
+        db_session.info.pop(_DEFERRED, None)
 
 
 @dataclass(frozen=True)

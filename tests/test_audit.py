@@ -54,3 +54,37 @@ def test_swapped_entries_are_found(db_session) -> None:  # type: ignore[no-untyp
     db_session.commit()
     problems = audit.verify_chain(db_session)
     assert {p.entry_id for p in problems} >= {first.id, second.id}
+
+
+def test_deferred_entry_is_written_before_the_next_one_and_chains(db_session) -> None:  # type: ignore[no-untyped-def]
+    audit.record(db_session, "first", actor="uji", defer=True)
+    assert db_session.execute(sa.select(AuditEntry)).first() is None
+    audit.record(db_session, "second", actor="uji")
+    db_session.commit()
+    actions = db_session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
+    assert list(actions) == ["first", "second"]
+    assert audit.verify_chain(db_session) == []
+
+
+def test_deferred_entry_is_written_at_commit_and_dropped_on_rollback(db_session) -> None:  # type: ignore[no-untyped-def]
+    audit.record(db_session, "kept", actor="uji", defer=True)
+    db_session.commit()
+    audit.record(db_session, "dropped", actor="uji", defer=True)
+    db_session.rollback()
+    db_session.commit()
+    actions = db_session.execute(sa.select(AuditEntry.action)).scalars()
+    assert list(actions) == ["kept"]
+
+
+def test_rolled_back_savepoint_leaves_no_broken_link(db_session) -> None:  # type: ignore[no-untyped-def]
+    """The last hash is cached per transaction; a savepoint rollback must forget it."""
+    audit.record(db_session, "before", actor="uji")
+    savepoint = db_session.begin_nested()
+    audit.record(db_session, "inside", actor="uji")
+    audit.record(db_session, "deferred inside", actor="uji", defer=True)
+    savepoint.rollback()
+    audit.record(db_session, "after", actor="uji")
+    db_session.commit()
+    actions = db_session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
+    assert list(actions) == ["before", "after"]
+    assert audit.verify_chain(db_session) == []

@@ -669,6 +669,8 @@ def signer_for_act(
     """
     app = _app(app)
     record, certificate, key = _unlock(db_session, user, passphrase, app)
+    # Deferred: written with the act's own entries, so the audit chain's lock is not held
+    # while the PDF is signed (see signing.audit).
     audit.record(
         db_session,
         "pki.unlock",
@@ -676,6 +678,7 @@ def signer_for_act(
         object_type="user",
         object_id=user.id,
         details={"serial": record.serial},
+        defer=True,
     )
     return EnrolledSigner(record, certificate, key, get_ca(app).chain)
 
