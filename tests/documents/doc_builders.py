@@ -73,10 +73,7 @@ LONG_PERSON_NAME = (
 )
 UNBREAKABLE_NAME = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft (Demo)"
 
-_DATA_FILES = (
-    Path(__file__).resolve().parents[2] / "signing" / "data" / "wilayah-indonesia.csv",
-    Path("/work/shared/data/wilayah-provinsi-kabkota.csv"),
-)
+_DATA_FILES = (Path(__file__).resolve().parents[2] / "signing" / "data" / "wilayah-indonesia.csv",)
 
 
 def national_regions() -> list[dict[str, str]]:
