@@ -23,7 +23,7 @@ import enum
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, subqueryload
 
 from signing.models.commitments import (
     PARTY_SLOTS,
@@ -226,11 +226,13 @@ def event_overview(
         sa.select(Commitment)
         .join(Region, Commitment.region_id == Region.id)
         .where(Commitment.event_id == event_id)
+        # subqueryload, not selectinload: selectinload sends the parent ids in chunks of 500,
+        # so a national event (514 commitments) would cost extra queries per collection.
         .options(
-            selectinload(Commitment.event),
-            selectinload(Commitment.region),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-            selectinload(Commitment.slots).selectinload(Slot.office).selectinload(Office.holders),
+            joinedload(Commitment.event),
+            joinedload(Commitment.region),
+            subqueryload(Commitment.slots).subqueryload(Slot.acts),
+            subqueryload(Commitment.slots).joinedload(Slot.office).subqueryload(Office.holders),
         )
         .order_by(Region.kemendagri_code, Commitment.version)
     )

@@ -62,3 +62,20 @@ def test_dashboard_of_514_commitments_renders_in_a_bounded_number_of_queries(
     with QueryCounter(engine) as counter:
         assert client.get(f"/sekretariat/acara/{event.id}/matriks").status_code == 200
     assert len(counter.statements) < QUERY_LIMIT
+
+
+def test_event_overview_of_514_commitments_needs_a_bounded_number_of_queries(
+    app, db_session
+) -> None:
+    """The workflow's own overview (CLI status, printing, API) stays bounded at national size."""
+    from signing.workflow.status import event_overview
+
+    import_national_registry(db_session)
+    regions = list(db_session.execute(sa.select(Region).order_by(Region.kemendagri_code)).scalars())
+    event = national_event(db_session, regions)
+    db_session.commit()
+    db_session.expunge_all()
+    with QueryCounter(app.extensions["signing.engine"]) as counter:
+        overview = event_overview(db_session, event.id)
+    assert len(overview) == 514
+    assert len(counter.selects) < QUERY_LIMIT, counter.selects
