@@ -72,3 +72,26 @@ def test_secretariat_pages_in_english(client, auth, kalteng) -> None:  # type: i
         response = client.get(url, follow_redirects=True)
         assert response.status_code == 200, url
         assert_english(response.text, english, indonesian)
+
+
+def test_printing_and_admin_pages_in_english(client, auth, kalteng, make_user) -> None:  # type: ignore[no-untyped-def]
+    from signing.models import Role
+
+    event_id = kalteng["event"].id
+    assert auth.login("sekretariat").status_code == 302
+    dashboard = client.get(f"/sekretariat/acara/{event_id}").text
+    assert f'href="/cetak/acara/{event_id}"' in dashboard  # the event's menu leads to printing
+    switch_to_english(client)
+    printing = client.get(f"/cetak/acara/{event_id}")
+    assert printing.status_code == 200
+    assert_english(
+        printing.text,
+        ["<h1>Print documents</h1>", "Bundle of all commitments (PDF)"],
+        ["<h1>Cetak dokumen</h1>", "Bundel semua komitmen (PDF)"],
+    )
+    auth.logout()
+    make_user("admin-uji", Role.ADMIN)
+    assert auth.login("admin-uji").status_code == 302
+    switch_to_english(client)
+    users = client.get("/admin/pengguna").text
+    assert_english(users, ["<h1>Users</h1>", "<th>Username</th>"], ["<h1>Pengguna</h1>"])
