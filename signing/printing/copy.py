@@ -12,14 +12,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from signing.commitments import loading
 from signing.commitments.storage import current_pdf
 from signing.documents.content import format_tanggal
 from signing.documents.sheets import SheetAct, VerificationSheet, render_verification_sheet
-from signing.models import Act, ActKind, Commitment, Slot
+from signing.models import ActKind, Commitment
 from signing.verification.service import capacity_label, format_wib
 from signing.workflow.status import commitment_status
 
@@ -34,19 +34,7 @@ def verification_url(commitment: Commitment) -> str:
 
 
 def load_commitment(db_session: Session, commitment_id: int) -> Commitment | None:
-    return db_session.execute(
-        sa.select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            selectinload(Commitment.region),
-            selectinload(Commitment.event),
-            selectinload(Commitment.revisions),
-            selectinload(Commitment.acts).selectinload(Act.slot),
-            selectinload(Commitment.acts).selectinload(Act.attests),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-            selectinload(Commitment.slots).selectinload(Slot.office),
-        )
-    ).scalar_one_or_none()
+    return loading.load_commitment(db_session, commitment_id=commitment_id)
 
 
 def document_title(commitment: Commitment) -> str:

@@ -42,9 +42,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from signing.models import Act, ActKind, Capacity, Commitment, Revision, Slot
+from signing.commitments.loading import load_commitment
+from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
 
@@ -344,18 +345,10 @@ def _matching_revisions(db_session: Session, hashes: Iterable[str]) -> list[Revi
 
 
 def _load_commitment(db_session: Session, commitment_id: int) -> Commitment:
-    return db_session.execute(
-        sa.select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            selectinload(Commitment.region),
-            selectinload(Commitment.event),
-            selectinload(Commitment.revisions),
-            selectinload(Commitment.acts).selectinload(Act.slot),
-            selectinload(Commitment.acts).selectinload(Act.attests),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-        )
-    ).scalar_one()
+    commitment = load_commitment(db_session, commitment_id=commitment_id)
+    if commitment is None:
+        raise LookupError(commitment_id)
+    return commitment
 
 
 # ---------------------------------------------------------------------------- the join
@@ -756,19 +749,7 @@ def public_status(db_session: Session, code: str) -> PublicStatus | None:
     """The public status of the commitment with this code, or None."""
     from signing.workflow.status import commitment_status
 
-    commitment = db_session.execute(
-        sa.select(Commitment)
-        .where(Commitment.code == code)
-        .options(
-            selectinload(Commitment.region),
-            selectinload(Commitment.event),
-            selectinload(Commitment.revisions),
-            selectinload(Commitment.acts).selectinload(Act.slot),
-            selectinload(Commitment.acts).selectinload(Act.attests),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-            selectinload(Commitment.slots).selectinload(Slot.office),
-        )
-    ).scalar_one_or_none()
+    commitment = load_commitment(db_session, code=code)
     if commitment is None:
         return None
     status = commitment_status(commitment)

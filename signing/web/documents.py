@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import pypdfium2 as pdfium
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, make_response, request
 from flask_login import current_user
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from signing import db
-from signing.models import Capacity, Commitment, Mandate, Office, Role, Slot, SlotRole, User
+from signing.commitments import loading
+from signing.documents.content import BULAN
+from signing.models import Capacity, Commitment, Mandate, Role, SlotRole, User
 from signing.web.errors import error_response
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
@@ -35,20 +36,6 @@ STAFF = (Role.SECRETARIAT, Role.ADMIN)
 #: Page images: 1.5 x 72 dpi = 108 dpi, sharp enough to read the text on a tablet.
 PAGE_SCALE = 1.5
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @bp.app_template_filter("signing_wib")
@@ -60,7 +47,7 @@ def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
     clock = f"{local.hour:02d}.{local.minute:02d} WIB"
     if not with_date:
         return clock
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+    return f"{local.day} {BULAN[local.month - 1]} {local.year} {clock}"
 
 
 # ----------------------------------------------------------------------------- who may see
@@ -68,17 +55,7 @@ def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
 
 def load_commitment(db_session: Session, commitment_id: int) -> Commitment | None:
     """A commitment with everything the rules and the status need, in a few queries."""
-    return db_session.execute(
-        sa.select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            selectinload(Commitment.event),
-            selectinload(Commitment.region),
-            selectinload(Commitment.acts),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-            selectinload(Commitment.slots).selectinload(Slot.office).selectinload(Office.holders),
-        )
-    ).scalar_one_or_none()
+    return loading.load_commitment(db_session, commitment_id=commitment_id)
 
 
 def user_mandates(db_session: Session, user: User) -> list[Mandate]:
