@@ -71,6 +71,19 @@ def _feature_commands() -> list[click.Command]:
     return commands
 
 
+def refuse_import(errors: list[str]) -> None:
+    """Report an all-or-nothing import that was refused: roll back, list the errors, exit 1."""
+    db.session.rollback()
+    click.secho(
+        f"Impor dibatalkan, tidak ada data yang diubah ({len(errors)} kesalahan):",
+        fg="red",
+        err=True,
+    )
+    for message in errors[:200]:
+        click.echo(f"  {message}", err=True)
+    sys.exit(1)
+
+
 def require_migrated() -> None:
     from signing.migrations import is_up_to_date
 
@@ -156,15 +169,7 @@ def regions_import(path: Path, placeholder_holders: bool) -> None:
 
             result.holders += fill_placeholder_holders(db.session)
     except ImportFailed as error:
-        db.session.rollback()
-        click.secho(
-            f"Impor dibatalkan, tidak ada data yang diubah ({len(error.errors)} kesalahan):",
-            fg="red",
-            err=True,
-        )
-        for message in error.errors[:200]:
-            click.echo(f"  {message}", err=True)
-        sys.exit(1)
+        refuse_import(error.errors)
     db.session.commit()
     click.echo(
         f"Selesai: {result.provinces} provinsi, {result.regions} kabupaten/kota, "

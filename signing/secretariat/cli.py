@@ -113,22 +113,14 @@ def readiness_command(event_id: int) -> None:
 @with_appcontext
 def mcp_import_command(path: Path) -> None:
     """Impor nilai MCP (kode_wilayah,periode,ptsp,pendelegasian); semua atau tidak sama sekali."""
-    from signing.cli import require_migrated
+    from signing.cli import refuse_import, require_migrated
     from signing.secretariat.mcp import McpError, import_scores_csv
 
     require_migrated()
     try:
         report = import_scores_csv(db.session, path.read_bytes(), actor="cli")
     except McpError as error:
-        db.session.rollback()
-        click.secho(
-            f"Impor dibatalkan, tidak ada data yang diubah ({len(error.errors)} kesalahan):",
-            fg="red",
-            err=True,
-        )
-        for message in error.errors[:200]:
-            click.echo(f"  {message}", err=True)
-        sys.exit(1)
+        refuse_import(error.errors)
     db.session.commit()
     click.echo(
         f"Selesai: {report.rows} baris ({report.created} baru, {report.updated} diperbarui)."
