@@ -77,6 +77,29 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Fla
     return create_app(config)
 
 
+def make_ca_template(base: Path, **config: object) -> Path:
+    """A CA made once (per session) through the app's own service; tests copy it per test.
+
+    The CA passphrase derives from the test secret key, so every test app can open the copy.
+    """
+    from signing.pki import service
+
+    app = make_test_app(base, f"sqlite:///{base / 'unused.db'}", **config)
+    service.ensure_ca(app)
+    app.extensions["signing.engine"].dispose()
+    return Path(app.config["CERTS_DIR"])
+
+
+def app_with_ca(
+    tmp_path: Path, database_url: str, ca_template: Path, **config: object
+) -> Iterator[Flask]:
+    """Body of an ``app`` fixture: the test app on its own copy of ``ca_template``."""
+    shutil.copytree(ca_template, tmp_path / "certs")
+    app = make_test_app(tmp_path, database_url, **config)
+    yield app
+    app.extensions["signing.engine"].dispose()
+
+
 @pytest.fixture()
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The app, with NO application context pushed.

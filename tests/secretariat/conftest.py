@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html as html_module
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from signing.models import Event, User
-from tests.conftest import make_test_app
+from tests.conftest import app_with_ca, make_ca_template
 from tests.secretariat.builders import rakor_direct
 
 CHEAP_KDF = {"algorithm": "argon2id", "time_cost": 1, "memory_kib": 64, "parallelism": 1}
@@ -26,21 +25,12 @@ CONFIG: dict[str, Any] = {"KDF_PARAMS": CHEAP_KDF, "SIGNING_KEY_KIND": "p256"}
 @pytest.fixture(scope="session")
 def secretariat_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA made once per session; tests never use keys from certs/."""
-    base = tmp_path_factory.mktemp("secretariat-ca")
-    app = make_test_app(base, f"sqlite:///{base / 'unused.db'}", **CONFIG)
-    from signing.pki import service
-
-    service.ensure_ca(app)
-    app.extensions["signing.engine"].dispose()
-    return Path(app.config["CERTS_DIR"])
+    return make_ca_template(tmp_path_factory.mktemp("secretariat-ca"), **CONFIG)
 
 
 @pytest.fixture()
 def app(tmp_path: Path, database_url: str, secretariat_ca: Path) -> Iterator[Flask]:
-    shutil.copytree(secretariat_ca, tmp_path / "certs")
-    app = make_test_app(tmp_path, database_url, **CONFIG)
-    yield app
-    app.extensions["signing.engine"].dispose()
+    yield from app_with_ca(tmp_path, database_url, secretariat_ca, **CONFIG)
 
 
 @pytest.fixture()

@@ -7,7 +7,6 @@ minimal cost. Both are app configuration, so production code runs unchanged.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from flask import Flask
 
 from signing import db
 from signing.models import ActKind, Commitment, Event, Region, SlotRole, User
-from tests.conftest import TEST_PASSWORD, make_test_app
+from tests.conftest import TEST_PASSWORD, app_with_ca, make_ca_template
 
 PASSPHRASE = "frasa-sandi-uji-1"
 CHEAP_KDF = {"algorithm": "argon2id", "time_cost": 1, "memory_kib": 64, "parallelism": 1}
@@ -32,21 +31,12 @@ WORKFLOW_CONFIG: dict[str, Any] = {
 @pytest.fixture(scope="session")
 def ca_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA made once per session (the CA passphrase derives from the same test secret key)."""
-    base = tmp_path_factory.mktemp("workflow-ca")
-    app = make_test_app(base, f"sqlite:///{base / 'unused.db'}", **WORKFLOW_CONFIG)
-    from signing.pki import service
-
-    service.ensure_ca(app)
-    app.extensions["signing.engine"].dispose()
-    return Path(app.config["CERTS_DIR"])
+    return make_ca_template(tmp_path_factory.mktemp("workflow-ca"), **WORKFLOW_CONFIG)
 
 
 @pytest.fixture()
 def app(tmp_path: Path, database_url: str, ca_template: Path) -> Iterator[Flask]:
-    shutil.copytree(ca_template, tmp_path / "certs")
-    app = make_test_app(tmp_path, database_url, **WORKFLOW_CONFIG)
-    yield app
-    app.extensions["signing.engine"].dispose()
+    yield from app_with_ca(tmp_path, database_url, ca_template, **WORKFLOW_CONFIG)
 
 
 def user_named(session, username: str) -> User:  # type: ignore[no-untyped-def]
