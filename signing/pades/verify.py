@@ -253,8 +253,15 @@ def _moment_before_benign_revocation(status, crls) -> dt.datetime | None:
                 continue
             reason = entry.crl_reason_value.native if entry.crl_reason_value else None
             revoked_at = entry["revocation_date"].native
-            if reason not in BENIGN_REVOCATION_REASONS or revoked_at <= ts.timestamp:
+            # CRLs keep whole seconds: a revocation in the same second as the time stamp is
+            # listed at or before it. Only a strictly earlier second proves "revoked before".
+            if reason not in BENIGN_REVOCATION_REASONS or revoked_at < ts.timestamp.replace(
+                microsecond=0
+            ):
                 return None
+            # Validate just before the listed revocation time (within the CRL's one-second
+            # resolution of the time stamp) so the entry does not count yet.
+            return min(ts.timestamp, revoked_at - dt.timedelta(microseconds=1))
     return ts.timestamp
 
 
