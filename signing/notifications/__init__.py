@@ -109,16 +109,18 @@ def pending_mail(db_session: Session) -> list[Outgoing]:
 
 
 def _outbox(db_session: Session) -> list[Outgoing]:
-    if not event.contains(db_session, "after_commit", _after_commit):
-        event.listen(db_session, "after_commit", _after_commit)
-        event.listen(db_session, "after_rollback", _after_rollback)
     return db_session.info.setdefault(_OUTBOX, [])
 
 
+# Listening on the Session class, not on each session: a per-session listener registered with
+# ``event.contains`` was once skipped for a new session that happened to get the address of a
+# collected one, and that session's mail silently never left.
+@event.listens_for(Session, "after_rollback")
 def _after_rollback(db_session: Session) -> None:
     db_session.info.pop(_OUTBOX, None)
 
 
+@event.listens_for(Session, "after_commit")
 def _after_commit(db_session: Session) -> None:
     outbox: list[Outgoing] = db_session.info.pop(_OUTBOX, [])
     if not outbox:
