@@ -149,6 +149,10 @@ def _append(db_session: Session, entries: list[AuditEntry]) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_deferred(db_session: Session) -> None:
+    if db_session.in_nested_transaction():
+        # A savepoint being released: the entries wait for the next entry or the real commit,
+        # so that they go into the same INSERT as the act's own entry.
+        return
     entries = _take_deferred(db_session)
     if entries:
         _append(db_session, entries)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from signing.commitments.errors import BlobCorrupted, DocumentNotGenerated, RevisionNotFound
@@ -22,15 +23,25 @@ SEALED = "sealed"
 
 
 def store_blob(db_session: Session, data: bytes) -> str:
-    """Store ``data`` once under its SHA-256 and return the hash."""
+    """Store ``data`` once under its SHA-256 and return the hash.
+
+    One statement: an insert that does nothing when the bytes are already there (both
+    databases know ``ON CONFLICT DO NOTHING``), instead of a look-up and then an insert.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
-    exists = db_session.execute(
-        sa.select(Blob.sha256).where(Blob.sha256 == sha256)
-    ).scalar_one_or_none()
-    if exists is None:
-        db_session.add(Blob(sha256=sha256, size=len(data), data=data))
-        db_session.flush()
+    insert = _insert_for(db_session)
+    db_session.execute(
+        insert(Blob.__table__)
+        .values(sha256=sha256, size=len(data), data=data, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
     return sha256
+
+
+def _insert_for(db_session: Session):  # type: ignore[no-untyped-def]
+    if db_session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def store_revision(
@@ -42,12 +53,13 @@ def store_revision(
 ) -> Revision:
     """Append ``pdf`` as the commitment's newest revision and point the commitment at it."""
     sha256 = store_blob(db_session, pdf)
-    last = db_session.execute(
-        sa.select(sa.func.max(Revision.sequence)).where(Revision.commitment_id == commitment.id)
-    ).scalar_one_or_none()
     revision = Revision(
         commitment_id=commitment.id,
-        sequence=(last or 0) + 1,
+        # Numbered by the database in the INSERT itself (one round trip less per act); the
+        # commitment's row lock (or SQLite's write lock) keeps two acts from racing here.
+        sequence=sa.select(sa.func.coalesce(sa.func.max(Revision.sequence), 0) + 1)
+        .where(Revision.commitment_id == commitment.id)
+        .scalar_subquery(),
         sha256=sha256,
         parent_sha256=None if label == GENERATED else commitment.current_sha256,
         label=label,
@@ -63,14 +75,29 @@ def store_revision(
 
 
 def _load(db_session: Session, sha256: str) -> bytes:
-    query = sa.select(Blob.data).where(Blob.sha256 == sha256)
-    data = db_session.execute(query).scalar_one_or_none()
+    data = _fetch(db_session, sha256)
     if data is None:
         raise RevisionNotFound(f"Berkas {sha256[:12]}... tidak ada di penyimpanan.")
-    data = bytes(data)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise BlobCorrupted(f"Berkas {sha256[:12]}... rusak: isinya tidak cocok dengan hash-nya.")
     return data
+
+
+def _fetch(db_session: Session, sha256: str) -> bytes | None:
+    connection = db_session.connection()
+    if connection.dialect.name == "postgresql":
+        # bytea in psycopg's default text format travels as hex, twice its size, and is decoded
+        # in Python: 2.0 ms for a 179 KB PDF against 0.4 ms in binary format. SQLAlchemy has no
+        # per-query switch, so this one read uses a binary cursor of the same transaction.
+        driver = connection.connection.driver_connection
+        with driver.cursor(binary=True) as cursor:  # type: ignore[union-attr]
+            cursor.execute("SELECT data FROM blobs WHERE sha256 = %s", (sha256,))
+            row = cursor.fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+    data = db_session.execute(
+        sa.select(Blob.data).where(Blob.sha256 == sha256)
+    ).scalar_one_or_none()
+    return None if data is None else bytes(data)
 
 
 def current_pdf(db_session: Session, commitment: Commitment) -> bytes:

@@ -13,6 +13,10 @@ from signing.db import Base, utcnow
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        # The passphrase throttle reads one user's recent unlock entries before every act.
+        sa.Index("ix_audit_entries_object", "object_type", "object_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from signing import audit
 from signing.db import utcnow
@@ -102,6 +102,8 @@ REVOCATION_REASONS: dict[str, str] = {
 _EXT_CA = "signing.pki.ca"
 _EXT_TSA = "signing.pki.timestamper"
 _EXT_CRLS = "signing.pki.crls"
+#: session.info key: (transaction, revocation fingerprint) read in that transaction.
+_FINGERPRINT = "signing.pki.crl_fingerprint"
 _LOCK = threading.Lock()
 
 
@@ -253,6 +255,16 @@ class _CrlCache:
 
 
 def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
+    """What the CRLs are built from, summed up; read once per transaction.
+
+    An act asks twice (the usability check of the certificate, then the validation context
+    of the signature); inside one transaction the answer changes only through :func:`enrol` or
+    :func:`revoke` in this same session, and those forget it.
+    """
+    transaction = db_session.get_transaction()
+    cached = db_session.info.get(_FINGERPRINT)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        return cached[1]
     row = db_session.execute(
         sa.select(
             sa.func.count(SigningCertificate.id),
@@ -260,7 +272,13 @@ def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
             sa.func.max(SigningCertificate.revoked_at),
         ).where(SigningCertificate.revoked_at.is_not(None))
     ).one()
-    return tuple(row)
+    fingerprint = tuple(row)
+    db_session.info[_FINGERPRINT] = (db_session.get_transaction(), fingerprint)
+    return fingerprint
+
+
+def _forget_fingerprint(db_session: Session) -> None:
+    db_session.info.pop(_FINGERPRINT, None)
 
 
 def revoked_entries(db_session: Session) -> list[tuple[int, dt.datetime, str | None]]:
@@ -349,8 +367,12 @@ def validation_context(db_session: Session, app: Flask | None = None) -> Any:
 # ----------------------------------------------------------------- officials' keys
 
 
-def active_certificate(db_session: Session, user: User) -> SigningCertificate | None:
-    return db_session.execute(
+def active_certificate(
+    db_session: Session, user: User, *, with_key: bool = False
+) -> SigningCertificate | None:
+    """The user's active certificate; ``with_key`` loads the encrypted key in the same query
+    (it is a deferred column, otherwise read by a second query when an act unlocks it)."""
+    query = (
         sa.select(SigningCertificate)
         .where(
             SigningCertificate.user_id == user.id,
@@ -358,7 +380,10 @@ def active_certificate(db_session: Session, user: User) -> SigningCertificate | 
         )
         .order_by(SigningCertificate.id.desc())
         .limit(1)
-    ).scalar_one_or_none()
+    )
+    if with_key:
+        query = query.options(undefer(SigningCertificate.encrypted_key))
+    return db_session.execute(query).scalar_one_or_none()
 
 
 def latest_certificate(db_session: Session, user: User) -> SigningCertificate | None:
@@ -436,6 +461,7 @@ def enrol(
     if previous is not None:
         previous.status = CertificateStatus.SUPERSEDED
         previous.revoked_at = now
+        _forget_fingerprint(db_session)
         previous.revocation_reason = "superseded"
     record = SigningCertificate(
         user_id=user.id,
@@ -484,6 +510,7 @@ def revoke(
         raise PkiError(f"Sertifikat {certificate.serial} sudah dicabut atau diganti.")
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = utcnow()
+    _forget_fingerprint(db_session)
     certificate.revocation_reason = reason
     db_session.flush()
     audit.record(
@@ -517,18 +544,6 @@ def _window(app: Flask) -> dt.timedelta:
     return dt.timedelta(minutes=float(minutes)) if minutes else DEFAULT_LOCK_WINDOW
 
 
-def _last_entry_time(db_session: Session, action: str, user: User) -> dt.datetime | None:
-    from signing.models import AuditEntry
-
-    return db_session.execute(
-        sa.select(sa.func.max(AuditEntry.created_at)).where(
-            AuditEntry.action == action,
-            AuditEntry.object_type == "user",
-            AuditEntry.object_id == str(user.id),
-        )
-    ).scalar_one_or_none()
-
-
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     # max() bypasses the column type on SQLite, so the zone may be missing.
     if value is None or value.tzinfo is not None:
@@ -541,6 +556,11 @@ def lock_state(db_session: Session, user: User, app: Flask | None = None) -> Loc
 
     Counted from the audit log, so every worker process sees the same state. Failures count
     within the window, and only since the last successful unlock and the last lock.
+
+    One query, newest first: a lock in force is the newest "locked" entry inside the window;
+    otherwise the failures are the entries before the first unlock or lock met. There are never
+    more than ``limit`` of them in a row (the next one writes a lock), so ``limit + 1`` rows
+    always reach the answer.
     """
     from signing.models import AuditEntry
 
@@ -548,21 +568,24 @@ def lock_state(db_session: Session, user: User, app: Flask | None = None) -> Loc
     window = _window(app)
     limit = _config_int(app, "PASSPHRASE_MAX_FAILURES", DEFAULT_MAX_FAILURES)
     now = utcnow()
-    last_lock = _aware(_last_entry_time(db_session, "pki.passphrase_locked", user))
-    if last_lock is not None and last_lock + window > now:
-        return LockState(last_lock + window, limit, 0)
-    since = now - window
-    for moment in (last_lock, _aware(_last_entry_time(db_session, "pki.unlock", user))):
-        if moment is not None and moment > since:
-            since = moment
-    failures = db_session.execute(
-        sa.select(sa.func.count(AuditEntry.id)).where(
-            AuditEntry.action == "pki.passphrase_failed",
+    rows = db_session.execute(
+        sa.select(AuditEntry.action, AuditEntry.created_at)
+        .where(
             AuditEntry.object_type == "user",
             AuditEntry.object_id == str(user.id),
-            AuditEntry.created_at > since,
+            AuditEntry.action.in_(("pki.passphrase_locked", "pki.unlock", "pki.passphrase_failed")),
+            AuditEntry.created_at > now - window,
         )
-    ).scalar_one()
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(limit + 1)
+    ).all()
+    failures = 0
+    for action, created_at in rows:
+        if action == "pki.passphrase_locked":
+            return LockState(_aware(created_at) + window, limit, 0)
+        if action == "pki.unlock":
+            break
+        failures += 1
     return LockState(None, failures, max(0, limit - failures))
 
 
@@ -594,7 +617,7 @@ def _unlock(
     db_session: Session, user: User, passphrase: str, app: Flask
 ) -> tuple[SigningCertificate, x509.Certificate, Any]:
     """Checks and passphrase; shared by :func:`signer_for_act` and :func:`change_passphrase`."""
-    record = active_certificate(db_session, user)
+    record = active_certificate(db_session, user, with_key=True)
     if record is None:
         latest = latest_certificate(db_session, user)
         if latest is not None and latest.status == CertificateStatus.REVOKED:

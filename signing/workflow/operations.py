@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from signing import audit
@@ -47,6 +48,7 @@ from signing.models import (
     Mandate,
     MandateKind,
     Office,
+    OfficeHolder,
     Role,
     Slot,
     SlotRole,
@@ -103,18 +105,28 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
     commitment = db_session.execute(
         sa.select(Commitment)
         .where(Commitment.id == commitment_id)
+        # OF: only the commitment's row is locked (the joined event and region are read).
         .with_for_update(of=Commitment)
         .options(
-            selectinload(Commitment.event),
-            selectinload(Commitment.region),
+            joinedload(Commitment.event),
+            joinedload(Commitment.region),
             selectinload(Commitment.acts),
-            selectinload(Commitment.slots).selectinload(Slot.acts),
-            selectinload(Commitment.slots).selectinload(Slot.office).selectinload(Office.holders),
+            selectinload(Commitment.slots)
+            .joinedload(Slot.office)
+            .selectinload(Office.holders)
+            .joinedload(OfficeHolder.user),
         )
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if commitment is None:
         raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+    # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
+    by_slot: dict[int, list[Act]] = {slot.id: [] for slot in commitment.slots}
+    for act in commitment.acts:
+        if act.slot_id in by_slot:
+            by_slot[act.slot_id].append(act)
+    for slot in commitment.slots:
+        set_committed_value(slot, "acts", by_slot[slot.id])
     return commitment
 
 
@@ -301,6 +313,7 @@ def perform_act(
     ip: str | None = None,
     user_agent: str | None = None,
     now: dt.datetime | None = None,
+    audit_details: dict[str, Any] | None = None,
 ) -> Act:
     """Sign, paraf, witness or decline one slot, as one transaction's worth of changes.
 
@@ -313,7 +326,8 @@ def perform_act(
     document time stamp revision (PAdES B-LTA). Whoever's turn it now is gets notified.
 
     A decline needs ``reason`` and changes no PDF. A witness act names the act it attests
-    (``attests_act_id``; by default the latest signature or paraf).
+    (``attests_act_id``; by default the latest signature or paraf). ``audit_details`` are added
+    to the act's audit entry (or to the refusal's): the API names its token there.
 
     :raises WorkflowRefused: the act is refused; the ``act.refused`` audit entry is already in
         the session and the caller should commit it (see the module docstring).
@@ -329,6 +343,7 @@ def perform_act(
         "role": role.value,
         "kind": kind.value,
         "capacity": Capacity(capacity).value if capacity else None,
+        **(audit_details or {}),
     }
     try:
         return _perform(
@@ -344,6 +359,7 @@ def perform_act(
             ip=ip,
             user_agent=user_agent,
             now=now,
+            audit_details=audit_details or {},
         )
     except WorkflowRefused as refused:
         refused.context = {**context, **refused.context}
@@ -365,6 +381,7 @@ def _perform(
     ip: str | None,
     user_agent: str | None,
     now: dt.datetime,
+    audit_details: dict[str, Any],
 ) -> Act:
     commitment = lock_commitment(db_session, commitment_id)
     policy = rules.policy_of(commitment)
@@ -425,6 +442,8 @@ def _perform(
         reason=reason.strip() if reason else None,
         attests_act_id=attested.id if attested is not None else None,
         sha256_before=sha_before,
+        # Known before the INSERT, so the row is written once (no UPDATE after the revision).
+        sha256_after=hashlib.sha256(new_pdf).hexdigest() if new_pdf is not None else sha_before,
         created_at=now,
         ip=ip,
         user_agent=(user_agent or "")[:300] or None,
@@ -440,9 +459,7 @@ def _perform(
                 from signing.commitments.storage import store_revision
 
                 store_revision(db_session, commitment, new_pdf, kind.value, act=act)
-                act.sha256_after = commitment.current_sha256
             else:
-                act.sha256_after = sha_before
                 _touch(commitment)
             after_status = commitment_status(commitment, policy)
             if after_status.is_complete and commitment.completed_at is None:
@@ -479,6 +496,7 @@ def _perform(
             "attests_act_id": act.attests_act_id,
             "reason": act.reason,
             "commitment": commitment.number,
+            **audit_details,
         },
     )
     if completed:
