@@ -631,8 +631,8 @@ def _paths() -> dict[str, Any]:
                 "createAct",
                 "Sign, paraf, witness or decline",
                 "Acts on one slot as the token's user, through the same operation and rules as "
-                "the web pages, with the same audit entries (plus an `api.act` entry naming the "
-                "token). Only officials act: the holder of the slot's office, the holder of a "
+                "the web pages, with the same audit entries (the act's entry names the token). "
+                "Only officials act: the holder of the slot's office, the holder of a "
                 "recorded mandate (capacity plt/plh/an), or the deputy without one (stand_in, "
                 "paraf only); witnesses witness their own slot. The order is the event's "
                 "routing policy. Wrong passphrases count toward the key's lock (429 `locked`).",

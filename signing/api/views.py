@@ -20,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from signing import audit, db
+from signing import db
 from signing.api import serializers, tokens
 from signing.api.access import Reader, commitment_options
 from signing.api.errors import ApiError, not_found
@@ -363,12 +363,14 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
             "Slot tidak dikenal. Pilihan: " + ", ".join(r.value for r in SlotRole) + ".",
             "Unknown slot. One of: " + ", ".join(r.value for r in SlotRole) + ".",
         ) from None
-    _commitment_or_404(commitment_id)
+    if not 1 <= commitment_id <= ID_MAX:  # beyond the id column: nothing to look up
+        _commitment_or_404(commitment_id)
     request.max_content_length = ACT_BODY_MAX
     body = request.get_json(force=True, silent=True)
     try:
         wanted = parse_act(body)
     except ApiError as error:
+        _commitment_or_404(commitment_id)  # a commitment the user may not read stays a 404
         # The same trail as a refused form on the web: the attempt is on record.
         refused = WorkflowRefused(error.code, error.message, http_status=error.status)
         record_refusal(
@@ -383,6 +385,9 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
         raise
     user_agent = request.user_agent.string or None
     try:
+        # No read check first: an official allowed to act may read, and the act's own lock
+        # loads the commitment. A refusal is checked for readability below, so a commitment
+        # the user may not read still answers 404 (with the attempt on record).
         done = perform_act(
             db.session,
             commitment_id=commitment_id,
@@ -395,26 +400,26 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
             attests_act_id=wanted.attests_act_id,
             ip=request.remote_addr,
             user_agent=user_agent,
+            audit_details=_token_details(),
         )
     except WorkflowRefused as refused:
-        _audit_api_act(commitment_id, role, refused=refused)
         db.session.commit()
+        _commitment_or_404(commitment_id)
         raise _refusal_error(refused) from None
     except Exception:
         db.session.rollback()
         raise
-    _audit_api_act(commitment_id, role, act_id=done.id, action=f"act.{done.kind.value}")
-    db.session.commit()
-    db.session.expire_all()
-    item = _commitment_or_404(commitment_id)
+    # Serialised from the objects the act loaded and changed, before the commit: the same state
+    # the commit makes durable, without loading the commitment again afterwards.
+    item = done.commitment
     replaced = serializers.replacements(db.session, [item])
-    fresh = next(a for s in item.slots for a in s.acts if a.id == done.id)
     body_out = {
-        "act": serializers.act_json(fresh),
+        "act": serializers.act_json(done),
         "commitment": serializers.commitment_json(
             item, replaced_by=replaced.get(item.id), with_revisions=True
         ),
     }
+    db.session.commit()
     location = f"{serializers.API_PREFIX}/commitments/{item.id}"
     return jsonify(body_out), 201, {"Location": location}
 
@@ -422,38 +427,6 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
 def _token_details() -> dict[str, Any]:
     token: ApiToken = g.api_token
     return {"via": "api", "api_token_id": token.id, "api_token_name": token.name}
-
-
-def _audit_api_act(
-    commitment_id: int,
-    role: SlotRole,
-    *,
-    act_id: int | None = None,
-    action: str | None = None,
-    refused: WorkflowRefused | None = None,
-) -> None:
-    """The API's own entry beside the engine's: which token made (or tried) the act.
-
-    The engine's ``act.*`` / ``act.refused`` entry is written by :func:`perform_act` exactly as
-    for the web pages; this one names the token (the engine knows nothing of tokens).
-    """
-    existing = db.session.execute(
-        sa.select(Commitment.id).where(Commitment.id == commitment_id)
-    ).scalar_one_or_none()
-    audit.record(
-        db.session,
-        "api.act",
-        actor=_user(),
-        object_type="act" if act_id is not None else "commitment",
-        object_id=act_id if act_id is not None else commitment_id,
-        commitment_id=existing,
-        details={
-            **_token_details(),
-            "role": role.value,
-            "result": action if refused is None else "refused",
-            "code": refused.code if refused is not None else None,
-        },
-    )
 
 
 def _refusal_error(refused: WorkflowRefused) -> ApiError:

@@ -87,15 +87,18 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
     assert report.valid and report.has_lta, report.problems
     assert len(fields) == 8  # seal, paraf, 2 witnesses, 3 signatures, document time stamp
 
-    # The engine's own entries, as for the web pages, and the API's entry naming the token.
+    # The engine's own entries, as for the web pages, each naming the token: one per act.
     engine = _audit(app, "act.paraf")
     assert len(engine) == 1 and engine[0].details["capacity"] == "stand_in"
-    api_entries = _audit(app, "api.act")
-    assert len(api_entries) == 7  # six acts and the refused late paraf
-    assert api_entries[-1].details["code"] == "complete"
-    assert api_entries[0].details["api_token_name"] == "e-office Kotim"
-    assert api_entries[0].details["result"] == "act.paraf"
-    assert api_entries[0].object_id == str(paraf["id"])
+    assert engine[0].details["api_token_name"] == "e-office Kotim"
+    assert engine[0].details["via"] == "api"
+    assert engine[0].object_id == str(paraf["id"])
+    made = [e for kind in ("paraf", "sign", "witness") for e in _audit(app, f"act.{kind}")]
+    assert len(made) == 6 and all(e.details["via"] == "api" for e in made)
+    late_refusal = _audit(app, "act.refused")[-1]
+    assert late_refusal.details["code"] == "complete"
+    assert late_refusal.details["via"] == "api"
+    assert _audit(app, "api.act") == []  # no second entry per act any more
 
 
 def test_not_your_slot_is_403_for_officials_and_for_the_secretariat(app, api, kotim) -> None:
@@ -106,7 +109,7 @@ def test_not_your_slot_is_403_for_officials_and_for_the_secretariat(app, api, ko
     assert (response.status_code, error_code(response)) == (403, "not_your_slot")
     refused = _audit(app, "act.refused")
     assert [e.details["code"] for e in refused] == ["not_your_slot", "not_your_slot"]
-    assert [e.details["code"] for e in _audit(app, "api.act")] == ["not_your_slot"] * 2
+    assert [e.details["via"] for e in refused] == ["api", "api"]
 
 
 def test_a_deputy_without_mandate_may_only_paraf_403(api, kotim) -> None:

@@ -90,18 +90,20 @@ def test_54_officials_at_once_through_two_workers_lose_nothing(
     assert check.completed == 14
     assert check.audit_problems == 0
 
-    # The same audit entries as the web: one act.* entry per act, and the API's own per act.
+    # The same audit entries as the web: one act.* entry per act, naming the API token, and
+    # one act.refused entry per refused attempt.
     with served_app.app_context():
-        actions = collections.Counter(
-            db.session.execute(
-                sa.select(AuditEntry.action).where(
-                    AuditEntry.commitment_id.in_(list(ids.values())),
-                    AuditEntry.action.in_(["act.sign", "act.paraf", "act.witness", "api.act"]),
-                )
-            ).scalars()
-        )
+        entries = db.session.execute(
+            sa.select(AuditEntry.action, AuditEntry.details).where(
+                AuditEntry.commitment_id.in_(list(ids.values())),
+                AuditEntry.action.in_(["act.sign", "act.paraf", "act.witness", "act.refused"]),
+            )
+        ).all()
+    actions = collections.Counter(action for action, _details in entries)
     assert actions["act.sign"] + actions["act.paraf"] + actions["act.witness"] == check.acts_in_db
-    assert actions["api.act"] == len(outcomes)
+    refused = [o for o in outcomes if o.status in (403, 404, 409, 422)]
+    assert actions["act.refused"] == len(refused)
+    assert all(details.get("via") == "api" for _action, details in entries)
 
     if redis_url:
         # The workers counted requests in the shared Redis, not each in its own memory.
