@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, undefer
@@ -634,6 +635,9 @@ def _unlock(
         raise PassphraseLocked(state.locked_until)
     certificate = x509.load_pem_x509_certificate(record.certificate_pem.encode("ascii"))
     try:
+        # The chain and the CRLs are checked here, once: the PAdES act relies on it
+        # (signer_checked) instead of having pyHanko validate the path again.
+        _check_issued_by_ca(certificate, app)
         check_certificate_usable(certificate, current_crls(db_session, app))
     except CertificateNotUsable as error:
         _refuse(
@@ -673,6 +677,16 @@ def _unlock(
         _refuse(db_session, user, "key_mismatch", serial=record.serial)
         raise PkiError("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator.")
     return record, certificate, key
+
+
+def _check_issued_by_ca(certificate: x509.Certificate, app: Flask) -> None:
+    try:
+        certificate.verify_directly_issued_by(get_ca(app).issuing_cert)
+    except (ValueError, TypeError, InvalidSignature):
+        raise CertificateNotUsable(
+            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; "
+            "hubungi administrator."
+        ) from None
 
 
 def signer_for_act(

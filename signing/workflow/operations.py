@@ -572,6 +572,8 @@ def _sign_pdf(
                 location=commitment.event.place if commitment.event is not None else None,
                 timestamper=service.timestamper(),
                 validation_context=service.validation_context(db_session),
+                # signer_for_act checked the chain and the current CRLs just now.
+                signer_checked=True,
             )
         except FieldAlreadySigned:
             raise WorkflowRefused("already_done", "Sudah ditandatangani sebelumnya.") from None
