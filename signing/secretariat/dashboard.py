@@ -11,6 +11,7 @@ queries; joins here keep it at two or three. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from signing.models import (
     Capacity,
     Commitment,
     Event,
+    McpScore,
     Office,
     Region,
     Slot,
@@ -472,6 +474,72 @@ def build_dashboard(
         mcp_period=chosen,
         periods=periods,
     )
+
+
+def board_fingerprint(db_session: Session, event: Event) -> tuple[Any, ...]:
+    """What the matrix of ``event`` shows, summed up in one query: the refresh's validator.
+
+    It changes whenever a rendered row could: a commitment generated, voided, reissued or
+    completed (count, newest id and the sum of ``lock_version``, which every ORM update of a
+    commitment bumps); an act made, or a seal replaced on regeneration (acts are never edited:
+    count and newest id); a region added or moved, or renamed to a name of another length
+    (no table here has an update stamp, so text is summed by length); an MCP figure entered or
+    corrected in place (sums weighted by id); a band scheme added; the event's signing order
+    changed. Nothing on the board depends on the clock (its times are absolute) or on mandates
+    and reminders (an act keeps its own capacity and actor), so neither is counted.
+    """
+    in_event = sa.select(Commitment.id).where(Commitment.event_id == event.id)
+    shown_regions = sa.or_(
+        Region.province_code == event.province_code,
+        Region.id.in_(sa.select(Commitment.region_id).where(Commitment.event_id == event.id)),
+    )
+    count, most, total = sa.func.count, sa.func.max, sa.func.sum
+
+    def part(name: str, *columns: Any, where: Any = None) -> sa.Subquery:
+        query = sa.select(*(column.label(f"{name}_{i}") for i, column in enumerate(columns)))
+        return (query if where is None else query.where(where)).subquery(name)
+
+    def weighted(column: Any) -> Any:
+        # A float, not a Decimal (SQLite warns about those); only equality matters here.
+        return sa.type_coerce(total(McpScore.id * sa.func.coalesce(column, -1)), sa.Float)
+
+    parts = [
+        part(
+            "commitments",
+            count(Commitment.id),
+            most(Commitment.id),
+            total(Commitment.lock_version),
+            where=Commitment.event_id == event.id,
+        ),
+        part("slots", count(Slot.id), most(Slot.id), where=Slot.commitment_id.in_(in_event)),
+        part("acts", count(Act.id), most(Act.id), where=Act.commitment_id.in_(in_event)),
+        part(
+            "regions",
+            count(Region.id),
+            most(Region.id),
+            total(Region.id * sa.func.length(Region.name)),
+            total(Region.id * sa.func.length(Region.kind)),
+            where=shown_regions,
+        ),
+        part(
+            "scores",
+            count(McpScore.id),
+            most(McpScore.id),
+            weighted(McpScore.ptsp_percent),
+            weighted(McpScore.delegation_percent),
+            where=McpScore.region_id.in_(sa.select(Region.id).where(shown_regions)),
+        ),
+        part("schemes", count(BandScheme.id), most(BandScheme.id)),
+    ]
+    # Each part is one aggregate row; cross-joined, they make one statement and one row.
+    joined: Any = parts[0]
+    for following in parts[1:]:
+        joined = joined.join(following, sa.true())
+    row = db_session.execute(
+        sa.select(*(column for subquery in parts for column in subquery.c)).select_from(joined)
+    ).one()
+    policy = json.dumps(event.routing_policy, sort_keys=True, default=str)
+    return (event.id, event.province_code, policy, *row)
 
 
 # --- the lists to chase -----------------------------------------------------------------------

@@ -16,21 +16,31 @@
     var seconds = parseInt(board.dataset.refreshSeconds || "10", 10);
     var failures = 0;
     var stopped = false;
+    // The fragment carries an ETag; "no-cache" keeps it in the browser's cache but asks the
+    // server every time (If-None-Match), so an unchanged board costs a bodiless 304. The
+    // browser then hands us the cached copy as a 200; the ETag tells us not to redraw it.
+    var shown = null;
     var refresh = function () {
       if (stopped || document.hidden) return;
       fetch(board.dataset.refreshUrl, {
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch", Accept: "text/html" },
-        cache: "no-store"
+        cache: "no-cache"
       }).then(function (response) {
         if (response.redirected || response.status === 401 || response.status === 403) {
           stopped = true;
           throw new Error("Sesi berakhir: muat ulang halaman dan masuk lagi.");
         }
+        if (response.status === 304) return null;
         if (!response.ok) throw new Error("Server menjawab " + response.status + ".");
-        return response.text();
-      }).then(function (html) {
-        board.innerHTML = html;
+        var etag = response.headers.get("ETag");
+        if (etag && etag === shown) return null;
+        return response.text().then(function (html) { return { html: html, etag: etag }; });
+      }).then(function (fresh) {
+        if (fresh) {
+          board.innerHTML = fresh.html;
+          shown = fresh.etag;
+        }
         failures = 0;
         if (note) {
           note.classList.remove("stale");

@@ -308,25 +308,85 @@ def dashboard_view(event_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+#: What shapes the refresh fragment besides the data: a deploy that changes any of these must
+#: not let a browser keep an old fragment (project-relative; templates under ``templates/``).
+BOARD_SOURCES = (
+    "templates/secretariat/_board.html",
+    "templates/secretariat/_macros.html",
+    "signing/secretariat/dashboard.py",
+    "signing/secretariat/mcp.py",
+    "signing/workflow/status.py",
+    "signing/workflow/routing.py",
+    "signing/web/secretariat.py",
+)
+_board_format_cache: dict[tuple[Any, ...], str] = {}
+
+
+def _board_format() -> str:
+    """A digest of :data:`BOARD_SOURCES` and the translation catalogues, re-read only when a
+    file's size or time changes (templates reload without a restart in development)."""
+    from signing import PROJECT_DIR
+    from signing.i18n import SOURCE_DIR
+
+    paths = [PROJECT_DIR / name for name in BOARD_SOURCES]
+    paths += sorted(SOURCE_DIR.glob("*/LC_MESSAGES/messages.po"))
+    # A file missing from a deployment (only .pyc shipped) counts by its name alone.
+    present = [path for path in paths if path.is_file()]
+    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in present)
+    digest = _board_format_cache.get(stamps)
+    if digest is None:
+        hasher = hashlib.sha256()
+        for path in present:
+            hasher.update(path.read_bytes())
+        digest = hasher.hexdigest()[:16]
+        _board_format_cache.clear()
+        _board_format_cache[stamps] = digest
+    return digest
+
+
+def _board_etag(event: Event) -> str:
+    """A strong validator of the fragment: the data it shows (one query), the reader's
+    language, the chosen MCP period and the code that renders it."""
+    from flask_babel import get_locale
+
+    state = dashboard.board_fingerprint(db.session, event)
+    parts = (_board_format(), str(get_locale()), request.args.get("periode") or "", state)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 @bp.get("/acara/<int:event_id>/matriks")
 @role_required(*STAFF)
 def dashboard_matrix(event_id: int):  # type: ignore[no-untyped-def]
-    """The matrix and totals alone, for the page's self-refresh (or ``?format=json``)."""
+    """The matrix and totals alone, for the page's self-refresh (or ``?format=json``).
+
+    Every ten seconds from every open dashboard, mostly with nothing new: the HTML carries an
+    ETag, and a request whose ``If-None-Match`` still matches gets a bodiless 304 without the
+    dashboard's queries. Permission is checked first (the decorator), so only staff ever learn
+    that nothing changed.
+    """
     event = _event_or_404(event_id)
-    board = _board(event)
     if request.args.get("format") == "json":
-        return jsonify(dashboard.matrix_json(board))
-    response = Response(
-        render_template(
-            "secretariat/_board.html",
-            event=event,
-            board=board,
-            columns=dashboard.MATRIX_SLOTS,
-            labels=dashboard.COLUMN_LABELS,
-            short_labels=dashboard.SHORT_LABELS,
+        return jsonify(dashboard.matrix_json(_board(event)))
+    # The tag is taken before rendering: an act landing in between makes the body newer than
+    # its tag, and the next request simply gets the board again.
+    etag = _board_etag(event)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        board = _board(event)
+        response = Response(
+            render_template(
+                "secretariat/_board.html",
+                event=event,
+                board=board,
+                columns=dashboard.MATRIX_SLOTS,
+                labels=dashboard.COLUMN_LABELS,
+                short_labels=dashboard.SHORT_LABELS,
+            )
         )
-    )
-    response.headers["Cache-Control"] = "no-store"
+    response.set_etag(etag)
+    # Kept by the browser but asked about every time; never by a shared cache.
+    response.headers["Cache-Control"] = "no-cache, private"
     return response
 
 

@@ -97,7 +97,7 @@ def test_dashboard_page_shows_kotawaringin_timur_paraf_with_both_witnesses(
 def test_refresh_fragment_and_json_carry_the_same_matrix(client, staff, rakor, demo_event) -> None:
     fragment = client.get(f"/sekretariat/acara/{demo_event.id}/matriks")
     assert fragment.status_code == 200
-    assert fragment.headers["Cache-Control"] == "no-store"
+    assert fragment.headers["Cache-Control"] == "no-cache, private"
     assert "<html" not in fragment.text
     assert _cell(_row(fragment.text, KOTIM), "kepala_daerah")[0] == "paraf_only"
     data = client.get(f"/sekretariat/acara/{demo_event.id}/matriks?format=json").get_json()

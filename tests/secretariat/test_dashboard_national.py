@@ -59,9 +59,21 @@ def test_dashboard_of_514_commitments_renders_in_a_bounded_number_of_queries(
     assert len(counter.statements) < QUERY_LIMIT
 
     # The refresh fragment is the same page part: bounded too.
+    url = f"/sekretariat/acara/{event.id}/matriks"
     with QueryCounter(engine) as counter:
-        assert client.get(f"/sekretariat/acara/{event.id}/matriks").status_code == 200
+        fragment = client.get(url)
+    assert fragment.status_code == 200
     assert len(counter.statements) < QUERY_LIMIT
+    # Asked again with its ETag while nothing changed: no body and one aggregate query instead
+    # of the dashboard's loading.
+    with QueryCounter(engine) as cheap:
+        unchanged = client.get(url, headers={"If-None-Match": fragment.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    print(
+        f"refresh: 200 = {len(fragment.data)} bytes, {len(counter.statements)} statements; "
+        f"304 = {len(unchanged.data)} bytes, {len(cheap.statements)} statements"
+    )
+    assert len(cheap.statements) < len(counter.statements)
 
 
 def test_event_overview_of_514_commitments_needs_a_bounded_number_of_queries(
