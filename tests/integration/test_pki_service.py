@@ -7,7 +7,7 @@ import time
 import pytest
 import sqlalchemy as sa
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
@@ -327,6 +327,56 @@ def test_a_flipped_ciphertext_byte_fails_to_unlock(app, db_session, kalteng):
     db_session.expire_all()
     with pytest.raises(service.WrongPassphrase):
         attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
+
+
+def test_a_certificate_not_issued_by_the_ca_is_refused_before_the_key_is_used(
+    app, db_session, kalteng
+):
+    """The same name and key, but signed by someone else: the act relies on this check instead
+    of pyHanko's path validation, so it must refuse (and say so in the audit log)."""
+    import datetime as dt
+
+    record = enrol(db_session, app, "gubernur")
+    genuine = x509.load_pem_x509_certificate(record.certificate_pem.encode())
+    stranger_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = (
+        x509.CertificateBuilder()
+        .subject_name(genuine.subject)
+        .issuer_name(genuine.issuer)  # claims our issuing CA
+        .public_key(genuine.public_key())
+        .serial_number(genuine.serial_number)
+        .not_valid_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+        .not_valid_after(dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+        .sign(stranger_key, hashes.SHA256())
+    )
+    db_session.execute(
+        sa.update(SigningCertificate)
+        .where(SigningCertificate.id == record.id)
+        .values(certificate_pem=forged.public_bytes(serialization.Encoding.PEM).decode())
+    )
+    db_session.commit()
+    db_session.expire_all()
+    with pytest.raises(service.CertificateNotUsable, match="tidak diterbitkan oleh CA aplikasi"):
+        attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
+    assert audit_actions(db_session, "pki.")[-1] == "pki.unlock_refused"
+
+
+def test_lock_state_looks_only_at_the_recent_entries_of_one_official(app, db_session, kalteng):
+    """Many unlocks and someone else's failures do not count; failures after the last unlock do."""
+    enrol(db_session, app, "gubernur")
+    enrol(db_session, app, "wakil-gubernur")
+    for _ in range(7):
+        attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
+    for _ in range(3):
+        with pytest.raises(service.WrongPassphrase):
+            attempt(db_session, app, "wakil-gubernur", WRONG)
+    for _ in range(2):
+        with pytest.raises(service.WrongPassphrase):
+            attempt(db_session, app, "gubernur", WRONG)
+    state = service.lock_state(db_session, user(db_session, "gubernur"), app)
+    assert (state.failures, state.remaining, state.locked_until) == (2, 3, None)
+    other = service.lock_state(db_session, user(db_session, "wakil-gubernur"), app)
+    assert (other.failures, other.remaining) == (3, 2)
 
 
 def test_timestamper_is_internal_unless_a_tsa_url_is_configured(
