@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from asn1crypto import cms, core, tsp
@@ -29,7 +30,15 @@ def to_asn1(cert: x509.Certificate | asn1_x509.Certificate) -> asn1_x509.Certifi
     """pyHanko speaks asn1crypto; the CA speaks pyca/cryptography."""
     if isinstance(cert, asn1_x509.Certificate):
         return cert
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    return _parsed(cert.public_bytes(serialization.Encoding.DER))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(der: bytes) -> asn1_x509.Certificate:
+    # Every act needs the CA chain and the official's certificate as asn1crypto objects; the
+    # same few certificates are parsed once per process. pyHanko only reads them (the
+    # internal TSA has always shared its certificates across tokens the same way).
+    return asn1_x509.Certificate.load(der)
 
 
 @dataclass(frozen=True)
