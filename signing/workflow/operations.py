@@ -110,14 +110,14 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
         .options(
             joinedload(Commitment.event),
             joinedload(Commitment.region),
-            selectinload(Commitment.acts),
+            joinedload(Commitment.acts),
             selectinload(Commitment.slots)
             .joinedload(Slot.office)
-            .selectinload(Office.holders)
+            .joinedload(Office.holders)
             .joinedload(OfficeHolder.user),
         )
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    ).unique().scalar_one_or_none()
     if commitment is None:
         raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
     # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
