@@ -95,3 +95,169 @@ def test_printing_and_admin_pages_in_english(client, auth, kalteng, make_user) -
     switch_to_english(client)
     users = client.get("/admin/pengguna").text
     assert_english(users, ["<h1>Users</h1>", "<th>Username</th>"], ["<h1>Pengguna</h1>"])
+
+
+# ----------------------------------------------------------------------------- texts built in code
+
+
+def js_texts(page: str) -> dict[str, str]:
+    """The texts a page hands its script (templates/_js_texts.html)."""
+    import json
+    import re
+
+    match = re.search(r'<script type="application/json" id="js-texts">(.*?)</script>', page, re.S)
+    assert match, "no #js-texts block on the page"
+    return json.loads(match.group(1))
+
+
+def test_flash_messages_after_an_action_in_english(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]
+    switch_to_english(client)
+    token = csrf_token(client)
+    wrong = client.post(
+        "/masuk",
+        data={"username": "sekretariat", "password": "bukan-ini", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert_english(wrong.text, ["Wrong username or password."], ["kata sandi salah"])
+    assert auth.login("sekretariat").status_code == 302
+    switch_to_english(client)
+    page = client.post(
+        "/sekretariat/mandat", data={"csrf_token": csrf_token(client)}, follow_redirects=True
+    )
+    assert page.status_code == 200
+    assert_english(
+        page.text,
+        [
+            "Choose the kind of mandate (Plt., Plh. or a.n.).",
+            "Choose the office stood in for.",
+            "The mandate letter number is required.",
+            "Letter date is required.",
+        ],
+        ["Pilih jenis mandat", "Pilih jabatan yang diwakili.", "wajib diisi."],
+    )
+    out = client.post("/keluar", data={"csrf_token": csrf_token(client)}, follow_redirects=True)
+    assert_english(out.text, ["You have logged out.", "<h1>Log in</h1>"], ["Anda telah keluar."])
+
+
+def test_flash_messages_stay_indonesian_in_indonesian(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]
+    assert auth.login("sekretariat").status_code == 302
+    page = client.post(
+        "/sekretariat/mandat", data={"csrf_token": csrf_token(client)}, follow_redirects=True
+    )
+    assert "Pilih jenis mandat (Plt., Plh. atau a.n.)." in page.text
+    assert "Nomor surat mandat wajib diisi." in page.text
+    assert "Tanggal surat wajib diisi." in page.text
+
+
+def test_dashboard_script_texts_in_english(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]
+    event_id = kalteng["event"].id
+    assert auth.login("sekretariat").status_code == 302
+    texts = js_texts(client.get(f"/sekretariat/acara/{event_id}").text)
+    assert texts["refreshed"] == "Diperbarui {time} WIB · otomatis tiap {seconds} detik"
+    assert texts["locale"] == "id-ID"
+    switch_to_english(client)
+    texts = js_texts(client.get(f"/sekretariat/acara/{event_id}").text)
+    assert texts["refreshed"] == "Updated {time} WIB · automatically every {seconds} seconds"
+    assert texts["batch_stopped"] == "Stopped: {error} Press the button again to continue."
+    assert texts["locale"] == "en-GB"
+    # Every text the scripts fall back to has its English translation on the page.
+    assert not [key for key, text in texts.items() if key != "locale" and "Diperbarui" in text]
+
+
+def test_scripts_read_every_text_the_template_hands_them() -> None:
+    """Each ``t("key", ...)`` in the scripts has its key in the template, and the reverse."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    template = (root / "templates" / "_js_texts.html").read_text(encoding="utf-8")
+    offered = set(re.findall(r'^\s*"(\w+)":', template, re.M))
+    used: set[str] = set()
+    for script in ("signing.js", "secretariat.js"):
+        used |= set(re.findall(r'\bt\("(\w+)"', (root / "signing" / "static" / script).read_text()))
+    assert used == offered
+
+
+def test_api_docs_page_in_english(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert '<h2 id="kode-galat">Kode galat</h2>' in page.text
+    switch_to_english(client)
+    page = client.get("/api/v1/docs")
+    assert_english(
+        page.text,
+        ['<h2 id="kode-galat">Error codes</h2>', "Every error has the form", "Request body"],
+        ['<h2 id="kode-galat">Kode galat</h2>', "Setiap galat berbentuk", "Isi permintaan"],
+    )
+
+
+def test_error_pages_in_english(client) -> None:  # type: ignore[no-untyped-def]
+    assert "Halaman tidak ditemukan" in client.get("/tidak-ada").text
+    switch_to_english(client)
+    page = client.get("/tidak-ada")
+    assert page.status_code == 404
+    assert_english(page.text, ["Page not found"], ["Halaman tidak ditemukan"])
+
+
+# ----------------------------------------------------------------------------- the catalogue
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    from babel.messages.pofile import read_po
+
+    from signing.i18n import SOURCE_DIR
+
+    with (SOURCE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        # abort_invalid: a syntax error fails here, loudly, instead of dropping entries.
+        return read_po(handle, abort_invalid=True)
+
+
+def test_the_english_catalogue_is_valid_and_complete() -> None:
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)s")
+    catalogue = _catalogue()
+    messages = [m for m in catalogue if m.id]
+    assert messages
+    assert not [m.id for m in messages if not m.string], "untranslated entries"
+    assert not [m.id for m in messages if m.fuzzy], "fuzzy entries"
+    mismatched = [
+        m.id
+        for m in messages
+        if set(placeholder.findall(m.id)) != set(placeholder.findall(m.string))
+    ]
+    assert not mismatched, "placeholders differ between msgid and msgstr"
+
+
+def test_every_refusal_the_web_translates_is_in_the_catalogue() -> None:
+    from signing.web.refusals import FIXED, PATTERNS
+
+    ids = {m.id for m in _catalogue() if m.id}
+    wanted = {text for texts in FIXED.values() for text in texts} | {p[2] for p in PATTERNS}
+    assert sorted(wanted - ids) == []
+
+
+def test_refusals_are_translated_only_in_english(app) -> None:  # type: ignore[no-untyped-def]
+    from flask_babel import force_locale
+
+    from signing.web.refusals import translate_refusal
+
+    cases = {
+        ("already_done", "Sudah ditandatangani sebelumnya."): "Already signed.",
+        (
+            "not_your_turn",
+            "Belum giliran Anda: menunggu Bupati Kapuas dan Ketua DPRD Kabupaten Kapuas.",
+        ): "It is not your turn yet: waiting for Bupati Kapuas and Ketua DPRD Kabupaten Kapuas.",
+        (
+            "locked",
+            "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam 15 menit "
+            "(pukul 10:45 WIB).",
+        ): "Too many wrong passphrases. Try again in 15 minutes (at 10:45 WIB).",
+        # Free text from a lower layer: shown as the engine wrote it.
+        ("signing_failed", "PDF rusak: xref hilang"): "PDF rusak: xref hilang",
+    }
+    with app.test_request_context("/"):
+        for (code, message), english in cases.items():
+            assert translate_refusal(code, message) == message  # Indonesian: untouched
+            with force_locale("en"):
+                assert translate_refusal(code, message) == english

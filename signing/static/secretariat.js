@@ -3,10 +3,23 @@
 (function () {
   "use strict";
 
+  // Texts in the reader's language, from the page's #js-texts block (templates/_js_texts.html);
+  // the Indonesian fallback keeps the script working on a page without the block.
+  var TEXTS = (function () {
+    var block = document.getElementById("js-texts");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function t(key, fallback, values) {
+    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   function clock() {
     var d = new Date();
     // The server writes WIB; the meeting room's clock is WIB too.
-    return d.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return d.toLocaleTimeString(t("locale", "id-ID"), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
   // --- dashboard refresh ---------------------------------------------------------------------
@@ -29,10 +42,10 @@
       }).then(function (response) {
         if (response.redirected || response.status === 401 || response.status === 403) {
           stopped = true;
-          throw new Error("Sesi berakhir: muat ulang halaman dan masuk lagi.");
+          throw new Error(t("session_over", "Sesi berakhir: muat ulang halaman dan masuk lagi."));
         }
         if (response.status === 304) return null;
-        if (!response.ok) throw new Error("Server menjawab " + response.status + ".");
+        if (!response.ok) throw new Error(t("server_answered", "Server menjawab {status}.", { status: response.status }));
         var etag = response.headers.get("ETag");
         if (etag && etag === shown) return null;
         return response.text().then(function (html) { return { html: html, etag: etag }; });
@@ -44,14 +57,15 @@
         failures = 0;
         if (note) {
           note.classList.remove("stale");
-          note.textContent = "Diperbarui " + clock() + " WIB \u00b7 otomatis tiap " + seconds + " detik";
+          note.textContent = t("refreshed", "Diperbarui {time} WIB \u00b7 otomatis tiap {seconds} detik",
+            { time: clock(), seconds: seconds });
         }
       }).catch(function (error) {
         failures += 1;
         if (note) {
           note.classList.add("stale");
-          note.textContent = "Gagal memperbarui (" + error.message + ")" +
-            (stopped ? "" : " Mencoba lagi\u2026");
+          note.textContent = t("refresh_failed", "Gagal memperbarui ({error})", { error: error.message }) +
+            (stopped ? "" : t("retrying", " Mencoba lagi\u2026"));
         }
       });
     };
@@ -73,7 +87,7 @@
       button.disabled = true;
       box.hidden = false;
       errors.innerHTML = "";
-      text.textContent = "Memulai\u2026";
+      text.textContent = t("starting", "Memulai\u2026");
 
       var step = function (after) {
         var data = new FormData(form);
@@ -86,12 +100,12 @@
           headers: { Accept: "application/json", "X-Requested-With": "fetch" }
         }).then(function (response) {
           return response.json().then(function (body) { return { ok: response.ok, body: body }; },
-            function () { throw new Error("Server menjawab " + response.status + "."); });
+            function () { throw new Error(t("server_answered", "Server menjawab {status}.", { status: response.status })); });
         }).then(function (result) {
           var body = result.body;
           if (!result.ok) {
             throw new Error(typeof body.error === "string" ? body.error
-              : (body.error && body.error.message) || "gagal");
+              : (body.error && body.error.message) || t("failed", "gagal"));
           }
           made += body.generated.length;
           skipped += body.skipped.length;
@@ -103,17 +117,18 @@
           });
           bar.max = body.total || 1;
           bar.value = body.position;
-          text.textContent = body.position + " dari " + body.total + " wilayah \u00b7 " + made +
-            " dibuat, " + skipped + " dilewati, " + failed + " gagal";
+          text.textContent = t("batch_progress",
+            "{position} dari {total} wilayah \u00b7 {made} dibuat, {skipped} dilewati, {failed} gagal",
+            { position: body.position, total: body.total, made: made, skipped: skipped, failed: failed });
           if (body.done) {
-            text.textContent += " \u00b7 selesai.";
+            text.textContent += t("batch_done", " \u00b7 selesai.");
             button.disabled = false;
             if (!failed) setTimeout(function () { window.location.reload(); }, 1200);
           } else {
             step(body.next);
           }
         }).catch(function (error) {
-          text.textContent = "Terhenti: " + error.message + " Tekan tombol lagi untuk melanjutkan.";
+          text.textContent = t("batch_stopped", "Terhenti: {error} Tekan tombol lagi untuk melanjutkan.", { error: error.message });
           button.disabled = false;
         });
       };

@@ -4,6 +4,19 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // Texts in the reader's language, from the page's #js-texts block (templates/_js_texts.html);
+  // the Indonesian fallback keeps the script working on a page without the block.
+  var TEXTS = (function () {
+    var block = document.getElementById("js-texts");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function t(key, fallback, values) {
+    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   // --- double-click protection: a form marked data-once is submitted once -----------------
   function lockForm(form, text) {
     form.dataset.submitting = "1";
@@ -27,7 +40,7 @@
     if (form.hasAttribute("data-bulk-form")) return; // handled below
     form.addEventListener("submit", function (event) {
       if (form.dataset.submitting) { event.preventDefault(); return; }
-      lockForm(form, "Memproses\u2026");
+      lockForm(form, t("processing", "Memproses\u2026"));
     });
   });
   // Back/forward cache: a page shown again must be usable again.
@@ -90,7 +103,7 @@
     var submit = form.querySelector("[data-submit-button]");
     var refresh = function () {
       var chosen = boxes.filter(function (box) { return box.checked && !box.disabled; }).length;
-      count.textContent = chosen + " dokumen dipilih.";
+      count.textContent = t("selected", "{count} dokumen dipilih.", { count: chosen });
       if (all) {
         all.checked = chosen === boxes.length && chosen > 0;
         all.indeterminate = chosen > 0 && chosen < boxes.length;
@@ -114,11 +127,11 @@
       if (form.dataset.submitting) return;
       var chosen = boxes.filter(function (box) { return box.checked && !box.disabled; });
       if (!chosen.length) {
-        status.textContent = "Pilih minimal satu dokumen.";
+        status.textContent = t("choose_one", "Pilih minimal satu dokumen.");
         progress.hidden = false;
         return;
       }
-      lockForm(form, "Menandatangani\u2026");
+      lockForm(form, t("signing", "Menandatangani\u2026"));
       progress.hidden = false;
       results.innerHTML = "";
       bar.max = chosen.length;
@@ -136,18 +149,19 @@
           again.setAttribute("data-bulk-reload", "");
           var link = document.createElement("a");
           link.href = window.location.pathname;
-          link.textContent = "Muat ulang daftar";
+          link.textContent = t("reload_list", "Muat ulang daftar");
           again.appendChild(link);
           progress.appendChild(again);
         }
       };
       var next = function () {
         if (index >= chosen.length) {
-          finish(signed + " dari " + chosen.length + " dokumen ditandatangani.");
+          finish(t("bulk_done", "{signed} dari {total} dokumen ditandatangani.", { signed: signed, total: chosen.length }));
           return;
         }
         var box = chosen[index];
-        status.textContent = "Menandatangani " + (index + 1) + " dari " + chosen.length + ": " + box.dataset.title + "\u2026";
+        status.textContent = t("bulk_step", "Menandatangani {index} dari {total}: {title}\u2026",
+          { index: index + 1, total: chosen.length, title: box.dataset.title });
         var data = new FormData(form);
         data.delete("item");
         data.append("item", box.value);
@@ -160,8 +174,9 @@
           var type = response.headers.get("Content-Type") || "";
           if (type.indexOf("application/json") === -1) {
             return { ok: false, stop: true, message: response.status === 400
-              ? "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."
-              : "Sesi Anda telah berakhir atau server menolak (" + response.status + "). Muat ulang halaman." };
+              ? t("form_expired", "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
+              : t("session_ended", "Sesi Anda telah berakhir atau server menolak ({status}). Muat ulang halaman.",
+                { status: response.status }) };
           }
           return response.json();
         }).then(function (body) {
@@ -178,22 +193,24 @@
               if (meta && !meta.querySelector(".done-badge")) {
                 var badge = document.createElement("span");
                 badge.className = "badge st-signed done-badge";
-                badge.textContent = "\u2713 Ditandatangani";
+                badge.textContent = t("signed_badge", "\u2713 Ditandatangani");
                 meta.appendChild(badge);
               }
             }
-            line("\u2713 " + box.dataset.title + ": ditandatangani.", true);
+            line(t("signed_line", "\u2713 {title}: ditandatangani.", { title: box.dataset.title }), true);
           } else {
             line("\u2717 " + box.dataset.title + ": " + body.message, false);
           }
           refresh();
           if (body.stop || body.code === "session_expired") {
-            finish("Dihentikan: " + body.message + " (" + signed + " dari " + chosen.length + " sudah ditandatangani.)");
+            finish(t("stopped", "Dihentikan: {message} ({signed} dari {total} sudah ditandatangani.)",
+              { message: body.message, signed: signed, total: chosen.length }));
             return;
           }
           next();
         }).catch(function () {
-          finish("Koneksi terputus. " + signed + " dari " + chosen.length + " sudah ditandatangani; muat ulang daftar untuk melihat keadaannya.");
+          finish(t("disconnected", "Koneksi terputus. {signed} dari {total} sudah ditandatangani; muat ulang daftar untuk melihat keadaannya.",
+            { signed: signed, total: chosen.length }));
         });
       };
       next();

@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -24,6 +25,8 @@ from signing.auth import operations
 from signing.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
+# Flask-Login's "please log in" flash, in the reader's language.
+login_manager.localize_callback = gettext
 
 
 class LoginForm(FlaskForm):
@@ -67,7 +70,7 @@ def login():  # type: ignore[no-untyped-def]
         user = operations.authenticate(db.session, form.username.data, form.password.data)
         if user is None:
             db.session.commit()  # keep the audit entry of the failure
-            flash("Nama pengguna atau kata sandi salah.", "error")
+            flash(gettext("Nama pengguna atau kata sandi salah."), "error")
             return render_template("auth/login.html", form=form), 401
         auth_session = operations.open_session(
             db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string
@@ -94,9 +97,15 @@ def _safe_next(target: str | None) -> str | None:
 @bp.post("/keluar")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    # Said in the language the reader used, which outlives the session: the login page that
+    # follows speaks it too.
+    message = gettext("Anda telah keluar.")
+    lang = session.get("lang")
     operations.close_session(db.session, current_user.get_id(), current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Anda telah keluar.", "info")
+    if lang is not None:
+        session["lang"] = lang
+    flash(message, "info")
     return redirect(url_for("auth.login"))

@@ -51,6 +51,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -69,6 +70,7 @@ from signing.web.inbox import (
     run_act,
     signing_context,
 )
+from signing.web.refusals import refusal_text
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentState, commitment_status, event_overview
 
@@ -248,7 +250,7 @@ def _refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: i
         details={"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
     )
     db.session.commit()
-    return _no_store(_board_page(desk, login_error=refused.message), refused.status)
+    return _no_store(_board_page(desk, login_error=refusal_text(refused)), refused.status)
 
 
 # ----------------------------------------------------------------------------- secretariat
@@ -328,7 +330,9 @@ def close():  # type: ignore[no-untyped-def]
         )
         db.session.commit()
         return _no_store(
-            _board_page(desk, close_error="Kata sandi sekretariat salah; meja tetap terbuka."),
+            _board_page(
+                desk, close_error=gettext("Kata sandi sekretariat salah; meja tetap terbuka.")
+            ),
             401,
         )
     audit.record(
@@ -501,9 +505,9 @@ def login():  # type: ignore[no-untyped-def]
         )
         db.session.commit()
         message = (
-            "Nama pengguna atau kata sandi salah."
+            gettext("Nama pengguna atau kata sandi salah.")
             if user is None
-            else "Akun ini bukan akun pejabat: hanya pejabat yang bertindak di meja ini."
+            else gettext("Akun ini bukan akun pejabat: hanya pejabat yang bertindak di meja ini.")
         )
         return _no_store(_board_page(desk, login_error=message, target=target), 401)
     audit.record(
@@ -634,7 +638,7 @@ def step():  # type: ignore[no-untyped-def]
         return _choose_page(
             desk,
             grant,
-            message="Ini bukan slot Anda: dokumen itu tidak memuat slot Anda.",
+            message=gettext("Ini bukan slot Anda: dokumen itu tidak memuat slot Anda."),
             status=403,
         )
     return _step_page(desk, grant, commitment, item)
@@ -690,7 +694,7 @@ def act():  # type: ignore[no-untyped-def]
     commitment = load_commitment(db.session, commitment.id)
     item = build_item(commitment, user, user_mandates(db.session, user))
     if item is None:
-        return _choose_page(desk, grant, message=refused.message, status=refused.http_status)
+        return _choose_page(desk, grant, message=refusal_text(refused), status=refused.http_status)
     return _step_page(desk, grant, commitment, item, error=refused, status=refused.http_status)
 
 

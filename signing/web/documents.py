@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 import pypdfium2 as pdfium
 from flask import Blueprint, Response, abort, make_response, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -106,15 +107,17 @@ def _viewable_or_abort(commitment_id: int) -> Commitment:
         abort(login_manager.unauthorized())
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None:
-        fail(404, "Dokumen komitmen tidak ditemukan.")
+        fail(404, gettext("Dokumen komitmen tidak ditemukan."))
     if not may_view(db.session, current_user, commitment):
         fail(
             403,
-            "Dokumen ini tidak memuat slot penandatanganan Anda, jadi tidak dapat dibuka "
-            "dengan akun ini.",
+            gettext(
+                "Dokumen ini tidak memuat slot penandatanganan Anda, jadi tidak dapat dibuka "
+                "dengan akun ini."
+            ),
         )
     if commitment.current_sha256 is None:
-        fail(404, "Dokumen ini belum dibuat.")
+        fail(404, gettext("Dokumen ini belum dibuat."))
     return commitment
 
 
@@ -234,7 +237,7 @@ def _current_pdf_or_abort(commitment: Commitment) -> bytes:
     try:
         return current_pdf(db.session, commitment)
     except StorageError as error:
-        fail(404, f"Berkas dokumen tidak dapat dibaca: {error}")
+        fail(404, gettext("Berkas dokumen tidak dapat dibaca: %(error)s", error=error))
 
 
 # ----------------------------------------------------------------------------- routes
@@ -254,7 +257,7 @@ def page_image(commitment_id: int, page: int):  # type: ignore[no-untyped-def]
         try:
             png = page_png(pdf, page - 1, scale=PAGE_SCALE)
         except IndexError:
-            fail(404, "Halaman tidak ada pada dokumen ini.")
+            fail(404, gettext("Halaman tidak ada pada dokumen ini."))
         _remember(_PNGS, key, png, _PNG_MAX)
     response = Response(png, mimetype="image/png")
     # The page names its revision in ?rev=; only then may the browser keep the image.

@@ -6,6 +6,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -50,7 +51,9 @@ def error_response(
             }
         }
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message_id), status
+    # The page speaks the reader's language; the messages are their own msgids (a message
+    # that is not in the catalogue is shown as it is).
+    return render_template("errors/error.html", status=status, message=gettext(message_id)), status
 
 
 def init_app(app: Flask) -> None:

@@ -34,6 +34,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -62,6 +63,7 @@ from signing.web.documents import (
     user_mandates,
 )
 from signing.web.errors import error_response
+from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import WorkflowRefused, check_act, policy_of, today_wib
 from signing.workflow.status import CommitmentState, CommitmentStatus, commitment_status
@@ -73,16 +75,16 @@ bp = Blueprint("inbox", __name__)
 STOP_CODES = {"wrong_passphrase", "locked", "not_enrolled", "certificate_not_usable"}
 KIND_ORDER = (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE)
 SUBMIT_LABELS = {
-    ActKind.SIGN: "Tanda tangani",
-    ActKind.PARAF: "Bubuhkan paraf",
-    ActKind.WITNESS: "Saksikan",
-    ActKind.DECLINE: "Tolak dokumen",
+    ActKind.SIGN: lazy_gettext("Tanda tangani"),
+    ActKind.PARAF: lazy_gettext("Bubuhkan paraf"),
+    ActKind.WITNESS: lazy_gettext("Saksikan"),
+    ActKind.DECLINE: lazy_gettext("Tolak dokumen"),
 }
 DONE_WORDS = {
-    ActKind.SIGN: "Tanda tangan Anda telah dibubuhkan.",
-    ActKind.PARAF: "Paraf Anda telah dibubuhkan.",
-    ActKind.WITNESS: "Kesaksian Anda telah dibubuhkan.",
-    ActKind.DECLINE: "Penolakan Anda telah dicatat.",
+    ActKind.SIGN: lazy_gettext("Tanda tangan Anda telah dibubuhkan."),
+    ActKind.PARAF: lazy_gettext("Paraf Anda telah dibubuhkan."),
+    ActKind.WITNESS: lazy_gettext("Kesaksian Anda telah dibubuhkan."),
+    ActKind.DECLINE: lazy_gettext("Penolakan Anda telah dicatat."),
 }
 
 
@@ -121,7 +123,7 @@ class Choice:
 
     @property
     def submit_label(self) -> str:
-        return SUBMIT_LABELS[self.kind]
+        return str(SUBMIT_LABELS[self.kind])
 
     @property
     def needs_passphrase(self) -> bool:
@@ -208,10 +210,11 @@ class Item:
         for task in self.own_tasks:
             if task.stand_in_only:
                 principal = task.slot.office.title
-                return (
-                    f"Anda mewakili {principal} tanpa mandat (Plt./Plh./a.n.) yang tercatat, "
-                    f"jadi Anda hanya dapat memaraf. Paraf bukan tanda tangan: tanda tangan "
-                    f"{principal} sendiri masih diperlukan agar komitmen lengkap."
+                return gettext(
+                    "Anda mewakili %(office)s tanpa mandat (Plt./Plh./a.n.) yang tercatat, "
+                    "jadi Anda hanya dapat memaraf. Paraf bukan tanda tangan: tanda tangan "
+                    "%(office)s sendiri masih diperlukan agar komitmen lengkap.",
+                    office=principal,
                 )
         return None
 
@@ -226,13 +229,19 @@ def _own_office_title(user: User, principal: Office) -> str:
 
 def _capacity_words(capacity: Capacity, mandate: Mandate | None, principal: Office) -> str:
     if capacity is Capacity.HOLDER:
-        return f"sebagai {principal.title}"
+        return gettext("sebagai %(office)s", office=principal.title)
     if capacity is Capacity.STAND_IN:
-        return f"mewakili {principal.title} (tanpa mandat: paraf saja)"
-    words = f"sebagai {capacity.line} {principal.title}"
+        return gettext("mewakili %(office)s (tanpa mandat: paraf saja)", office=principal.title)
     if mandate is not None:
-        words += f" (surat mandat {mandate.letter_number})"
-    return words
+        return gettext(
+            "sebagai %(capacity)s %(office)s (surat mandat %(letter)s)",
+            capacity=capacity.line,
+            office=principal.title,
+            letter=mandate.letter_number,
+        )
+    return gettext(
+        "sebagai %(capacity)s %(office)s", capacity=capacity.line, office=principal.title
+    )
 
 
 def _sentence(
@@ -247,25 +256,40 @@ def _sentence(
     doc = document_title(commitment)
     principal = slot.office
     if kind is ActKind.WITNESS:
-        what = f"{act_description(attested)} pada " if attested is not None else ""
-        return f"Anda menyaksikan {what}{doc} sebagai {principal.title}."
+        if attested is not None:
+            return gettext(
+                "Anda menyaksikan %(act)s pada %(doc)s sebagai %(office)s.",
+                act=act_description(attested),
+                doc=doc,
+                office=principal.title,
+            )
+        return gettext(
+            "Anda menyaksikan %(doc)s sebagai %(office)s.", doc=doc, office=principal.title
+        )
+    words = _capacity_words(capacity, mandate, principal)
     if kind is ActKind.DECLINE:
-        return (
-            f"Anda menolak {doc} {_capacity_words(capacity, mandate, principal)}. Versi dokumen "
-            "ini berhenti; sekretariat perlu membatalkannya dan menerbitkan versi baru."
+        return gettext(
+            "Anda menolak %(doc)s %(capacity)s. Versi dokumen ini berhenti; sekretariat perlu "
+            "membatalkannya dan menerbitkan versi baru.",
+            doc=doc,
+            capacity=words,
         )
     if kind is ActKind.PARAF:
         if capacity is Capacity.STAND_IN:
             # Why it is only a paraf is said once, in the note beside the choices.
-            return (
-                f"Anda memaraf {doc} mewakili {principal.title}, sebagai "
-                f"{_own_office_title(user, principal)}."
+            return gettext(
+                "Anda memaraf %(doc)s mewakili %(office)s, sebagai %(own)s.",
+                doc=doc,
+                office=principal.title,
+                own=_own_office_title(user, principal),
             )
-        return (
-            f"Anda memaraf {doc} {_capacity_words(capacity, mandate, principal)}. Paraf bukan "
-            "tanda tangan: slot ini tetap menunggu tanda tangan."
+        return gettext(
+            "Anda memaraf %(doc)s %(capacity)s. Paraf bukan tanda tangan: slot ini tetap "
+            "menunggu tanda tangan.",
+            doc=doc,
+            capacity=words,
         )
-    return f"Anda menandatangani {doc} {_capacity_words(capacity, mandate, principal)}."
+    return gettext("Anda menandatangani %(doc)s %(capacity)s.", doc=doc, capacity=words)
 
 
 def _field_of(slot: Slot, kind: ActKind) -> str | None:
@@ -284,12 +308,16 @@ def _expected(task_role: SlotRole, slot: Slot, caps, state: SlotState, paraf: Ac
     principal = slot.office.title
     capacity, mandate = caps[0]
     if task_role.is_witness:
-        return f"Saksi sebagai {principal}"
+        return gettext("Saksi sebagai %(office)s", office=principal)
     if capacity is Capacity.STAND_IN:
-        return f"Paraf mewakili {principal} (tanpa mandat: paraf saja)"
-    text = f"Tanda tangan {_capacity_words(capacity, mandate, slot.office)}"
+        return gettext("Paraf mewakili %(office)s (tanpa mandat: paraf saja)", office=principal)
+    text = gettext(
+        "Tanda tangan %(capacity)s", capacity=_capacity_words(capacity, mandate, slot.office)
+    )
     if state is SlotState.PARAF_ONLY and paraf is not None:
-        text += f"; paraf {paraf.actor_name} sudah ada"
+        text = gettext(
+            "%(expected)s; paraf %(name)s sudah ada", expected=text, name=paraf.actor_name
+        )
     return text
 
 
@@ -332,7 +360,7 @@ def _choices(
                     kind=kind,
                     capacity=allowed.capacity,
                     mandate=chosen,
-                    label=kind.label,
+                    label=gettext(kind.label),  # the model's Indonesian label is the msgid
                     detail=_capacity_words(allowed.capacity, chosen, slot.office),
                     sentence=_sentence(
                         commitment, slot, user, kind, allowed.capacity, chosen, attested
@@ -751,13 +779,15 @@ def _render_signing(
 def _item_or_fail(commitment_id: int, user: User) -> tuple[Commitment, Item]:
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None or commitment.current_sha256 is None:
-        fail(404, "Dokumen komitmen tidak ditemukan atau belum dibuat.")
+        fail(404, gettext("Dokumen komitmen tidak ditemukan atau belum dibuat."))
     item = build_item(commitment, user, user_mandates(db.session, user))
     if item is None:
         fail(
             403,
-            "Ini bukan slot Anda: dokumen ini tidak memuat slot yang Anda pegang, wakili atau "
-            "saksikan.",
+            gettext(
+                "Ini bukan slot Anda: dokumen ini tidak memuat slot yang Anda pegang, wakili atau "
+                "saksikan."
+            ),
         )
     return commitment, item
 
@@ -797,7 +827,7 @@ def act(commitment_id: int):  # type: ignore[no-untyped-def]
         else None
     )
     if item is None:
-        return error_response(refused.http_status, refused.message, code=refused.code)
+        return error_response(refused.http_status, refusal_text(refused), code=refused.code)
     return _render_signing(commitment, item, status=refused.http_status, error=refused)
 
 
@@ -851,11 +881,11 @@ def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -
     done, refused = run_act(db.session, commitment_id=commitment_id, user=user, form=form)
     title = _title_of(commitment_id)
     if done is not None:
-        return BulkResult(commitment_id, title, True, "Ditandatangani.", 200)
+        return BulkResult(commitment_id, title, True, gettext("Ditandatangani."), 200)
     assert refused is not None
-    message = refused.message
+    message = refusal_text(refused)
     if refused.code == "already_done":
-        message = "Sudah dilakukan: " + message
+        message = gettext("Sudah dilakukan: %(message)s", message=message)
     return BulkResult(commitment_id, title, False, message, refused.http_status, refused.code)
 
 
@@ -871,13 +901,13 @@ def bulk():  # type: ignore[no-untyped-def]
     json_mode = _wants_json()
     if not current_user.is_authenticated:
         if json_mode:
-            message = "Sesi Anda telah berakhir. Muat ulang halaman dan masuk kembali."
+            message = gettext("Sesi Anda telah berakhir. Muat ulang halaman dan masuk kembali.")
             return jsonify({"ok": False, "code": "session_expired", "message": message}), 401
         from signing.extensions import login_manager
 
         return login_manager.unauthorized()
     if current_user.role != Role.OFFICIAL:
-        message = "Hanya pejabat yang menandatangani; sekretariat tidak menandatangani."
+        message = gettext("Hanya pejabat yang menandatangani; sekretariat tidak menandatangani.")
         if json_mode:
             return jsonify({"ok": False, "code": "forbidden", "message": message}), 403
         return error_response(403, message)
@@ -886,13 +916,13 @@ def bulk():  # type: ignore[no-untyped-def]
     passphrase = request.form.get("passphrase") or ""
     problem = None
     if not items:
-        problem = "Pilih minimal satu komitmen untuk ditandatangani."
+        problem = gettext("Pilih minimal satu komitmen untuk ditandatangani.")
     elif not passphrase:
-        problem = "Masukkan frasa sandi penandatanganan Anda."
+        problem = gettext("Masukkan frasa sandi penandatanganan Anda.")
     elif request.form.get("confirm") != "1":
-        problem = "Centang pernyataan bahwa Anda telah membaca dokumen yang dipilih."
+        problem = gettext("Centang pernyataan bahwa Anda telah membaca dokumen yang dipilih.")
     elif json_mode and len(items) != 1:
-        problem = "Satu permintaan menandatangani satu komitmen."
+        problem = gettext("Satu permintaan menandatangani satu komitmen.")
     if problem is not None:
         if json_mode:
             return jsonify({"ok": False, "code": "invalid", "message": problem}), 422
@@ -917,7 +947,7 @@ def bulk():  # type: ignore[no-untyped-def]
                     commitment_id,
                     _title_of(commitment_id),
                     False,
-                    "Tidak diproses: " + stopped.message,
+                    gettext("Tidak diproses: %(message)s", message=stopped.message),
                     0,
                     "skipped",
                 )
@@ -1026,22 +1056,38 @@ def _enrol(user: User) -> tuple[str | None, int]:
     again = request.form.get("passphrase_again") or ""
     if service.active_certificate(db.session, user) is not None:
         return (
-            "Anda sudah memiliki sertifikat aktif. Untuk mengganti frasa sandi gunakan "
-            "formulir ganti frasa sandi.",
+            gettext(
+                "Anda sudah memiliki sertifikat aktif. Untuk mengganti frasa sandi gunakan "
+                "formulir ganti frasa sandi."
+            ),
             409,
         )
     if new != again:
-        return "Kedua isian frasa sandi tidak sama.", 422
+        return gettext("Kedua isian frasa sandi tidak sama."), 422
     try:
         service.enrol(db.session, user, new, actor=user)
     except (service.PassphraseRejected, service.NotAnOfficial) as error:
         db.session.rollback()
-        return str(error), 422
+        return translate_refusal("passphrase_rejected", str(error)), 422
     except service.CaMissing as error:
         db.session.rollback()
         return str(error), 503
     db.session.commit()
     return None, 303
+
+
+def _pki_code(error: Exception) -> str:
+    """The refusal code an act would carry for this PKI error (to translate its message)."""
+    from signing.pki import service
+
+    for kind, code in (
+        (service.WrongPassphrase, "wrong_passphrase"),
+        (service.NotEnrolled, "not_enrolled"),
+        (service.CertificateNotUsable, "certificate_not_usable"),
+    ):
+        if isinstance(error, kind):
+            return code
+    return ""
 
 
 def _change_passphrase(user: User) -> tuple[str | None, int]:
@@ -1051,19 +1097,19 @@ def _change_passphrase(user: User) -> tuple[str | None, int]:
     new = request.form.get("passphrase") or ""
     again = request.form.get("passphrase_again") or ""
     if new != again:
-        return "Kedua isian frasa sandi baru tidak sama.", 422
+        return gettext("Kedua isian frasa sandi baru tidak sama."), 422
     if new == old:
-        return "Frasa sandi baru harus berbeda dari yang lama.", 422
+        return gettext("Frasa sandi baru harus berbeda dari yang lama."), 422
     try:
         service.change_passphrase(db.session, user, old, new, actor=user)
     except service.PassphraseRejected as error:
         db.session.rollback()
-        return str(error), 422
+        return translate_refusal("passphrase_rejected", str(error)), 422
     except service.PassphraseLocked as error:
         db.session.commit()  # the refusal's audit entry
-        return str(error), 429
+        return translate_refusal("locked", str(error)), 429
     except (service.WrongPassphrase, service.NotEnrolled, service.CertificateNotUsable) as error:
         db.session.commit()  # the failure counts toward the throttle
-        return str(error), 422
+        return translate_refusal(_pki_code(error), str(error)), 422
     db.session.commit()
     return None, 303

@@ -6,8 +6,11 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from signing.models import Role
+from signing.web.refusals import refusal_text
 
 bp = Blueprint("main", __name__)
+# A refusal shown in a template: ``{{ error|refusal }}`` (translated at display time).
+bp.add_app_template_filter(refusal_text, "refusal")
 
 #: Where each role's work starts.
 HOME_ENDPOINTS = {

@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -46,6 +47,7 @@ from signing.models import (
 from signing.secretariat import batches, dashboard, exports, mcp
 from signing.secretariat import events as event_ops
 from signing.web.access import role_required
+from signing.web.refusals import refusal_text
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 
@@ -89,7 +91,7 @@ def _flash_errors(errors: list[str]) -> None:
     for message in errors[:50]:
         flash(message, "error")
     if len(errors) > 50:
-        flash(f"... dan {len(errors) - 50} kesalahan lainnya.", "error")
+        flash(gettext("... dan %(count)s kesalahan lainnya.", count=len(errors) - 50), "error")
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ def event_new():  # type: ignore[no-untyped-def]
             _flash_errors(error.errors)
         else:
             db.session.commit()
-            flash("Acara dibuat. Periksa kesiapan lalu buat dokumennya.", "success")
+            flash(gettext("Acara dibuat. Periksa kesiapan lalu buat dokumennya."), "success")
             return redirect(url_for(".prepare", event_id=event.id))
     return render_template(
         "secretariat/event_new.html",
@@ -219,11 +221,14 @@ def update_text(event_id: int):  # type: ignore[no-untyped-def]
         flash(str(error), "error")
         return redirect(url_for(".prepare", event_id=event.id, _anchor="teks"))
     db.session.commit()
-    flash("Teks komitmen disimpan.", "success")
+    flash(gettext("Teks komitmen disimpan."), "success")
     if stale:
         flash(
-            f"{len(stale)} dokumen yang sudah dibuat masih memuat teks lama: tekan "
-            "'Buat ulang dokumen' agar teks baru berlaku.",
+            gettext(
+                "%(count)s dokumen yang sudah dibuat masih memuat teks lama: tekan "
+                "'Buat ulang dokumen' agar teks baru berlaku.",
+                count=len(stale),
+            ),
             "warning",
         )
     return redirect(url_for(".prepare", event_id=event.id, _anchor="teks"))
@@ -241,7 +246,7 @@ def update_routing(event_id: int):  # type: ignore[no-untyped-def]
         _flash_errors(error.errors)
     else:
         db.session.commit()
-        flash("Urutan penandatanganan disimpan.", "success")
+        flash(gettext("Urutan penandatanganan disimpan."), "success")
     return redirect(url_for(".prepare", event_id=event.id, _anchor="urutan"))
 
 
@@ -266,7 +271,7 @@ def generate(event_id: int):  # type: ignore[no-untyped-def]
         )
     except PkiError as error:
         db.session.rollback()
-        message = f"Dokumen tidak dapat dibuat: {error}"
+        message = gettext("Dokumen tidak dapat dibuat: %(error)s", error=error)
         if _wants_json():
             return jsonify({"error": message}), 409
         flash(message, "error")
@@ -274,9 +279,11 @@ def generate(event_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     if _wants_json():
         return jsonify(result.as_json())
-    verb = "dibuat" if mode == "generate" else "dibuat ulang"
+    counts = {"generated": len(result.generated), "skipped": len(result.skipped)}
     flash(
-        f"{len(result.generated)} dokumen {verb}, {len(result.skipped)} dilewati.",
+        gettext("%(generated)s dokumen dibuat, %(skipped)s dilewati.", **counts)
+        if mode == "generate"
+        else gettext("%(generated)s dokumen dibuat ulang, %(skipped)s dilewati.", **counts),
         "success" if not result.errors else "warning",
     )
     for code, message in result.errors:
@@ -419,11 +426,15 @@ def remind(commitment_id: int):  # type: ignore[no-untyped-def]
         send_reminder(db.session, commitment, role, actor=current_user)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal_text(error), "error")
         return redirect(back)
     db.session.commit()
     flash(
-        f"Pengingat untuk {dashboard.COLUMN_LABELS[role]} {commitment.region.name} dikirim.",
+        gettext(
+            "Pengingat untuk %(slot)s %(region)s dikirim.",
+            slot=dashboard.COLUMN_LABELS[role],
+            region=commitment.region.name,
+        ),
         "success",
     )
     return redirect(back)
@@ -566,25 +577,30 @@ def void(commitment_id: int):  # type: ignore[no-untyped-def]
     item = _commitment_or_404(commitment_id)
     reason = " ".join(request.form.get("reason", "").split())
     if not reason:
-        flash("Alasan pembatalan wajib diisi.", "error")
+        flash(gettext("Alasan pembatalan wajib diisi."), "error")
         return redirect(url_for(".commitment", commitment_id=item.id, _anchor="batal"))
     reissue = request.form.get("reissue", "1") == "1"
     try:
         result = void_commitment(db.session, item, reason, actor=current_user, reissue=reissue)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal_text(error), "error")
         return redirect(url_for(".commitment", commitment_id=item.id))
     except (GenerationError, PkiError) as error:
         # The void and the new version are one transaction: neither happens.
         db.session.rollback()
-        flash(f"Dokumen tidak dibatalkan: versi baru tidak dapat dibuat ({error}).", "error")
+        flash(
+            gettext(
+                "Dokumen tidak dibatalkan: versi baru tidak dapat dibuat (%(error)s).", error=error
+            ),
+            "error",
+        )
         return redirect(url_for(".commitment", commitment_id=item.id))
     db.session.commit()
-    flash(f"Dokumen {item.number} dibatalkan.", "success")
+    flash(gettext("Dokumen %(number)s dibatalkan.", number=item.number), "success")
     replacement = result if isinstance(result, Commitment) and result.id != item.id else None
     if replacement is not None:
-        flash(f"Versi baru {replacement.number} diterbitkan.", "success")
+        flash(gettext("Versi baru %(number)s diterbitkan.", number=replacement.number), "success")
         return redirect(url_for(".commitment", commitment_id=replacement.id))
     return redirect(url_for(".commitment", commitment_id=item.id))
 
@@ -689,12 +705,14 @@ def _date_field(name: str, label: str, errors: list[str], *, required: bool) -> 
     raw = (request.form.get(name) or "").strip()
     if not raw:
         if required:
-            errors.append(f"{label} wajib diisi.")
+            errors.append(gettext("%(label)s wajib diisi.", label=label))
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        errors.append(f"{label} '{raw}' tidak sah (format TTTT-BB-HH).")
+        errors.append(
+            gettext("%(label)s '%(raw)s' tidak sah (format TTTT-BB-HH).", label=label, raw=raw)
+        )
         return None
 
 
@@ -707,26 +725,26 @@ def mandate_create():  # type: ignore[no-untyped-def]
     try:
         kind = MandateKind(request.form.get("kind", ""))
     except ValueError:
-        errors.append("Pilih jenis mandat (Plt., Plh. atau a.n.).")
+        errors.append(gettext("Pilih jenis mandat (Plt., Plh. atau a.n.)."))
         kind = None
     principal = db.session.get(Office, _optional_int("principal_office_id") or 0)
     if principal is None:
-        errors.append("Pilih jabatan yang diwakili.")
+        errors.append(gettext("Pilih jabatan yang diwakili."))
     deputy = db.session.get(User, _optional_int("deputy_user_id") or 0)
     if deputy is None:
-        errors.append("Pilih akun pejabat yang menerima mandat.")
+        errors.append(gettext("Pilih akun pejabat yang menerima mandat."))
     letter_number = " ".join((request.form.get("letter_number") or "").split())
     if not letter_number:
-        errors.append("Nomor surat mandat wajib diisi.")
-    letter_date = _date_field("letter_date", "Tanggal surat", errors, required=True)
-    valid_from = _date_field("valid_from", "Berlaku mulai", errors, required=True)
-    valid_until = _date_field("valid_until", "Berlaku sampai", errors, required=False)
+        errors.append(gettext("Nomor surat mandat wajib diisi."))
+    letter_date = _date_field("letter_date", gettext("Tanggal surat"), errors, required=True)
+    valid_from = _date_field("valid_from", gettext("Berlaku mulai"), errors, required=True)
+    valid_until = _date_field("valid_until", gettext("Berlaku sampai"), errors, required=False)
     if valid_from and valid_until and valid_until < valid_from:
-        errors.append("Tanggal akhir berlaku sebelum tanggal mulai.")
+        errors.append(gettext("Tanggal akhir berlaku sebelum tanggal mulai."))
     event_id = _optional_int("event_id")
     event = db.session.get(Event, event_id) if event_id else None
     if event_id and event is None:
-        errors.append("Acara tidak dikenal.")
+        errors.append(gettext("Acara tidak dikenal."))
     if errors:
         _flash_errors(errors)
         return redirect(url_for(".mandates"))
@@ -745,10 +763,10 @@ def mandate_create():  # type: ignore[no-untyped-def]
         )
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal_text(error), "error")
         return redirect(url_for(".mandates"))
     db.session.commit()
-    flash(f"Mandat {MANDATE_WORDS[mandate.kind]} dicatat.", "success")
+    flash(gettext("Mandat %(kind)s dicatat.", kind=MANDATE_WORDS[mandate.kind]), "success")
     return redirect(url_for(".mandates"))
 
 
@@ -765,10 +783,10 @@ def mandate_revoke(mandate_id: int):  # type: ignore[no-untyped-def]
         revoke_mandate(db.session, mandate, actor=current_user, reason=reason)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refusal_text(error), "error")
         return redirect(url_for(".mandates"))
     db.session.commit()
-    flash("Mandat dicabut.", "success")
+    flash(gettext("Mandat dicabut."), "success")
     return redirect(url_for(".mandates"))
 
 
@@ -831,7 +849,7 @@ def mcp_score():  # type: ignore[no-untyped-def]
         _flash_errors(error.errors)
         return redirect(url_for(".mcp", provinsi=province_code))
     db.session.commit()
-    flash("Nilai MCP disimpan.", "success")
+    flash(gettext("Nilai MCP disimpan."), "success")
     return redirect(url_for(".mcp", provinsi=province_code, periode=score.period))
 
 
@@ -841,21 +859,29 @@ def mcp_import():  # type: ignore[no-untyped-def]
     province_code = _province_code()
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
-        flash("Pilih berkas CSV untuk diimpor.", "error")
+        flash(gettext("Pilih berkas CSV untuk diimpor."), "error")
         return redirect(url_for(".mcp", provinsi=province_code))
     try:
         report = mcp.import_scores_csv(db.session, upload.read(), actor=current_user)
     except mcp.McpError as error:
         db.session.rollback()
         flash(
-            f"Impor dibatalkan, tidak ada data yang diubah ({len(error.errors)} kesalahan):",
+            gettext(
+                "Impor dibatalkan, tidak ada data yang diubah (%(count)s kesalahan):",
+                count=len(error.errors),
+            ),
             "error",
         )
         _flash_errors(error.errors)
         return redirect(url_for(".mcp", provinsi=province_code))
     db.session.commit()
     flash(
-        f"Impor selesai: {report.rows} baris ({report.created} baru, {report.updated} diperbarui).",
+        gettext(
+            "Impor selesai: %(rows)s baris (%(created)s baru, %(updated)s diperbarui).",
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+        ),
         "success",
     )
     return redirect(url_for(".mcp", provinsi=province_code))
@@ -887,7 +913,7 @@ def mcp_scheme_create():  # type: ignore[no-untyped-def]
         _flash_errors(error.errors)
         return redirect(url_for(".mcp_schemes"))
     db.session.commit()
-    flash("Skema zona disimpan.", "success")
+    flash(gettext("Skema zona disimpan."), "success")
     return redirect(url_for(".mcp_schemes"))
 
 
@@ -896,5 +922,10 @@ def mcp_scheme_create():  # type: ignore[no-untyped-def]
 def mcp_seed_schemes():  # type: ignore[no-untyped-def]
     created = mcp.ensure_default_schemes(db.session, actor=current_user)
     db.session.commit()
-    flash(f"{created} skema bawaan ditambahkan." if created else "Skema bawaan sudah ada.", "info")
+    flash(
+        gettext("%(count)s skema bawaan ditambahkan.", count=created)
+        if created
+        else gettext("Skema bawaan sudah ada."),
+        "info",
+    )
     return redirect(url_for(".mcp_schemes"))

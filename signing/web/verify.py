@@ -39,6 +39,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from signing import db
@@ -97,7 +98,9 @@ def _form(status: int = 200, error: str | None = None):  # type: ignore[no-untyp
 def _too_large(_error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
     # Raised from the Content-Length header, before the body is read (CSRF checking reads the
     # form first, so this handler, not the view, answers).
-    return _form(413, f"Berkas terlalu besar: batas unggahan {_limit_label()}.")
+    return _form(
+        413, gettext("Berkas terlalu besar: batas unggahan %(limit)s.", limit=_limit_label())
+    )
 
 
 @bp.get("/verifikasi")
@@ -112,15 +115,17 @@ def upload():  # type: ignore[no-untyped-def]
 
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
-        return _form(400, "Pilih berkas PDF yang akan diperiksa.")
+        return _form(400, gettext("Pilih berkas PDF yang akan diperiksa."))
     data = upload.read(_max_bytes() + 1)
     if len(data) > _max_bytes():
-        return _form(413, f"Berkas terlalu besar: batas unggahan {_limit_label()}.")
+        return _form(
+            413, gettext("Berkas terlalu besar: batas unggahan %(limit)s.", limit=_limit_label())
+        )
     try:
         result = verify_upload(db.session, data)
     except VerifierBusy:
         return error_response(
-            503, "Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi.", code="busy"
+            503, gettext("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."), code="busy"
         )
     finally:
         db.session.rollback()
@@ -185,9 +190,10 @@ def download(code: str):  # type: ignore[no-untyped-def]
     if status.is_void:
         return error_response(
             410,
-            "Komitmen ini telah dibatalkan; dokumennya tidak lagi diunduh. "
+            gettext("Komitmen ini telah dibatalkan; dokumennya tidak lagi diunduh.")
+            + " "
             + (
-                f"Lihat versi penggantinya: kode {status.replaced_by_code}."
+                gettext("Lihat versi penggantinya: kode %(code)s.", code=status.replaced_by_code)
                 if status.replaced_by_code
                 else ""
             ),
