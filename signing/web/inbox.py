@@ -379,15 +379,17 @@ def _turn_text(commitment: Commitment, status: CommitmentStatus, mine: set[SlotR
     """``Giliran Anda`` or ``Menunggu Bupati X dan Ketua DPRD Y``; ``mine``: roles the user may
     act on now."""
     if status.state in (CommitmentState.VOID, CommitmentState.COMPLETE, CommitmentState.DECLINED):
-        return status.state.label
+        return gettext(status.state.label)
     if not status.whose_turn:
-        return status.state.label
+        return gettext(status.state.label)
     others = [r for r in status.whose_turn if r not in mine]
     if mine & set(status.whose_turn):
         if not others:
-            return "Giliran Anda"
-        return "Giliran Anda; juga ditunggu: " + _offices(commitment, others)
-    return "Menunggu " + _offices(commitment, others)
+            return gettext("Giliran Anda")
+        return gettext(
+            "Giliran Anda; juga ditunggu: %(offices)s", offices=_offices(commitment, others)
+        )
+    return gettext("Menunggu %(offices)s", offices=_offices(commitment, others))
 
 
 def _offices(commitment: Commitment, roles: list[SlotRole]) -> str:
@@ -395,7 +397,7 @@ def _offices(commitment: Commitment, roles: list[SlotRole]) -> str:
     names = [by_role[r].office.title if r in by_role else r.label for r in roles]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " dan " + names[-1]
+    return ", ".join(names[:-1]) + " " + gettext("dan") + " " + names[-1]
 
 
 def build_item(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from signing.models import Role
@@ -11,6 +12,8 @@ from signing.web.refusals import refusal_text
 bp = Blueprint("main", __name__)
 # A refusal shown in a template: ``{{ error|refusal }}`` (translated at display time).
 bp.add_app_template_filter(refusal_text, "refusal")
+# A label the models give in Indonesian (act kind, state, role), which is its own msgid.
+bp.add_app_template_filter(gettext, "translated")
 
 #: Where each role's work starts.
 HOME_ENDPOINTS = {

@@ -94,3 +94,16 @@ def test_bulk_signing_answers_in_english(world, make_browser) -> None:
     assert wrong.status_code == 422
     assert re.fullmatch(r"Wrong signing passphrase\. Attempts left: \d+\.", wrong.json["message"])
     assert js_texts(gubernur.get("/kotak-masuk").text)["selected"] == "{count} documents selected."
+
+
+def test_the_inbox_states_and_turns_in_english(world, make_browser) -> None:
+    indonesian = make_browser("bupati-62.02").get("/kotak-masuk").text
+    assert "Giliran Anda; juga ditunggu: Ketua DPRD Kabupaten Kotawaringin Timur" in indonesian
+    assert "Belum ada tindakan" in indonesian
+    page = english(make_browser("bupati-62.02")).get("/kotak-masuk")
+    assert_english(
+        page.text,
+        ["Your turn; also awaited: Ketua DPRD Kabupaten Kotawaringin Timur", "No action yet"],
+        ["Giliran Anda", "Belum ada tindakan", "(Pejabat)"],
+    )
+    assert "(Official)" in page.text  # the role beside the name in the top bar
