@@ -261,3 +261,18 @@ def test_refusals_are_translated_only_in_english(app) -> None:  # type: ignore[n
             assert translate_refusal(code, message) == message  # Indonesian: untouched
             with force_locale("en"):
                 assert translate_refusal(code, message) == english
+
+
+def test_problems_found_below_the_views_are_flashed_in_english(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]
+    assert auth.login("sekretariat").status_code == 302
+    switch_to_english(client)
+    page = client.post(
+        "/sekretariat/acara/baru",
+        data={"csrf_token": csrf_token(client), "name": "", "place": ""},
+        follow_redirects=True,
+    )
+    assert_english(
+        page.text,
+        ["The event name is required.", "The place is required."],
+        ["Nama acara wajib diisi.", "Tempat wajib diisi."],
+    )

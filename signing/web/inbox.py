@@ -101,7 +101,7 @@ def act_description(act: Act) -> str:
     who = act.actor_name
     if act.actor_office_title:
         who += f" ({act.actor_office_title})"
-    return f"{ActKind(act.kind).label.lower()} {who}"
+    return f"{gettext(ActKind(act.kind).label).lower()} {who}"
 
 
 @dataclass(frozen=True)
@@ -867,7 +867,11 @@ def _parse_bulk_items(values: list[str]) -> list[tuple[int, SlotRole]]:
 
 def _title_of(commitment_id: int) -> str:
     commitment = db.session.get(Commitment, commitment_id)
-    return document_title(commitment) if commitment is not None else f"Dokumen {commitment_id}"
+    return (
+        document_title(commitment)
+        if commitment is not None
+        else gettext("Dokumen %(id)s", id=commitment_id)
+    )
 
 
 def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -> BulkResult:

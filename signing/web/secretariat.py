@@ -88,8 +88,10 @@ def _wants_json() -> bool:
 
 
 def _flash_errors(errors: list[str]) -> None:
+    """Flash the problems a lower layer found, in Indonesian there; a fixed message is its own
+    msgid, so it is shown translated (one that carries values stays as written)."""
     for message in errors[:50]:
-        flash(message, "error")
+        flash(gettext(message), "error")
     if len(errors) > 50:
         flash(gettext("... dan %(count)s kesalahan lainnya.", count=len(errors) - 50), "error")
 
