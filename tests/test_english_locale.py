@@ -152,11 +152,13 @@ def test_flash_messages_stay_indonesian_in_indonesian(client, auth, kalteng) -> 
 def test_dashboard_script_texts_in_english(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]
     event_id = kalteng["event"].id
     assert auth.login("sekretariat").status_code == 302
-    texts = js_texts(client.get(f"/sekretariat/acara/{event_id}").text)
+    dashboard = client.get(f"/sekretariat/acara/{event_id}").text
+    texts = js_texts(dashboard)
     assert texts["refreshed"] == "Diperbarui {time} WIB · otomatis tiap {seconds} detik"
     assert texts["locale"] == "id-ID"
     switch_to_english(client)
-    texts = js_texts(client.get(f"/sekretariat/acara/{event_id}").text)
+    dashboard = client.get(f"/sekretariat/acara/{event_id}").text
+    texts = js_texts(dashboard)
     assert texts["refreshed"] == "Updated {time} WIB · automatically every {seconds} seconds"
     assert texts["batch_stopped"] == "Stopped: {error} Press the button again to continue."
     assert texts["locale"] == "en-GB"

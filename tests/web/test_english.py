@@ -107,3 +107,19 @@ def test_the_inbox_states_and_turns_in_english(world, make_browser) -> None:
         ["Giliran Anda", "Belum ada tindakan", "(Pejabat)"],
     )
     assert "(Official)" in page.text  # the role beside the name in the top bar
+
+
+def test_the_secretariat_matrix_and_timeline_in_english(world, make_browser, db_session) -> None:
+    import sqlalchemy as sa
+
+    from signing.models import Event
+
+    event_id = db_session.execute(sa.select(Event.id)).scalars().first()
+    secretariat = make_browser("sekretariat")
+    assert "belum ada tindakan" in secretariat.get(f"/sekretariat/acara/{event_id}").text
+    english(secretariat)
+    # The matrix's words and the timeline's come from signing.secretariat.dashboard.
+    dashboard = secretariat.get(f"/sekretariat/acara/{event_id}").text
+    assert_english(dashboard, ["no action yet"], ["belum ada tindakan"])
+    commitment = secretariat.get(f"/sekretariat/komitmen/{world[KOTIM]}").text
+    assert_english(commitment, ["Document created", "no action yet"], ["belum ada tindakan"])
