@@ -110,14 +110,18 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
         .options(
             joinedload(Commitment.event),
             joinedload(Commitment.region),
-            joinedload(Commitment.acts),
+            # Not joined: a statement that waited for the lock re-reads only the locked row;
+            # rows joined to it come from the snapshot taken before the wait (PostgreSQL's READ
+            # COMMITTED), so acts joined here would miss the act we just waited for. The acts
+            # are read by their own statement, after the lock is held.
+            selectinload(Commitment.acts),
             selectinload(Commitment.slots)
             .joinedload(Slot.office)
             .joinedload(Office.holders)
             .joinedload(OfficeHolder.user),
         )
         .execution_options(populate_existing=True)
-    ).unique().scalar_one_or_none()
+    ).scalar_one_or_none()
     if commitment is None:
         raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
     # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.

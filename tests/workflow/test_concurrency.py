@@ -243,3 +243,56 @@ def test_54_officials_on_14_commitments(app, db_session, kalteng) -> None:  # ty
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "Rantai audit utuh" in result.output
     _ = db
+
+
+def test_an_act_that_waited_for_the_lock_sees_the_act_it_waited_for(  # type: ignore[no-untyped-def]
+    app, db_session, desk: Desk, kalteng
+) -> None:
+    """The last two signatures at nearly the same moment: the second waits on the commitment's
+    lock while the first commits, and must then count the first (and complete the commitment).
+
+    On PostgreSQL a statement that waited for a row lock re-reads only the locked row; anything
+    it joined comes from its snapshot taken before the wait. Loading the acts in the locking
+    statement once made the second act blind to the first.
+    """
+    from signing.workflow.operations import perform_act
+
+    from .conftest import PASSPHRASE, user_named
+
+    set_policy(db_session, FLAT)
+    commitment_id = desk.generate("62.02")[0]
+    desk.act(commitment_id, KD, ActKind.SIGN, "bupati-62.02")
+    desk.act(commitment_id, SAKSI1, ActKind.WITNESS, "wakil-gubernur")
+    desk.act(commitment_id, SAKSI2, ActKind.WITNESS, "ketua-dprd-provinsi")
+
+    first_holds_lock = threading.Event()
+    first_may_commit = threading.Event()
+
+    def first() -> Act:
+        with app.app_context():
+            session = db.session
+            act = perform_act(
+                session,
+                commitment_id=commitment_id,
+                role=KETUA,
+                kind=ActKind.SIGN,
+                user=user_named(session, "ketua-dprd-62.02"),
+                passphrase=PASSPHRASE,
+            )
+            first_holds_lock.set()
+            assert first_may_commit.wait(60)
+            session.commit()
+            return act
+
+    def second() -> Act:
+        assert first_holds_lock.wait(60)
+        # Starts while the first still holds the lock; it commits a moment later.
+        threading.Timer(0.5, first_may_commit.set).start()
+        return desk.act(commitment_id, GUB, ActKind.SIGN, "gubernur")
+
+    results = run_together([first, second])
+    assert all(isinstance(result, Act) for result in results), results
+    commitment, report = check_pdf_matches_acts(app, db_session, commitment_id)
+    assert commitment.completed_at is not None
+    assert commitment_status(commitment).state is CommitmentState.COMPLETE
+    assert report.has_lta
