@@ -32,3 +32,12 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("SIGNING_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Load the app in each worker after fork: engines and connection pools must not be shared.
 preload_app = False
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Warm each worker up and freeze its start-up objects before it accepts requests
+    (see signing/serving.py: ~0.1 s off the first act, no ~95 ms full collections later)."""
+    from signing.serving import prepare_worker
+
+    milliseconds = prepare_worker(worker.wsgi)
+    worker.log.info("Worker %s warmed up in %.0f ms", worker.pid, milliseconds)

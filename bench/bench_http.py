@@ -54,6 +54,8 @@ from flask import Flask
 from bench.bench_act import PASSPHRASE, account, bench_event, prepare_officials
 
 ROOT = Path(__file__).resolve().parents[1]
+#: What gunicorn.conf.py's post_worker_init logs when a worker is warm.
+WARMED_UP = "warmed up in"
 REGIONS = [f"62.{n:02d}" for n in range(1, 14)] + ["62.71"]
 PROVINCIAL = ("gubernur", "wakil-gubernur", "ketua-dprd-provinsi")
 ANY_ORDER = {
@@ -176,27 +178,32 @@ def gunicorn(
     )
     server = Server(f"http://127.0.0.1:{port}", "127.0.0.1", port, process, log)
     try:
-        _wait_ready(server, timeout)
+        _wait_ready(server, timeout, workers=workers)
         yield server
     finally:
         _stop(process)
         handle.close()
 
 
-def _wait_ready(server: Server, timeout: float) -> None:
+def _wait_ready(server: Server, timeout: float, *, workers: int) -> None:
+    """Until the server answers and every worker has logged the end of its warm-up
+    (``post_worker_init`` in gunicorn.conf.py): the measurements start with warm workers,
+    as a server that has been running for a while has them."""
     deadline = time.monotonic() + timeout
+    answered = False
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError("gunicorn exited:\n" + server.log_tail())
-        try:
-            connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
-            connection.request("GET", "/api/v1/openapi.json")
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return
-        except OSError:
-            pass
+        if not answered:
+            try:
+                connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+                connection.request("GET", "/api/v1/openapi.json")
+                answered = connection.getresponse().status == 200
+                connection.close()
+            except OSError:
+                pass
+        if answered and server.log.read_text(errors="replace").count(WARMED_UP) >= workers:
+            return
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer in time:\n" + server.log_tail())
 

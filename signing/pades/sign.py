@@ -55,6 +55,7 @@ __all__ = [
     "initials",
     "make_validation_context",
     "seal_document",
+    "warm_up",
 ]
 
 
@@ -532,3 +533,41 @@ def add_document_timestamp(
     except (SigningError, TimestampRequestError, PdfError) as exc:
         raise PadesError(f"Cap waktu dokumen gagal: {exc}") from exc
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------- warm-up
+
+
+_WARM_UP_FIELD = "Pemanasan"
+
+
+def warm_up(
+    signer: ActSigner,
+    timestamper: TimeStamper | None,
+    validation_context: ValidationContext | None,
+) -> None:
+    """Make one act on a throwaway one-page PDF, in memory, and drop the result.
+
+    A new server process pays ~0.1 s of one-off costs on its first act (pyHanko's modules and
+    code paths, the time stamper's sizing token, asn1crypto's first parses); a worker calls this
+    before it accepts requests so that no official waits for them. Nothing is stored.
+    """
+    from pyhanko.pdf_utils import writer as pdf_writer
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    document = pdf_writer.PdfFileWriter()
+    document.insert_page(pdf_writer.PageObject(contents=[], media_box=(0, 0, 595, 842)))
+    append_signature_field(document, SigFieldSpec(_WARM_UP_FIELD, box=(40, 40, 240, 120)))
+    blank = BytesIO()
+    document.write(blank)
+    apply_act(
+        blank.getvalue(),
+        field_name=_WARM_UP_FIELD,
+        kind=ActKind.SIGN,
+        signer=signer,
+        appearance=Appearance("Pemanasan", "Pemanasan", None, dt.datetime.now(dt.UTC)),
+        timestamper=timestamper,
+        validation_context=validation_context,
+        embed_revocation=validation_context is not None,
+        signer_checked=True,
+    )
