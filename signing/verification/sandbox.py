@@ -13,6 +13,12 @@ The children are forked by small long-lived worker processes
 threads and database connections that a child must not inherit. (multiprocessing's
 ``forkserver`` would do the same job but re-imports the ``__main__`` script in every child.)
 
+What comes back from a child is JSON, checked field by field on arrival
+(:mod:`signing.verification.codec`): nothing a child sends is unpickled, neither in the worker
+nor here. :func:`start_bounded` returns as soon as the request is with the worker, so that
+the caller can look up its own records while the child verifies
+(:func:`signing.verification.service.verify_upload` does).
+
 At most ``concurrency`` verifications run at once per web process, so memory is bounded by
 ``concurrency x memory_mb``; a request that finds every slot taken for ``queue_seconds``
 gets :class:`VerifierBusy` (the view answers 503).
@@ -23,25 +29,32 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
+import pickle
 import queue
+import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from signing.pades.verify import VerificationReport
 
-from .worker import read_message, write_message
+from .codec import AnswerError, decode_answer
+from .worker import HEADER
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Limits", "VerifierBusy", "verify_bounded"]
+__all__ = ["Limits", "PendingVerification", "VerifierBusy", "start_bounded", "verify_bounded"]
 
 _PREFIX = "Tidak dapat diperiksa: "
 #: Extra time the parent grants the worker beyond the child's deadline before giving up on it.
 _GRACE_SECONDS = 5.0
+#: A worker imports pyHanko and verifies a document of its own before it serves (~1 s).
+_START_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,16 @@ class VerifierBusy(Exception):
     """Every verification slot stayed taken for ``queue_seconds`` (the server is saturated)."""
 
 
+class WorkerTimeout(Exception):
+    """The worker did not take a request or answer it in time."""
+
+
 class _Worker:
-    """One worker process and its pipes; used by one thread at a time."""
+    """One worker process and its pipes; used by one thread at a time.
+
+    The pipes are non-blocking and every exchange has a deadline: a stuck worker costs a
+    request its deadline, never a thread forever.
+    """
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -70,46 +91,85 @@ class _Worker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             close_fds=True,
+            bufsize=0,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.stdin = self.process.stdin
-        self.stdout = self.process.stdout
-        hello = read_message(self.stdout)
+        self._to_worker = self.process.stdin.fileno()
+        self._from_worker = self.process.stdout.fileno()
+        os.set_blocking(self._to_worker, False)
+        os.set_blocking(self._from_worker, False)
+        try:
+            hello = self.receive(time.monotonic() + _START_SECONDS)
+        except BaseException:
+            self.stop()
+            raise
         if not (isinstance(hello, tuple) and hello[0] == "ready"):
+            self.stop()
             raise RuntimeError(f"verification worker did not start: {hello!r}")
+        #: How the worker's warm-up went (see :func:`signing.verification.worker.warm_up`).
+        self.warm_up: str = hello[2]
+        if self.warm_up.startswith("ok"):
+            log.info("verification worker %s started, warm-up %s", hello[1], self.warm_up)
+        else:
+            log.warning("verification worker %s started cold, warm-up %s", hello[1], self.warm_up)
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def ask(self, request: dict[str, Any], timeout: float) -> tuple[str, Any]:
-        """Send ``request``; the worker enforces the deadline, ``timeout`` is our backstop."""
-        result: list[tuple[str, Any]] = []
-
-        def exchange() -> None:
+    def send(self, message: Any, deadline: float) -> None:
+        """Write one framed message; :class:`WorkerTimeout` past ``deadline``."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(HEADER.pack(len(data)) + data)
+        while view:
+            _wait_for(self._to_worker, deadline, write=True)
             try:
-                write_message(self.stdin, request)
-                result.append(read_message(self.stdout))
-            except (EOFError, OSError) as exc:
-                result.append(("died", repr(exc)))
+                view = view[os.write(self._to_worker, view) :]
+            except BlockingIOError:
+                pass
 
-        thread = threading.Thread(target=exchange, daemon=True)
-        thread.start()
-        thread.join(timeout)
-        if thread.is_alive() or not result:
-            self.stop()
-            thread.join(1)
-            return ("timeout", None)
-        return result[0]
+    def receive(self, deadline: float) -> Any:
+        """Read one framed message; :class:`WorkerTimeout` past ``deadline``, ``EOFError``
+        when the worker is gone."""
+        (length,) = HEADER.unpack(self._read(HEADER.size, deadline))
+        return pickle.loads(self._read(length, deadline))
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        chunks = []
+        while size:
+            _wait_for(self._from_worker, deadline, write=False)
+            try:
+                chunk = os.read(self._from_worker, min(size, 1 << 20))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
 
     def stop(self) -> None:
         if self.alive():
             self.process.kill()
         self.process.wait(5)
-        for stream in (self.stdin, self.stdout):
+        for stream in (self.process.stdin, self.process.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
+
+
+def _wait_for(fd: int, deadline: float, *, write: bool) -> None:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise WorkerTimeout
+    ready = (
+        select.select([], [fd], [], remaining)[1]
+        if write
+        else select.select([fd], [], [], remaining)[0]
+    )
+    if not ready:
+        raise WorkerTimeout
 
 
 class _Pool:
@@ -127,20 +187,27 @@ class _Pool:
                 self._size = size
             return self._slots
 
-    def run(self, request: dict[str, Any], limits: Limits) -> tuple[str, Any]:
+    def start(self, request: dict[str, Any], limits: Limits) -> _Exchange:
+        """Send ``request`` to an idle worker (started if need be); the answer waits in the
+        pipe for :meth:`_Exchange.wait`. :raises VerifierBusy: no slot in ``queue_seconds``."""
         slots = self._semaphore(limits.concurrency)
         if not slots.acquire(timeout=limits.queue_seconds):
             raise VerifierBusy
         try:
             worker = self._take()
-            outcome = worker.ask(request, limits.timeout_seconds + _GRACE_SECONDS)
-            if worker.alive():
-                self._idle.put(worker)
-            else:
-                self._forget(worker)
-            return outcome
-        finally:
+        except BaseException:
             slots.release()
+            raise
+        deadline = time.monotonic() + limits.timeout_seconds + _GRACE_SECONDS
+        exchange = _Exchange(self, worker, slots, deadline)
+        exchange.send(request)
+        return exchange
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.alive():
+            self._idle.put(worker)
+        else:
+            self._forget(worker)
 
     def _take(self) -> _Worker:
         while True:
@@ -171,6 +238,56 @@ class _Pool:
                 pass
 
 
+class _Exchange:
+    """One request to one worker: sent by :meth:`_Pool.start`, answered by :meth:`wait`, so
+    that the caller can do other work meanwhile (:func:`start_bounded`)."""
+
+    def __init__(
+        self, pool: _Pool, worker: _Worker, slots: threading.BoundedSemaphore, deadline: float
+    ) -> None:
+        self._pool = pool
+        self._worker = worker
+        self._slots = slots
+        self._deadline = deadline
+        self._answer: tuple[str, Any] | None = None
+
+    def send(self, request: dict[str, Any]) -> None:
+        try:
+            self._worker.send(request, self._deadline)
+        except Exception as exc:  # noqa: BLE001 - a closed pipe, a stuck worker
+            # Maybe half a request in the pipe: this worker cannot serve another.
+            self._worker.stop()
+            self._finish(("died", repr(exc)))
+
+    def wait(self) -> tuple[str, Any]:
+        """The worker's answer; ``("timeout", None)`` when it missed the deadline plus grace
+        (the worker enforces the child's deadline: this is the backstop for a stuck worker).
+        Hands the worker back and frees the slot; later calls give the same answer."""
+        if self._answer is None:
+            answer: tuple[str, Any] = ("died", "interrupted")
+            received = False
+            try:
+                answer = self._worker.receive(self._deadline)
+                received = True
+            except WorkerTimeout:
+                answer = ("timeout", None)
+            except Exception as exc:  # noqa: BLE001 - EOF, a closed pipe: the worker is gone
+                answer = ("died", repr(exc))
+            finally:
+                if not received:
+                    self._worker.stop()
+                self._finish(answer)
+        assert self._answer is not None
+        return self._answer
+
+    def _finish(self, answer: tuple[str, Any]) -> None:
+        self._answer = answer
+        try:
+            self._pool._give_back(self._worker)
+        finally:
+            self._slots.release()
+
+
 _pool = _Pool()
 atexit.register(_pool.shutdown)
 
@@ -188,6 +305,61 @@ def _failure(pdf: bytes, message: str) -> VerificationReport:
     )
 
 
+class PendingVerification:
+    """A verification under way in a limited child (:func:`start_bounded`)."""
+
+    def __init__(
+        self,
+        pdf: bytes,
+        limits: Limits,
+        exchange: _Exchange | None = None,
+        answer: tuple[str, Any] = ("died", "not started"),
+    ) -> None:
+        self._pdf = pdf
+        self._limits = limits
+        self._exchange = exchange
+        self._answer = answer
+        self._report: VerificationReport | None = None
+
+    def result(self) -> VerificationReport:
+        """Wait for the report (see :func:`verify_bounded`); never raises."""
+        if self._report is None:
+            answer = self._exchange.wait() if self._exchange is not None else self._answer
+            self._report = _report(self._pdf, self._limits, *answer)
+        return self._report
+
+
+def start_bounded(
+    pdf: bytes,
+    *,
+    trust_roots: Sequence[bytes],
+    crls: Sequence[bytes] = (),
+    other_certs: Sequence[bytes] = (),
+    limits: Limits = Limits(),
+) -> PendingVerification:
+    """Start :func:`verify_bounded` and return at once: ``result()`` gives the report.
+
+    Call ``result()`` in every case (a ``finally``): it is what ends a worker that missed
+    its deadline. :raises VerifierBusy: every slot stayed taken for ``queue_seconds``.
+    """
+    pdf = bytes(pdf)
+    request = {
+        "pdf": pdf,
+        "trust_roots": [bytes(c) for c in trust_roots],
+        "crls": [bytes(c) for c in crls],
+        "other_certs": [bytes(c) for c in other_certs],
+        "timeout": float(limits.timeout_seconds),
+        "memory_mb": int(limits.memory_mb),
+    }
+    try:
+        return PendingVerification(pdf, limits, _pool.start(request, limits))
+    except VerifierBusy:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a worker that cannot start is still an answer
+        log.exception("verification worker failed")
+        return PendingVerification(pdf, limits, answer=("died", repr(exc)))
+
+
 def verify_bounded(
     pdf: bytes,
     *,
@@ -202,22 +374,18 @@ def verify_bounded(
     dies, gives a "Tidak dapat diperiksa: ..." report naming the limit. Certificates and CRLs
     must be DER or PEM bytes (they cross a process boundary).
     """
-    pdf = bytes(pdf)
-    request = {
-        "pdf": pdf,
-        "trust_roots": [bytes(c) for c in trust_roots],
-        "crls": [bytes(c) for c in crls],
-        "other_certs": [bytes(c) for c in other_certs],
-        "timeout": float(limits.timeout_seconds),
-        "memory_mb": int(limits.memory_mb),
-    }
-    try:
-        outcome, payload = _pool.run(request, limits)
-    except VerifierBusy:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a worker that cannot start is still an answer
-        log.exception("verification worker failed")
-        outcome, payload = "died", repr(exc)
+    return start_bounded(
+        pdf, trust_roots=trust_roots, crls=crls, other_certs=other_certs, limits=limits
+    ).result()
+
+
+def _report(pdf: bytes, limits: Limits, outcome: str, payload: Any) -> VerificationReport:
+    """The report for the worker's answer ``(outcome, payload)``."""
+    if outcome == "answer":
+        try:
+            outcome, payload = decode_answer(payload)
+        except AnswerError as exc:
+            outcome, payload = "died", f"malformed answer ({exc})"
     if outcome == "ok" and isinstance(payload, VerificationReport):
         if payload.error and "MemoryError" in payload.error:
             # verify_pdf reports every exception, MemoryError included, as unreadable.

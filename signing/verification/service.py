@@ -42,14 +42,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from signing.commitments.loading import load_commitment
 from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
 
-from .sandbox import Limits, VerifierBusy, verify_bounded
+from .sandbox import Limits, VerifierBusy, start_bounded
 
 __all__ = [
     "PublicAct",
@@ -345,7 +345,23 @@ def _matching_revisions(db_session: Session, hashes: Iterable[str]) -> list[Revi
 
 
 def _load_commitment(db_session: Session, commitment_id: int) -> Commitment:
-    commitment = load_commitment(db_session, commitment_id=commitment_id)
+    """The commitment with what the verdict reads of it, loaded at once.
+
+    Fewer relations than :func:`~signing.commitments.loading.load_commitment` (which also
+    serves the public page: the event, each slot's acts and office holders): 7 statements
+    instead of 12, ~2 ms of a verification on SQLite.
+    """
+    commitment = db_session.execute(
+        sa.select(Commitment)
+        .where(Commitment.id == commitment_id)
+        .options(
+            selectinload(Commitment.region),
+            selectinload(Commitment.revisions),
+            selectinload(Commitment.acts).selectinload(Act.slot),
+            selectinload(Commitment.acts).selectinload(Act.attests),
+            selectinload(Commitment.slots),
+        )
+    ).scalar_one_or_none()
     if commitment is None:
         raise LookupError(commitment_id)
     return commitment
@@ -414,22 +430,41 @@ def _outstanding(commitment: Commitment, in_copy: set[int]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+@dataclass(frozen=True)
+class _Records:
+    """What our records say about the file's bytes, before (and whatever) pyHanko says."""
+
+    #: SHA-256 of each candidate prefix -> its length (see :func:`candidate_prefixes`).
+    prefixes: dict[str, int]
+    #: Our revision this copy was made from (the longest matching prefix), and its commitment.
+    revision: Revision | None = None
+    commitment: Commitment | None = None
+
+
+def _records(db_session: Session, pdf: bytes) -> _Records:
+    prefixes = candidate_prefixes(pdf) if pdf else {}
+    matches = _matching_revisions(db_session, prefixes) if prefixes else []
+    if not matches:
+        return _Records(prefixes)
+    # The longest prefix is the revision this copy was made from.
+    revision = max(matches, key=lambda r: (prefixes[r.sha256], r.sequence))
+    commitment = _load_commitment(db_session, revision.commitment_id)
+    revisions = [r for r in commitment.revisions if r.sha256 == revision.sha256]
+    return _Records(prefixes, max(revisions, key=lambda r: r.sequence), commitment)
+
+
 def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> VerificationResult:
     """Join pyHanko's ``report`` on ``pdf`` with our records and reach the verdict."""
     pdf = bytes(pdf)
-    prefixes = candidate_prefixes(pdf) if pdf else {}
-    matches = _matching_revisions(db_session, prefixes) if prefixes else []
+    return _judge(pdf, report, _records(db_session, pdf))
+
+
+def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> VerificationResult:
     base: dict[str, Any] = {"sha256": report.sha256, "size": len(pdf), "report": report}
     details: list[str] = []
 
-    revision: Revision | None = None
-    commitment: Commitment | None = None
-    if matches:
-        # The longest prefix is the revision this copy was made from.
-        revision = max(matches, key=lambda r: (prefixes[r.sha256], r.sequence))
-        commitment = _load_commitment(db_session, revision.commitment_id)
-        revisions = [r for r in commitment.revisions if r.sha256 == revision.sha256]
-        revision = max(revisions, key=lambda r: r.sequence)
+    revision, commitment = records.revision, records.commitment
+    if commitment is not None and revision is not None:
         latest = max(r.sequence for r in commitment.revisions)
         base.update(
             commitment_id=commitment.id,
@@ -439,7 +474,7 @@ def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> Ve
             revision_sequence=revision.sequence,
             latest_sequence=latest,
             is_latest=revision.sha256 == commitment.current_sha256,
-            exact_copy=prefixes[revision.sha256] == len(pdf),
+            exact_copy=records.prefixes[revision.sha256] == len(pdf),
         )
 
     if report.error:
@@ -671,14 +706,19 @@ def verify_upload(
     except PkiError as error:
         report = _unverifiable(pdf, f"CA aplikasi tidak tersedia ({error}).")
         return interpret(db_session, pdf, report)
-    report = verify_bounded(
+    pending = start_bounded(
         pdf,
         trust_roots=roots,
         crls=crls,
         other_certs=others,
         limits=limits or limits_from_config(app),
     )
-    return interpret(db_session, pdf, report)
+    # Our records do not depend on pyHanko's answer: look them up while the child works.
+    try:
+        records = _records(db_session, pdf)
+    finally:
+        report = pending.result()
+    return _judge(pdf, report, records)
 
 
 def _unverifiable(pdf: bytes, message: str) -> VerificationReport:
