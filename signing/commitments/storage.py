@@ -85,7 +85,7 @@ def _load(db_session: Session, sha256: str) -> bytes:
 
 def _fetch(db_session: Session, sha256: str) -> bytes | None:
     connection = db_session.connection()
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
         # bytea in psycopg's default text format travels as hex, twice its size, and is decoded
         # in Python: 2.0 ms for a 179 KB PDF against 0.4 ms in binary format. SQLAlchemy has no
         # per-query switch, so this one read uses a binary cursor of the same transaction.
