@@ -51,6 +51,7 @@ __all__ = [
     "Appearance",
     "add_document_timestamp",
     "apply_act",
+    "blank_document",
     "default_reason",
     "initials",
     "make_validation_context",
@@ -541,6 +542,46 @@ def add_document_timestamp(
 _WARM_UP_FIELD = "Pemanasan"
 
 
+def blank_document(field_name: str, text: str | None = None) -> bytes:
+    """A one-page A4 PDF with one empty signature field (and a line of ``text``), for the
+    warm-ups that sign or verify a throwaway document before a process serves."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = PdfFileWriter()
+    contents: object = []
+    resources = None
+    if text is not None:
+        line = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        contents = writer.add_object(
+            generic.StreamObject(
+                stream_data=f"BT /F1 12 Tf 72 760 Td ({line}) Tj ET".encode("latin-1")
+            )
+        )
+        font = generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Font"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
+                generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
+            }
+        )
+        resources = generic.DictionaryObject(
+            {
+                generic.pdf_name("/Font"): generic.DictionaryObject(
+                    {generic.pdf_name("/F1"): writer.add_object(font)}
+                )
+            }
+        )
+    writer.insert_page(
+        PageObject(contents=contents, media_box=(0, 0, 595, 842), resources=resources)
+    )
+    append_signature_field(writer, SigFieldSpec(field_name, on_page=0, box=(40, 300, 240, 380)))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def warm_up(
     signer: ActSigner,
     timestamper: TimeStamper | None,
@@ -552,16 +593,8 @@ def warm_up(
     code paths, the time stamper's sizing token, asn1crypto's first parses); a worker calls this
     before it accepts requests so that no official waits for them. Nothing is stored.
     """
-    from pyhanko.pdf_utils import writer as pdf_writer
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-
-    document = pdf_writer.PdfFileWriter()
-    document.insert_page(pdf_writer.PageObject(contents=[], media_box=(0, 0, 595, 842)))
-    append_signature_field(document, SigFieldSpec(_WARM_UP_FIELD, box=(40, 40, 240, 120)))
-    blank = BytesIO()
-    document.write(blank)
     apply_act(
-        blank.getvalue(),
+        blank_document(_WARM_UP_FIELD),
         field_name=_WARM_UP_FIELD,
         kind=ActKind.SIGN,
         signer=signer,

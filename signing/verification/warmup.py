@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from io import BytesIO
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -127,72 +124,31 @@ def _certificates(now: dt.datetime):  # type: ignore[no-untyped-def]
     return root, signer, tsa, leaf_key, crl.public_bytes(serialization.Encoding.DER)
 
 
-def _blank_pdf() -> bytes:
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-
-    writer = PdfFileWriter()
-    content = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 760 Td (Pemanasan) Tj ET")
-    font = generic.DictionaryObject(
-        {
-            generic.pdf_name("/Type"): generic.pdf_name("/Font"),
-            generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
-            generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
-        }
-    )
-    resources = generic.DictionaryObject(
-        {
-            generic.pdf_name("/Font"): generic.DictionaryObject(
-                {generic.pdf_name("/F1"): writer.add_object(font)}
-            )
-        }
-    )
-    writer.insert_page(
-        PageObject(
-            contents=writer.add_object(content),
-            media_box=generic.ArrayObject(map(generic.NumberObject, (0, 0, 595, 842))),
-            resources=resources,
-        )
-    )
-    append_signature_field(writer, SigFieldSpec(_FIELD, on_page=0, box=(40, 300, 200, 380)))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def make_document() -> WarmupDocument:
     """Make the document (~0.2 s, most of it two RSA keys)."""
-    from pyhanko.sign.timestamps import DummyTimeStamper
-
     from signing.pades.sign import (
         ActKind,
         Appearance,
         add_document_timestamp,
         apply_act,
+        blank_document,
         make_validation_context,
         seal_document,
     )
     from signing.pades.signers import InternalKeySigner
+    from signing.pki.tsa import TsaMaterial, make_timestamper
 
     now = dt.datetime.now(dt.UTC)
     root, signer_cert, tsa_cert, key, crl = _certificates(now)
-    timestamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(_der(tsa_cert)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-    )
+    timestamper = make_timestamper(TsaMaterial(tsa_cert, key))
 
     def context():  # type: ignore[no-untyped-def]
         return make_validation_context([root], [crl])
 
     signer = InternalKeySigner(signer_cert, key, [root])
-    pdf = seal_document(_blank_pdf(), signer, timestamper, validation_context=context())
+    pdf = seal_document(
+        blank_document(_FIELD, "Pemanasan"), signer, timestamper, validation_context=context()
+    )
     pdf = apply_act(
         pdf,
         field_name=_FIELD,
