@@ -119,6 +119,25 @@ def record(
     return entry
 
 
+def carry_over_deferred(db_session: Session) -> list[AuditEntry]:
+    """Take the deferred entries out of the session before a full rollback.
+
+    Hand them to :func:`restore_deferred` once the next transaction has begun: an act that is
+    abandoned after its key was unlocked still owes the "unlocked" entry.
+    """
+    return _take_deferred(db_session)
+
+
+def restore_deferred(db_session: Session, entries: list[AuditEntry]) -> None:
+    """Defer ``entries`` (from :func:`carry_over_deferred`) in the current transaction."""
+    if not entries:
+        return
+    if not db_session.in_transaction():
+        db_session.connection()
+    transaction = _current_transaction(db_session)
+    db_session.info.setdefault(_DEFERRED, []).extend((transaction, e) for e in entries)
+
+
 def _current_transaction(db_session: Session) -> SessionTransaction | None:
     return db_session.get_nested_transaction() or db_session.get_transaction()
 

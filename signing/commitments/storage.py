@@ -22,19 +22,23 @@ GENERATED = "generated"
 SEALED = "sealed"
 
 
-def store_blob(db_session: Session, data: bytes) -> str:
+def store_blob(db_session: Session, data: bytes, sha256: str | None = None) -> str:
     """Store ``data`` once under its SHA-256 and return the hash.
 
     One statement: an insert that does nothing when the bytes are already there (both
     databases know ``ON CONFLICT DO NOTHING``), instead of a look-up and then an insert.
+    ``sha256``: the hash, when the caller has just computed it.
     """
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
     insert = _insert_for(db_session)
-    db_session.execute(
-        insert(Blob.__table__)
-        .values(sha256=sha256, size=len(data), data=data, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
+    # The blob depends on nothing pending in the session: no autoflush, so that pending
+    # objects (an act and its revision) go together in the caller's one flush.
+    with db_session.no_autoflush:
+        db_session.execute(
+            insert(Blob.__table__)
+            .values(sha256=sha256, size=len(data), data=data, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["sha256"])
+        )
     return sha256
 
 
@@ -50,9 +54,16 @@ def store_revision(
     pdf: bytes,
     label: str,
     act: Act | None = None,
+    *,
+    sha256: str | None = None,
+    flush: bool = True,
 ) -> Revision:
-    """Append ``pdf`` as the commitment's newest revision and point the commitment at it."""
-    sha256 = store_blob(db_session, pdf)
+    """Append ``pdf`` as the commitment's newest revision and point the commitment at it.
+
+    ``act`` may still be pending: the revision refers to it by relationship, so one flush
+    writes both. ``flush=False`` leaves that flush to the caller.
+    """
+    sha256 = store_blob(db_session, pdf, sha256)
     revision = Revision(
         commitment_id=commitment.id,
         # Numbered by the database in the INSERT itself (one round trip less per act); the
@@ -63,14 +74,15 @@ def store_revision(
         sha256=sha256,
         parent_sha256=None if label == GENERATED else commitment.current_sha256,
         label=label,
-        act_id=act.id if act is not None else None,
+        act=act,
         created_at=utcnow(),
     )
     db_session.add(revision)
     commitment.current_sha256 = sha256
     if label == GENERATED:
         commitment.generated_at = revision.created_at
-    db_session.flush()
+    if flush:
+        db_session.flush()
     return revision
 
 

@@ -235,6 +235,8 @@ class Revision(Base):
 
     commitment: Mapped[Commitment] = relationship(back_populates="revisions")
     blob: Mapped[Blob] = relationship()
+    #: The act that made this revision (the seal, a signature, a paraf, a witness mark).
+    act: Mapped[Act | None] = relationship()
 
 
 class Mandate(Base):

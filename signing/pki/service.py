@@ -266,16 +266,25 @@ def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
     cached = db_session.info.get(_FINGERPRINT)
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1]
-    row = db_session.execute(
-        sa.select(
-            sa.func.count(SigningCertificate.id),
-            sa.func.max(SigningCertificate.id),
-            sa.func.max(SigningCertificate.revoked_at),
-        ).where(SigningCertificate.revoked_at.is_not(None))
-    ).one()
-    fingerprint = tuple(row)
-    db_session.info[_FINGERPRINT] = (db_session.get_transaction(), fingerprint)
+    fingerprint = tuple(db_session.execute(sa.select(*_fingerprint_query().c)).one())
+    _remember_fingerprint(db_session, fingerprint)
     return fingerprint
+
+
+def _fingerprint_query() -> sa.Subquery:
+    return (
+        sa.select(
+            sa.func.count(SigningCertificate.id).label("revoked_count"),
+            sa.func.max(SigningCertificate.id).label("revoked_max_id"),
+            sa.func.max(SigningCertificate.revoked_at).label("revoked_latest"),
+        )
+        .where(SigningCertificate.revoked_at.is_not(None))
+        .subquery("revocations")
+    )
+
+
+def _remember_fingerprint(db_session: Session, fingerprint: tuple[Any, ...]) -> None:
+    db_session.info[_FINGERPRINT] = (db_session.get_transaction(), fingerprint)
 
 
 def _forget_fingerprint(db_session: Session) -> None:
@@ -382,9 +391,20 @@ def active_certificate(
         .order_by(SigningCertificate.id.desc())
         .limit(1)
     )
-    if with_key:
-        query = query.options(undefer(SigningCertificate.encrypted_key))
-    return db_session.execute(query).scalar_one_or_none()
+    if not with_key:
+        return db_session.execute(query).scalar_one_or_none()
+    # An act: the key, and the CRLs' fingerprint the act is about to need, in one round trip.
+    revocations = _fingerprint_query()
+    row = db_session.execute(
+        query.add_columns(*revocations.c)
+        .join(revocations, sa.true())
+        .options(undefer(SigningCertificate.encrypted_key))
+    ).one_or_none()
+    if row is None:
+        return None
+    record, *fingerprint = row
+    _remember_fingerprint(db_session, tuple(fingerprint))
+    return record
 
 
 def latest_certificate(db_session: Session, user: User) -> SigningCertificate | None:

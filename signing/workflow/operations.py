@@ -453,33 +453,42 @@ def _perform(
         user_agent=(user_agent or "")[:300] or None,
     )
     completed = False
+    # No savepoint around the writes (two round trips per act on PostgreSQL): a refusal from
+    # here on abandons the whole transaction and records itself in a fresh one.
     try:
-        with db_session.begin_nested():
-            db_session.add(act)
-            act.commitment = commitment
-            act.slot = slot
-            db_session.flush()
-            if new_pdf is not None:
-                from signing.commitments.storage import store_revision
+        db_session.add(act)
+        act.commitment = commitment
+        act.slot = slot
+        if new_pdf is not None:
+            from signing.commitments.storage import store_revision
 
-                store_revision(db_session, commitment, new_pdf, kind.value, act=act)
-            else:
-                _touch(commitment)
-            after_status = commitment_status(commitment, policy)
-            if after_status.is_complete and commitment.completed_at is None:
-                commitment.completed_at = now
-                completed = True
-                assert new_pdf is not None  # completion always comes with a signature
-                _timestamp(db_session, commitment, new_pdf)
+            # One flush writes the act, its revision and the commitment's new hash.
+            store_revision(
+                db_session, commitment, new_pdf, kind.value, act=act, sha256=act.sha256_after
+            )
+        else:
+            _touch(commitment)
             db_session.flush()
+        after_status = commitment_status(commitment, policy)
+        if after_status.is_complete and commitment.completed_at is None:
+            commitment.completed_at = now
+            completed = True
+            assert new_pdf is not None  # completion always comes with a signature
+            _timestamp(db_session, commitment, new_pdf)
+            after_status = commitment_status(commitment, policy)
     except sa.exc.IntegrityError as error:
         log.info("act refused by the database: %s", error.orig)
+        _abandon(db_session)
         raise WorkflowRefused("already_done", "Sudah ditandatangani/diparaf sebelumnya.") from None
     except StaleDataError:
+        _abandon(db_session)
         raise WorkflowRefused(
             "conflict",
             "Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi.",
         ) from None
+    except WorkflowRefused:
+        _abandon(db_session)
+        raise
     audit.record(
         db_session,
         f"act.{kind.value}",
@@ -515,11 +524,21 @@ def _perform(
             sha256_after=commitment.current_sha256,
             details={"number": commitment.number},
         )
-    _notify_after_act(
-        db_session, commitment, act, before_status, commitment_status(commitment, policy)
-    )
+    _notify_after_act(db_session, commitment, act, before_status, after_status)
     db_session.flush()
     return act
+
+
+def _abandon(db_session: Session) -> None:
+    """Roll back an act's writes; the refusal is then recorded in a new writing transaction.
+
+    The "unlocked" entry of the key store survives: the key was unlocked even though the act
+    did not land.
+    """
+    unlocked = audit.carry_over_deferred(db_session)
+    db_session.rollback()
+    begin_write(db_session)
+    audit.restore_deferred(db_session, unlocked)
 
 
 def _touch(commitment: Commitment) -> None:
@@ -543,6 +562,7 @@ def _sign_pdf(
     reason: str,
     now: dt.datetime,
 ) -> tuple[bytes, int | None]:
+    from signing.commitments.errors import CommitmentError
     from signing.commitments.storage import current_pdf
     from signing.pades.errors import FieldAlreadySigned, PadesError
     from signing.pades.sign import Appearance, apply_act
@@ -554,11 +574,11 @@ def _sign_pdf(
     except PkiError as error:
         raise _refusal_from_pki(error) from None
     with signer:
-        pdf = current_pdf(db_session, commitment)
-        if commitment.current_sha256 != hashlib.sha256(pdf).hexdigest():  # pragma: no cover
-            raise WorkflowRefused(
-                "signing_failed", "Dokumen tersimpan tidak cocok dengan hash-nya."
-            )
+        try:
+            # Checked against its hash (commitment.current_sha256) as it is loaded.
+            pdf = current_pdf(db_session, commitment)
+        except CommitmentError as error:
+            raise WorkflowRefused("signing_failed", str(error)) from None
         appearance = Appearance(
             name=appearance_name,
             office=shown.office_title,

@@ -226,6 +226,30 @@ def test_re_enrolment_supersedes_and_revokes_the_old_key(app, client, db_session
         attempt(db_session, app, "bupati-62.01", SIGNING_PASSPHRASE)
 
 
+def test_the_unlock_reads_the_same_crl_fingerprint_and_keeps_the_built_crls(
+    app, db_session, kalteng
+):
+    # The act's certificate query also brings the CRLs' fingerprint (one round trip less). It
+    # must equal the fingerprint read on its own, revoked dates included, or every act would
+    # rebuild and re-sign both CRLs.
+    enrol(db_session, app, "bupati-62.01")
+    enrol(db_session, app, "bupati-62.01", "frasa-sandi-kedua")  # supersedes: a revoked_at
+    attempt(db_session, app, "bupati-62.01", "frasa-sandi-kedua")
+    built = app.extensions["signing.pki.crls"]
+    for _ in range(2):
+        record = service.active_certificate(
+            db_session, user(db_session, "bupati-62.01"), with_key=True
+        )
+        assert record is not None and record.encrypted_key
+        primed = service._revocation_fingerprint(db_session)
+        service._forget_fingerprint(db_session)
+        alone = service._revocation_fingerprint(db_session)
+        assert primed == alone and alone[0] == 1 and alone[2] is not None
+        db_session.commit()
+        attempt(db_session, app, "bupati-62.01", "frasa-sandi-kedua")
+        assert app.extensions["signing.pki.crls"] is built
+
+
 def test_crl_and_ca_certificate_endpoints_are_public_der(app, client, kalteng):
     ca = service.get_ca(app)
     for level, issuer in (("root", ca.root_cert), ("issuing", ca.issuing_cert)):

@@ -192,6 +192,79 @@ def test_a_repeated_submit_is_already_done_never_a_second_signature(
     assert desk.commitment(db_session, kotim).current_sha256 == sha
 
 
+def test_a_signature_the_database_refuses_leaves_only_the_unlock_and_the_refusal(
+    db_session, desk, kotim
+) -> None:  # type: ignore[no-untyped-def]
+    # The unique (commitment, field) constraint stands behind the rules. Here a row for the
+    # same field appears between the rules' check and the act's INSERT (written by a flush
+    # hook in the act's own transaction), so the INSERT fails: the act is refused, nothing of
+    # it lands, and the key store's "unlocked" entry and the refusal are both kept.
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    commitment = desk.commitment(db_session, kotim)
+    before = (commitment.current_sha256, commitment.lock_version)
+    revisions = db_session.execute(sa.select(sa.func.count(Revision.id))).scalar_one()
+    db_session.commit()
+
+    acts = db_session.execute(sa.select(sa.func.count(Act.id))).scalar_one()
+    fired = []
+
+    def collide(session, _context, _instances):  # type: ignore[no-untyped-def]
+        pending = [o for o in session.new if isinstance(o, Act)]
+        if pending and not fired:
+            fired.append(True)
+            session.connection().execute(
+                sa.insert(Act.__table__).values(
+                    commitment_id=kotim,
+                    kind="sign",
+                    capacity="holder",
+                    actor_name="Baris yang menyela",
+                    field_name=pending[0].field_name,
+                    created_at=pending[0].created_at,
+                )
+            )
+
+    event.listen(Session, "before_flush", collide)
+    try:
+        with pytest.raises(WorkflowRefused) as caught:
+            desk.act(kotim, KETUA, ActKind.SIGN, "ketua-dprd-62.02")
+    finally:
+        event.remove(Session, "before_flush", collide)
+    assert fired and (caught.value.code, caught.value.http_status) == ("already_done", 409)
+    db_session.expire_all()
+    commitment = desk.commitment(db_session, kotim)
+    assert (commitment.current_sha256, commitment.lock_version) == before
+    assert db_session.execute(sa.select(sa.func.count(Revision.id))).scalar_one() == revisions
+    assert db_session.execute(sa.select(sa.func.count(Act.id))).scalar_one() == acts
+    last = db_session.execute(
+        sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)
+    ).scalars()
+    assert [(e.action, e.details.get("code")) for e in reversed(list(last))] == [
+        ("pki.unlock", None),
+        ("act.refused", "already_done"),
+    ]
+    assert audit.verify_chain(db_session) == []
+    # And the slot is still open: the official signs for real afterwards.
+    desk.act(kotim, KETUA, ActKind.SIGN, "ketua-dprd-62.02")
+
+
+def test_a_corrupted_stored_pdf_refuses_the_act_with_a_message(db_session, desk, kotim) -> None:  # type: ignore[no-untyped-def]
+    from signing.models import Blob
+
+    sha = desk.commitment(db_session, kotim).current_sha256
+    acts = db_session.execute(sa.select(sa.func.count(Act.id))).scalar_one()
+    db_session.execute(
+        sa.update(Blob).where(Blob.sha256 == sha).values(data=b"%PDF-1.7 bukan isinya")
+    )
+    db_session.commit()
+    with pytest.raises(WorkflowRefused) as caught:
+        desk.act(kotim, KETUA, ActKind.SIGN, "ketua-dprd-62.02")
+    assert caught.value.code == "signing_failed"
+    assert "rusak" in caught.value.message
+    assert db_session.execute(sa.select(sa.func.count(Act.id))).scalar_one() == acts
+
+
 def test_a_decline_needs_a_reason_changes_no_pdf_and_stops_the_version(
     db_session, desk, kotim
 ) -> None:  # type: ignore[no-untyped-def]
