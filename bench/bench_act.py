@@ -34,6 +34,7 @@ on its own (see ``unlock_ms``) and added back in the report.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import statistics
 import time
 from io import BytesIO
@@ -251,6 +252,24 @@ class _Recipes:
         ).getvalue()
 
 
+class _GcClock:
+    """Seconds spent in garbage collections since it was made (through ``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self._started
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._tick)
+
+
 def _service_act(app: Flask, commitment_id: int, slot: str, kind: str, username: str) -> None:
     from signing import db
     from signing.models import User
@@ -305,6 +324,11 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
     recipes = {name: _Recipes(app, name, workdir) for name in sorted(usernames)}
 
     samples: dict[str, list[float]] = {"ours": [], "bare": [], "stock": []}
+    gc_time = {"ours": 0.0, "bare": 0.0, "stock": 0.0}
+    # ours / bare of each act, the two made one right after the other on the same input: a
+    # machine that slows down and speeds up again affects both sides of each ratio alike.
+    paired: list[float] = []
+    pair: dict[str, float] = {}
     cpu: dict[str, list[float]] = {"ours": [], "bare": [], "stock": []}
     completing: list[float] = []
     clock = time.perf_counter
@@ -314,6 +338,12 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
     any_recipe = recipes[account(SEQUENCE[1][2], codes[0])]
     any_recipe.bare(warm_pdf, _field("kepala_daerah", "sign"), "sign")
     any_recipe.stock(warm_pdf, _field("kepala_daerah", "sign"), "sign")
+    # As a gunicorn worker does after its warm-up (signing.serving): the start-up objects leave
+    # the garbage collector's generations, so a full collection does not walk them all again
+    # in the middle of whichever variant happens to trigger it.
+    gc.collect()
+    gc.freeze()
+    gc_paused = _GcClock()
     turn = 0
     for commitment_id, code in zip(ids, codes, strict=True):
         for step, (slot, kind, pattern) in enumerate(SEQUENCE):
@@ -332,14 +362,21 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
             order = order[turn % 3 :] + order[: turn % 3]
             turn += 1
             for name in order:
+                gc_started = gc_paused.total
                 started, cpu_started = clock(), cpu_clock()
                 variants[name]()
                 elapsed, cpu_used = clock() - started, cpu_clock() - cpu_started
+                gc_time[name] += gc_paused.total - gc_started
                 if name == "ours" and step == len(SEQUENCE) - 1:
                     completing.append(elapsed)
                 else:
                     samples[name].append(elapsed)
                     cpu[name].append(cpu_used)
+                    pair[name] = elapsed
+            if step != len(SEQUENCE) - 1:
+                paired.append(pair["ours"] / pair["bare"])
+    gc_paused.close()
+    gc.unfreeze()
     with app.app_context():
         acts = db.session.execute(
             sa.select(sa.func.count(Act.id)).where(Act.commitment_id.in_(ids), Act.kind != "seal")
@@ -362,6 +399,7 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
         "ours_mean_ms": round(1000 * statistics.fmean(samples["ours"]), 2),
         "completing_act_ms": med(completing) if completing else None,
         "ours_vs_bare": round(ours / bare, 3),
+        "ours_vs_bare_paired": round(statistics.median(paired), 3),
         "stock_vs_ours": round(stock / ours, 3),
         # CPU time of this process (the database server's is not in it): less sensitive to
         # whatever else the machine is running than the wall-clock medians above.
@@ -369,6 +407,8 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
         "bare_cpu_ms": med(cpu["bare"]),
         "stock_cpu_ms": med(cpu["stock"]),
         "ours_vs_bare_cpu": round(med(cpu["ours"]) / med(cpu["bare"]), 3),
+        # Time in garbage collections during each variant, all acts together.
+        "gc_ms": {name: round(1000 * seconds, 1) for name, seconds in gc_time.items()},
         "database": app.extensions["signing.engine"].dialect.name,
         "commitment_ids": ids,
     }

@@ -191,7 +191,7 @@ def run(*, quick: bool = False, http: bool = True) -> dict[str, Any]:
                 results["generation_national"] = generation.as_dict()
                 act = _timed(
                     "acts through perform_act vs bare and stock pyHanko",
-                    lambda: bench_act.run(app, commitments=2 if quick else 4, workdir=folder),
+                    lambda: bench_act.run(app, commitments=2 if quick else 6, workdir=folder),
                 )
                 results["act"] = act
                 results["unlock"] = _timed("production passphrase unlock", unlock_figure)
@@ -209,7 +209,7 @@ def run(*, quick: bool = False, http: bool = True) -> dict[str, Any]:
         if kind == "postgresql":
             results["act_sqlite"] = _timed(
                 "acts through perform_act on SQLite (no database server round trips)",
-                lambda: _act_on_sqlite(folder, commitments=2 if quick else 4),
+                lambda: _act_on_sqlite(folder, commitments=2 if quick else 6),
             )
         if not quick:
             results["library"] = _timed(
@@ -325,9 +325,12 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
                 f"{each['acts'] - each['commitments']} acts",
                 f"{each['ours_ms']:.1f} ms (CPU {each['ours_cpu_ms']:.1f} ms)",
                 f"best bare pyHanko {each['bare_ms']:.1f} ms (CPU {each['bare_cpu_ms']:.1f} ms)",
-                f"{each['ours_vs_bare']:.2f}x (CPU {each['ours_vs_bare_cpu']:.2f}x)",
+                f"{each['ours_vs_bare_paired']:.2f}x act by act (medians "
+                f"{each['ours_vs_bare']:.2f}x; CPU {each['ours_vs_bare_cpu']:.2f}x)",
                 f"<= {t['act_vs_bare']}x",
-                _verdict(each["ours_vs_bare"] <= t["act_vs_bare"]),
+                # Judged on the median of the per-act ratios: each pair is made back to back on
+                # the same input, so a machine that slows down for a while hits both sides.
+                _verdict(each["ours_vs_bare_paired"] <= t["act_vs_bare"]),
             )
         )
     if act:
@@ -439,7 +442,13 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
             (
                 f"{name}: p95 latency",
                 f"p50 {run_['p50_ms']:.0f} ms, p95 {run_['p95_ms']:.0f} ms",
-                f"{run_['acts']} acts, {run_['acts_per_s']:.1f} acts/s",
+                f"{run_['acts']} acts, {run_['acts_per_s']:.1f} acts/s"
+                + (
+                    f"; lowest p95 the CPU allows on {results['machine']['cpus']} cores: "
+                    f"{run_['p95_floor_ms']:.0f} ms"
+                    if run_["pattern"] == "burst" and "p95_floor_ms" in run_
+                    else ""
+                ),
                 "",
                 f"p95 < {t['http_p95_ms']} ms",
                 _verdict(run_["p95_ms"] < t["http_p95_ms"]),
