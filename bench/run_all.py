@@ -444,8 +444,9 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
                 f"p50 {run_['p50_ms']:.0f} ms, p95 {run_['p95_ms']:.0f} ms",
                 f"{run_['acts']} acts, {run_['acts_per_s']:.1f} acts/s"
                 + (
-                    f"; lowest p95 the CPU allows on {results['machine']['cpus']} cores: "
-                    f"{run_['p95_floor_ms']:.0f} ms"
+                    f"; lowest p95 this CPU per act allows on {results['machine']['cpus']} "
+                    f"cores: {run_['p95_floor_ms']:.0f} ms (1 s needs <= "
+                    f"{run_['cpu_per_act_for_1s_p95_ms']} ms per act)"
                     if run_["pattern"] == "burst" and "p95_floor_ms" in run_
                     else ""
                 ),

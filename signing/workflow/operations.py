@@ -403,6 +403,7 @@ def _perform(
         reason=reason,
         attests_act_id=attests_act_id,
         policy=policy,
+        status=before_status,
     )
     slot = commitment.slot(role)
     mandate = next((m for m in mandates if m.id == allowed.mandate_id), None)

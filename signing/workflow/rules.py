@@ -51,7 +51,7 @@ from signing.workflow.routing import (
     waiting_for,
     whose_turn,
 )
-from signing.workflow.status import CommitmentState, commitment_status, policy_of
+from signing.workflow.status import CommitmentState, CommitmentStatus, commitment_status, policy_of
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -240,8 +240,11 @@ def check_act(
     reason: str | None = None,
     attests_act_id: int | None = None,
     policy: RoutingPolicy | None = None,
+    status: CommitmentStatus | None = None,
 ) -> AllowedAct:
     """Decide whether ``user`` may do ``kind`` on the ``role`` slot now.
+
+    ``status``: the commitment's status under ``policy``, when the caller has just computed it.
 
     Returns the capacity (and mandate) the act is made in; raises :class:`WorkflowRefused`
     otherwise. Checks come in a fixed order, so the message names the most basic reason:
@@ -276,7 +279,7 @@ def check_act(
             "wrong_kind",
             f"Tindakan '{kind.label}' tidak berlaku untuk slot {_slot_name(slot, role)}.",
         )
-    status = commitment_status(commitment, policy or policy_of(commitment))
+    status = status or commitment_status(commitment, policy or policy_of(commitment))
     slot_state = status.slots[role]
     # A repeated submit of an act that landed answers "already done" before anything else.
     if kind in (ActKind.SIGN, ActKind.WITNESS) and slot_state.state is SlotState.SIGNED:
