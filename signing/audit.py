@@ -36,6 +36,10 @@ _CHAIN_LOCK_KEY = 0x5A1A_0001
 _LAST_HASH = "signing.audit.last_hash"
 _DEFERRED = "signing.audit.deferred"
 
+# Built once (every act appends): the chain's lock and its newest hash.
+_CHAIN_LOCK = sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY))
+_LAST_ENTRY_HASH = sa.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+
 _HASHED_FIELDS = (
     "created_at",
     "action",
@@ -150,10 +154,8 @@ def _append(db_session: Session, entries: list[AuditEntry]) -> None:
     prev_hash = db_session.info.get(_LAST_HASH)
     if prev_hash is None:
         if db_session.get_bind().dialect.name == "postgresql":
-            db_session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY)))
-        last = db_session.execute(
-            sa.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).scalar_one_or_none()
+            db_session.execute(_CHAIN_LOCK)
+        last = db_session.execute(_LAST_ENTRY_HASH).scalar_one_or_none()
         prev_hash = last or ""
     for entry in entries:
         entry.prev_hash = prev_hash

@@ -15,6 +15,7 @@ does for a failed login), or the attempt is forgotten and the throttle never eng
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import threading
@@ -266,9 +267,14 @@ def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
     cached = db_session.info.get(_FINGERPRINT)
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1]
-    fingerprint = tuple(db_session.execute(sa.select(*_fingerprint_query().c)).one())
+    fingerprint = tuple(db_session.execute(_fingerprint_statement()).one())
     _remember_fingerprint(db_session, fingerprint)
     return fingerprint
+
+
+@functools.cache
+def _fingerprint_statement() -> sa.Select[Any]:
+    return sa.select(*_fingerprint_query().c)
 
 
 def _fingerprint_query() -> sa.Subquery:
@@ -382,29 +388,41 @@ def active_certificate(
 ) -> SigningCertificate | None:
     """The user's active certificate; ``with_key`` loads the encrypted key in the same query
     (it is a deferred column, otherwise read by a second query when an act unlocks it)."""
-    query = (
-        sa.select(SigningCertificate)
-        .where(
-            SigningCertificate.user_id == user.id,
-            SigningCertificate.status == CertificateStatus.ACTIVE,
-        )
-        .order_by(SigningCertificate.id.desc())
-        .limit(1)
-    )
     if not with_key:
-        return db_session.execute(query).scalar_one_or_none()
+        return db_session.execute(
+            _active_certificate_statement(), {"user_id": user.id}
+        ).scalar_one_or_none()
     # An act: the key, and the CRLs' fingerprint the act is about to need, in one round trip.
-    revocations = _fingerprint_query()
-    row = db_session.execute(
-        query.add_columns(*revocations.c)
-        .join(revocations, sa.true())
-        .options(undefer(SigningCertificate.encrypted_key))
-    ).one_or_none()
+    row = db_session.execute(_unlock_statement(), {"user_id": user.id}).one_or_none()
     if row is None:
         return None
     record, *fingerprint = row
     _remember_fingerprint(db_session, tuple(fingerprint))
     return record
+
+
+@functools.cache
+def _active_certificate_statement() -> sa.Select[tuple[SigningCertificate]]:
+    return (
+        sa.select(SigningCertificate)
+        .where(
+            SigningCertificate.user_id == sa.bindparam("user_id"),
+            SigningCertificate.status == CertificateStatus.ACTIVE,
+        )
+        .order_by(SigningCertificate.id.desc())
+        .limit(1)
+    )
+
+
+@functools.cache
+def _unlock_statement() -> sa.Select[Any]:
+    revocations = _fingerprint_query()
+    return (
+        _active_certificate_statement()
+        .add_columns(*revocations.c)
+        .join(revocations, sa.true())
+        .options(undefer(SigningCertificate.encrypted_key))
+    )
 
 
 def latest_certificate(db_session: Session, user: User) -> SigningCertificate | None:
@@ -583,22 +601,13 @@ def lock_state(db_session: Session, user: User, app: Flask | None = None) -> Loc
     more than ``limit`` of them in a row (the next one writes a lock), so ``limit + 1`` rows
     always reach the answer.
     """
-    from signing.models import AuditEntry
 
     app = _app(app)
     window = _window(app)
     limit = _config_int(app, "PASSPHRASE_MAX_FAILURES", DEFAULT_MAX_FAILURES)
     now = utcnow()
     rows = db_session.execute(
-        sa.select(AuditEntry.action, AuditEntry.created_at)
-        .where(
-            AuditEntry.object_type == "user",
-            AuditEntry.object_id == str(user.id),
-            AuditEntry.action.in_(("pki.passphrase_locked", "pki.unlock", "pki.passphrase_failed")),
-            AuditEntry.created_at > now - window,
-        )
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(limit + 1)
+        _lock_state_statement(limit + 1), {"user_id": str(user.id), "since": now - window}
     ).all()
     failures = 0
     for action, created_at in rows:
@@ -608,6 +617,23 @@ def lock_state(db_session: Session, user: User, app: Flask | None = None) -> Loc
             break
         failures += 1
     return LockState(None, failures, max(0, limit - failures))
+
+
+@functools.cache
+def _lock_state_statement(rows: int) -> sa.Select[Any]:
+    from signing.models import AuditEntry
+
+    return (
+        sa.select(AuditEntry.action, AuditEntry.created_at)
+        .where(
+            AuditEntry.object_type == "user",
+            AuditEntry.object_id == sa.bindparam("user_id"),
+            AuditEntry.action.in_(("pki.passphrase_locked", "pki.unlock", "pki.passphrase_failed")),
+            AuditEntry.created_at > sa.bindparam("since"),
+        )
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(rows)
+    )
 
 
 def _refuse(db_session: Session, user: User, reason: str, **details: Any) -> None:

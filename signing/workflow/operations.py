@@ -27,6 +27,7 @@ refuses (the unique field constraint, the version column).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -103,8 +104,29 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
     begin_write(db_session)
     db_session.expire_all()
     commitment = db_session.execute(
+        _lock_statement(), {"commitment_id": commitment_id}
+    ).scalar_one_or_none()
+    if commitment is None:
+        raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+    # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
+    by_slot: dict[int, list[Act]] = {slot.id: [] for slot in commitment.slots}
+    for act in commitment.acts:
+        if act.slot_id in by_slot:
+            by_slot[act.slot_id].append(act)
+    for slot in commitment.slots:
+        set_committed_value(slot, "acts", by_slot[slot.id])
+    return commitment
+
+
+# The statements of every act are built once: building one (its options above all) costs more
+# than the database takes to answer it, and a built statement keeps its cache key.
+
+
+@functools.cache
+def _lock_statement() -> sa.Select[tuple[Commitment]]:
+    return (
         sa.select(Commitment)
-        .where(Commitment.id == commitment_id)
+        .where(Commitment.id == sa.bindparam("commitment_id"))
         # OF: only the commitment's row is locked (the joined event and region are read).
         .with_for_update(of=Commitment)
         .options(
@@ -121,29 +143,33 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
             .joinedload(OfficeHolder.user),
         )
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if commitment is None:
-        raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
-    # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
-    by_slot: dict[int, list[Act]] = {slot.id: [] for slot in commitment.slots}
-    for act in commitment.acts:
-        if act.slot_id in by_slot:
-            by_slot[act.slot_id].append(act)
-    for slot in commitment.slots:
-        set_committed_value(slot, "acts", by_slot[slot.id])
-    return commitment
+    )
+
+
+@functools.cache
+def _mandates_statement() -> sa.Select[tuple[Mandate]]:
+    return (
+        sa.select(Mandate)
+        .where(Mandate.deputy_user_id == sa.bindparam("user_id"), Mandate.revoked_at.is_(None))
+        .options(selectinload(Mandate.principal_office), selectinload(Mandate.deputy_office))
+        .order_by(Mandate.id)
+    )
+
+
+@functools.cache
+def _office_mandates_statement() -> sa.Select[tuple[Mandate]]:
+    return (
+        sa.select(Mandate)
+        .where(
+            Mandate.principal_office_id == sa.bindparam("office_id"), Mandate.revoked_at.is_(None)
+        )
+        .options(selectinload(Mandate.deputy))
+    )
 
 
 def active_mandates(db_session: Session, user: User) -> list[Mandate]:
     """The user's unrevoked mandates (validity by date is the rules' business)."""
-    return list(
-        db_session.execute(
-            sa.select(Mandate)
-            .where(Mandate.deputy_user_id == user.id, Mandate.revoked_at.is_(None))
-            .options(selectinload(Mandate.principal_office), selectinload(Mandate.deputy_office))
-            .order_by(Mandate.id)
-        ).scalars()
-    )
+    return list(db_session.execute(_mandates_statement(), {"user_id": user.id}).scalars())
 
 
 # ------------------------------------------------------------------------------ refusals
@@ -649,9 +675,7 @@ def slot_recipients(db_session: Session, slot: Slot, today: dt.date | None = Non
         if holder.ended_on is None and holder.user is not None and holder.user.active:
             users[holder.user.id] = holder.user
     mandates = db_session.execute(
-        sa.select(Mandate)
-        .where(Mandate.principal_office_id == slot.office_id, Mandate.revoked_at.is_(None))
-        .options(selectinload(Mandate.deputy))
+        _office_mandates_statement(), {"office_id": slot.office_id}
     ).scalars()
     commitment = slot.commitment
     for mandate in mandates:
