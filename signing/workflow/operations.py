@@ -516,6 +516,8 @@ def _perform(
     except WorkflowRefused:
         _abandon(db_session)
         raise
+    # Before the audit entries, so that their flush writes the notifications too.
+    _notify_after_act(db_session, commitment, act, before_status, after_status)
     audit.record(
         db_session,
         f"act.{kind.value}",
@@ -551,7 +553,6 @@ def _perform(
             sha256_after=commitment.current_sha256,
             details={"number": commitment.number},
         )
-    _notify_after_act(db_session, commitment, act, before_status, after_status)
     db_session.flush()
     return act
 
