@@ -103,9 +103,11 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
     """
     begin_write(db_session)
     db_session.expire_all()
-    commitment = db_session.execute(
-        _lock_statement(), {"commitment_id": commitment_id}
-    ).scalar_one_or_none()
+    commitment = (
+        db_session.execute(_lock_statement(), {"commitment_id": commitment_id})
+        .unique()
+        .scalar_one_or_none()
+    )
     if commitment is None:
         raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
     # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
@@ -137,7 +139,9 @@ def _lock_statement() -> sa.Select[tuple[Commitment]]:
             # COMMITTED), so acts joined here would miss the act we just waited for. The acts
             # are read by their own statement, after the lock is held.
             selectinload(Commitment.acts),
-            selectinload(Commitment.slots)
+            # Slots, offices and holders change only with a new document version or the
+            # registry, never under this lock: joined, they cost no round trip of their own.
+            joinedload(Commitment.slots)
             .joinedload(Slot.office)
             .joinedload(Office.holders)
             .joinedload(OfficeHolder.user),
