@@ -29,6 +29,8 @@ BPS_CODE = re.compile(r"^\d{2}(\d{2})?$")
 LEVELS = ("provinsi", "kabupaten", "kota")
 REGION_COLUMNS = ("kode", "tingkat", "nama", "kode_provinsi", "nama_provinsi")
 HOLDER_COLUMNS = ("kode_wilayah", "jabatan", "nama")
+#: The audit action of an import (the dashboard's refresh watches for it).
+REGISTRY_IMPORT = "registry.import"
 
 
 class ImportFailed(Exception):
@@ -245,7 +247,7 @@ def import_registry(
         result.holders += 1
     audit.record(
         db_session,
-        "registry.import",
+        REGISTRY_IMPORT,
         actor=actor,
         details={
             "source": source,

@@ -24,6 +24,7 @@ from signing.db import utcnow
 from signing.models import (
     Act,
     ActKind,
+    AuditEntry,
     BandScheme,
     Capacity,
     Commitment,
@@ -35,6 +36,7 @@ from signing.models import (
 )
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS, SlotRole
 from signing.models.regions import OFFICE_LABELS
+from signing.regions.importer import REGISTRY_IMPORT
 from signing.secretariat import mcp
 from signing.workflow.routing import RoutingPolicy
 from signing.workflow.status import (
@@ -485,7 +487,8 @@ def board_fingerprint(db_session: Session, event: Event) -> tuple[Any, ...]:
     count and newest id); a region added or moved, or renamed to a name of another length
     (no table here has an update stamp, so text is summed by length); an MCP figure entered or
     corrected in place (sums weighted by id); a band scheme added; the event's signing order
-    changed. Nothing on the board depends on the clock (its times are absolute) or on mandates
+    changed; a registry import (which may rename a region to a name of the same length).
+    Nothing on the board depends on the clock (its times are absolute) or on mandates
     and reminders (an act keeps its own capacity and actor), so neither is counted.
     """
     in_event = sa.select(Commitment.id).where(Commitment.event_id == event.id)
@@ -530,6 +533,9 @@ def board_fingerprint(db_session: Session, event: Event) -> tuple[Any, ...]:
             where=McpScore.region_id.in_(sa.select(Region.id).where(shown_regions)),
         ),
         part("schemes", count(BandScheme.id), most(BandScheme.id)),
+        # Regions are renamed only by the registry import, which leaves an audit entry: a new
+        # name of the same length changes none of the sums above, but this one.
+        part("registry", most(AuditEntry.id), where=AuditEntry.action == REGISTRY_IMPORT),
     ]
     # Each part is one aggregate row; cross-joined, they make one statement and one row.
     joined: Any = parts[0]

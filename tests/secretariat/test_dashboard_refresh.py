@@ -106,6 +106,25 @@ def _rename_region(client, db_session, rakor, demo_event) -> None:  # type: igno
     db_session.commit()
 
 
+def _rename_region_same_length(client, db_session, rakor, demo_event) -> None:  # type: ignore[no-untyped-def]
+    # As a province would do it: the registry import, with a name of the same length (no sum
+    # over the regions' names sees that), e.g. a corrected spelling.
+    from signing.regions.importer import import_registry, parse
+
+    region = db_session.execute(
+        sa.select(Region).where(Region.kemendagri_code == KOTIM)
+    ).scalar_one()
+    renamed = region.name[:-4] + "Ejaa"
+    assert len(renamed) == len(region.name)
+    csv = (
+        "kode,tingkat,nama,kode_provinsi,nama_provinsi\n"
+        f"{KOTIM},kabupaten,{renamed},62,Kalimantan Tengah\n"
+    )
+    regions, holders = parse(csv.encode(), ".csv")
+    import_registry(db_session, regions, holders, actor="uji", source="csv")
+    db_session.commit()
+
+
 @pytest.mark.parametrize(
     ("before", "change", "shown"),
     [
@@ -114,6 +133,7 @@ def _rename_region(client, db_session, rakor, demo_event) -> None:  # type: igno
         # A correction updates the same row in place: no new id, the weighted sums see it.
         pytest.param(_mcp_figure("50"), _mcp_figure("75"), "75%", id="mcp-figure-corrected"),
         pytest.param(None, _rename_region, "Raya", id="region-renamed"),
+        pytest.param(None, _rename_region_same_length, "Ejaa", id="region-renamed-same-length"),
     ],
 )
 def test_what_the_board_shows_changes_the_etag(
