@@ -20,8 +20,10 @@ The calling pattern for acts (a view, an API endpoint, a CLI command)::
 lock before anything else (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on
 PostgreSQL) so that writers always lock in the same order (commitment row, then the audit
 chain). A refused act leaves nothing but its audit entries: the refusal is decided before any
-change, and the writing part runs in a savepoint that is rolled back if the database still
-refuses (the unique field constraint, the version column).
+change, and if the database still refuses the writes (the unique field constraint, the version
+column) or the completing time stamp fails, the whole transaction is rolled back and the refusal
+recorded in a new one (no savepoint: it would cost two round trips on every act). That is why
+the act must start its transaction: the callers commit whatever came before.
 """
 
 from __future__ import annotations
