@@ -344,39 +344,41 @@ def run(app: Flask, *, commitments: int = 4, workdir: Path) -> dict[str, Any]:
     gc.collect()
     gc.freeze()
     gc_paused = _GcClock()
-    turn = 0
-    for commitment_id, code in zip(ids, codes, strict=True):
-        for step, (slot, kind, pattern) in enumerate(SEQUENCE):
-            username = account(pattern, code)
-            pdf, _sha = _current_pdf(app, commitment_id)
-            field = _field(slot, kind)
-            recipe = recipes[username]
-            variants = {
-                "ours": lambda c=commitment_id, s=slot, k=kind, u=username: _service_act(
-                    app, c, s, k, u
-                ),
-                "bare": lambda p=pdf, f=field, k=kind, r=recipe: r.bare(p, f, k),
-                "stock": lambda p=pdf, f=field, k=kind, r=recipe: r.stock(p, f, k),
-            }
-            order = list(variants)
-            order = order[turn % 3 :] + order[: turn % 3]
-            turn += 1
-            for name in order:
-                gc_started = gc_paused.total
-                started, cpu_started = clock(), cpu_clock()
-                variants[name]()
-                elapsed, cpu_used = clock() - started, cpu_clock() - cpu_started
-                gc_time[name] += gc_paused.total - gc_started
-                if name == "ours" and step == len(SEQUENCE) - 1:
-                    completing.append(elapsed)
-                else:
-                    samples[name].append(elapsed)
-                    cpu[name].append(cpu_used)
-                    pair[name] = elapsed
-            if step != len(SEQUENCE) - 1:
-                paired.append(pair["ours"] / pair["bare"])
-    gc_paused.close()
-    gc.unfreeze()
+    try:
+        turn = 0
+        for commitment_id, code in zip(ids, codes, strict=True):
+            for step, (slot, kind, pattern) in enumerate(SEQUENCE):
+                username = account(pattern, code)
+                pdf, _sha = _current_pdf(app, commitment_id)
+                field = _field(slot, kind)
+                recipe = recipes[username]
+                variants = {
+                    "ours": lambda c=commitment_id, s=slot, k=kind, u=username: _service_act(
+                        app, c, s, k, u
+                    ),
+                    "bare": lambda p=pdf, f=field, k=kind, r=recipe: r.bare(p, f, k),
+                    "stock": lambda p=pdf, f=field, k=kind, r=recipe: r.stock(p, f, k),
+                }
+                order = list(variants)
+                order = order[turn % 3 :] + order[: turn % 3]
+                turn += 1
+                for name in order:
+                    gc_started = gc_paused.total
+                    started, cpu_started = clock(), cpu_clock()
+                    variants[name]()
+                    elapsed, cpu_used = clock() - started, cpu_clock() - cpu_started
+                    gc_time[name] += gc_paused.total - gc_started
+                    if name == "ours" and step == len(SEQUENCE) - 1:
+                        completing.append(elapsed)
+                    else:
+                        samples[name].append(elapsed)
+                        cpu[name].append(cpu_used)
+                        pair[name] = elapsed
+                if step != len(SEQUENCE) - 1:
+                    paired.append(pair["ours"] / pair["bare"])
+    finally:
+        gc_paused.close()
+        gc.unfreeze()
     with app.app_context():
         acts = db.session.execute(
             sa.select(sa.func.count(Act.id)).where(Act.commitment_id.in_(ids), Act.kind != "seal")

@@ -56,12 +56,11 @@ def store_revision(
     act: Act | None = None,
     *,
     sha256: str | None = None,
-    flush: bool = True,
 ) -> Revision:
     """Append ``pdf`` as the commitment's newest revision and point the commitment at it.
 
     ``act`` may still be pending: the revision refers to it by relationship, so one flush
-    writes both. ``flush=False`` leaves that flush to the caller.
+    writes both. ``sha256``: the hash of ``pdf``, when the caller has just computed it.
     """
     sha256 = store_blob(db_session, pdf, sha256)
     revision = Revision(
@@ -81,8 +80,7 @@ def store_revision(
     commitment.current_sha256 = sha256
     if label == GENERATED:
         commitment.generated_at = revision.created_at
-    if flush:
-        db_session.flush()
+    db_session.flush()
     return revision
 
 

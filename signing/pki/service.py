@@ -601,7 +601,6 @@ def lock_state(db_session: Session, user: User, app: Flask | None = None) -> Loc
     more than ``limit`` of them in a row (the next one writes a lock), so ``limit + 1`` rows
     always reach the answer.
     """
-
     app = _app(app)
     window = _window(app)
     limit = _config_int(app, "PASSPHRASE_MAX_FAILURES", DEFAULT_MAX_FAILURES)
