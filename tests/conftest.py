@@ -23,6 +23,38 @@ from signing.db import Base, make_engine
 from signing.migrations import upgrade
 
 TEST_PASSWORD = "kata-sandi-uji-123"
+
+#: The SIGNING_* variables the suite reads on purpose: which database to test on and where the
+#: load test and the benchmark find their services. Every other SIGNING_* variable belongs to the
+#: caller's shell (a demo password, a database URL, a TSA) and must not steer the suite.
+TEST_SWITCHES = frozenset(
+    {
+        "SIGNING_TEST_DATABASE_URL",
+        "SIGNING_SCALE_REDIS",
+        "SIGNING_BENCH_POSTGRES",
+        "SIGNING_BENCH_REDIS",
+    }
+)
+_scrubbed_environment: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start from a clean configuration: drop the caller's SIGNING_* variables.
+
+    Done here rather than in a fixture because test modules read the environment when they are
+    imported (collection happens before any session fixture), and subprocesses the tests start
+    (gunicorn, the verification child, the CLI) inherit this environment.
+    """
+    for name in list(os.environ):
+        if name.startswith("SIGNING_") and name not in TEST_SWITCHES:
+            _scrubbed_environment[name] = os.environ.pop(name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    os.environ.update(_scrubbed_environment)
+    _scrubbed_environment.clear()
+
+
 POSTGRES_URL = os.environ.get("SIGNING_TEST_DATABASE_URL")
 
 

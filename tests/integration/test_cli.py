@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 from cryptography import x509
 
@@ -113,9 +114,13 @@ def test_enrol_and_revoke_key_from_the_cli_update_the_crl_file(
     assert written.exit_code == 0 and "1 sertifikat tercantum" in written.output
 
 
-def test_demo_steps_enrol_every_official_once(app, db_session, kalteng):
-    from signing.pki.demo import DEMO_STEPS, demo_officials
+@pytest.mark.parametrize("override", [None, "x-Pass-2026!"], ids=["default", "environment"])
+def test_demo_steps_enrol_every_official_once(app, db_session, kalteng, monkeypatch, override):
+    from signing.pki.demo import DEFAULT_DEMO_PASSPHRASE, DEMO_STEPS, demo_officials
+    from signing.pki.errors import WrongPassphrase
 
+    if override:
+        monkeypatch.setenv("SIGNING_DEMO_PASSPHRASE", override)
     with app.app_context():
         for step in DEMO_STEPS:
             step(app, db_session)
@@ -128,8 +133,10 @@ def test_demo_steps_enrol_every_official_once(app, db_session, kalteng):
         db_session.commit()
     total = db_session.execute(sa.select(sa.func.count(SigningCertificate.id))).scalar_one()
     assert total == 45
+    bupati = user(db_session, "bupati-62.02")
     with app.app_context():
-        signer = service.signer_for_act(
-            db_session, user(db_session, "bupati-62.02"), "tanda-tangan-demo"
-        )
+        if override:
+            with pytest.raises(WrongPassphrase):
+                service.signer_for_act(db_session, bupati, DEFAULT_DEMO_PASSPHRASE)
+        signer = service.signer_for_act(db_session, bupati, override or DEFAULT_DEMO_PASSPHRASE)
         signer.close()
