@@ -50,12 +50,53 @@ def pytest_configure(config: pytest.Config) -> None:
             _scrubbed_environment[name] = os.environ.pop(name)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``) a module runs on one worker.
+
+    Modules keep their module fixtures and their order (the schemathesis module checks its own
+    run in a later test), and the load tests, which share one Redis database and load both cores
+    with gunicorn, run one after another on a single worker.
+    """
+    scale = Path(__file__).parent / "scale"
+    for item in items:
+        group = "scale" if scale in item.path.parents else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     os.environ.update(_scrubbed_environment)
     _scrubbed_environment.clear()
 
 
-POSTGRES_URL = os.environ.get("SIGNING_TEST_DATABASE_URL")
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker tests on a PostgreSQL database of its own.
+
+    The suite truncates and re-creates the schema of its database, so two workers on one
+    database would wipe each other's data. The worker's database is created on first use and
+    published in the environment, which modules and subprocesses read.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(
+        base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    worker_url = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["SIGNING_TEST_DATABASE_URL"] = worker_url
+    return worker_url
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("SIGNING_TEST_DATABASE_URL"))
 
 
 @pytest.fixture(scope="session")
