@@ -295,7 +295,6 @@ def commitment(commitment_id: int) -> Response:
 
 @bp.get("/commitments/<int:commitment_id>/pdf")
 def commitment_pdf(commitment_id: int) -> Response:
-    from signing.commitments.errors import StorageError
     from signing.commitments.storage import current_pdf
 
     item = _commitment_or_404(commitment_id)
@@ -306,16 +305,15 @@ def commitment_pdf(commitment_id: int) -> Response:
             "Dokumen belum dibuat.",
             "The document has not been generated yet.",
         )
-    try:
-        data = current_pdf(db.session, item)
-    except StorageError as error:
-        raise _storage_error(error) from None
+    # A stored file that fails its hash check is answered by the app's one handler
+    # (signing.web.errors: 500 "storage_error", the same words as the pages).
+    data = current_pdf(db.session, item)
     return _pdf(data, item.current_sha256, item.number)
 
 
 @bp.get("/commitments/<int:commitment_id>/revisions/<sha256>")
 def commitment_revision(commitment_id: int, sha256: str) -> Response:
-    from signing.commitments.errors import RevisionNotFound, StorageError
+    from signing.commitments.errors import RevisionNotFound
     from signing.commitments.storage import revision_pdf
 
     item = _commitment_or_404(commitment_id)
@@ -331,19 +329,7 @@ def commitment_revision(commitment_id: int, sha256: str) -> Response:
         data = revision_pdf(db.session, item, sha256)
     except RevisionNotFound:
         raise missing from None
-    except StorageError as error:
-        raise _storage_error(error) from None
     return _pdf(data, sha256, f"{item.number}-rev-{sha256[:12]}")
-
-
-def _storage_error(error: Exception) -> ApiError:
-    log.error("stored PDF unusable: %s", error)
-    return ApiError(
-        500,
-        "storage_error",
-        f"Berkas tersimpan tidak dapat dibaca: {error}",
-        "The stored file cannot be read (it does not match its hash).",
-    )
 
 
 # --------------------------------------------------------------------------- acting

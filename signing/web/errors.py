@@ -10,6 +10,8 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from signing.commitments.errors import BlobCorrupted, StorageError
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -27,6 +29,12 @@ MESSAGES = {
 }
 
 NOT_MIGRATED = "Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade"
+STORAGE_DAMAGED = (
+    "Berkas dokumen yang tersimpan rusak: isinya tidak cocok dengan sidik (hash) yang tercatat, "
+    "jadi dokumen ini tidak ditampilkan, dicetak atau ditandatangani. Hubungi administrator "
+    "untuk memulihkannya dari cadangan."
+)
+STORAGE_DAMAGED_EN = "The stored document is damaged (it does not match its recorded hash)."
 
 
 def wants_json() -> bool:
@@ -74,6 +82,15 @@ def init_app(app: Flask) -> None:
             return error_response(429, code="throttled")
         custom = error.description if getattr(error, "signing_message", False) else None
         return error_response(status, custom)
+
+    @app.errorhandler(StorageError)
+    def _storage(error: StorageError):  # type: ignore[no-untyped-def]
+        # Every reader of a stored PDF checks its hash (signing.commitments.storage); a page
+        # that does not catch the refusal itself still answers in words, never a traceback.
+        if isinstance(error, BlobCorrupted):
+            log.error("stored PDF unusable on %s: %s", request.path, error)
+            return error_response(500, STORAGE_DAMAGED, STORAGE_DAMAGED_EN, code="storage_error")
+        return error_response(404, str(error), "The document is not available.", code="not_found")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
