@@ -40,6 +40,8 @@ VERIFY_QUEUE_SECONDS = 10
 VERIFY_PUBLIC_DOWNLOAD = True
 #: Requests per API token.
 API_LIMIT_PER_TOKEN = "120 per minute"
+#: Requests refused for an unknown or malformed API token, per client address.
+API_LIMIT_BAD_TOKEN_PER_IP = "20 per minute"
 #: How long an official's authentication on the shared signing desk stays usable (seconds).
 DESK_GRANT_SECONDS = 300
 #: Officials' keys and certificates.

@@ -61,6 +61,25 @@ def _limit_value() -> str:
 limiter.limit(_limit_value, key_func=_limit_key, scope="api")(bp)
 
 
+def _bad_token_limit() -> str:
+    return current_app.config.get("API_LIMIT_BAD_TOKEN_PER_IP", "20 per minute")
+
+
+def _token_refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
+# The limit above is per token, so an attacker sending a fresh random token with each request
+# would never meet it: requests refused for their token also count per address, and once an
+# address is over, it gets 429 before its token is even looked up.
+limiter.limit(
+    _bad_token_limit,
+    key_func=lambda: "api-bad-token:" + (get_remote_address() or "-"),
+    scope="api-bad-token",
+    deduct_when=_token_refused,
+)(bp)
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -89,8 +108,10 @@ def _http_error(error: HTTPException) -> Response:
         return ApiError(
             429,
             "rate_limited",
-            "Terlalu banyak permintaan dengan token ini. Tunggu sebentar lalu coba lagi.",
-            "Too many requests with this token. Wait a moment and try again.",
+            "Terlalu banyak permintaan dengan token ini (atau dengan token tak dikenal dari "
+            "alamat ini). Tunggu sebentar lalu coba lagi.",
+            "Too many requests with this token (or with unknown tokens from this address). "
+            "Wait a moment and try again.",
         ).response()
     message_id, message_en = MESSAGES.get(status, MESSAGES[500])
     return ApiError(status, f"http_{status}", message_id, message_en).response()
