@@ -83,10 +83,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "http_500": (500, "Unexpected server error."),
     "busy": (503, "Every verification slot is busy; retry after Retry-After seconds."),
     "not_migrated": (503, "The database schema is not up to date (signing db upgrade)."),
+    "database_unavailable": (
+        503,
+        "The database cannot be reached (down or restarting); retry after Retry-After seconds.",
+    ),
 }
 
 _AUTH = ["missing_token", "invalid_token", "revoked_token", "rate_limited"]
-_SERVER = ["http_500", "not_migrated"]
+_SERVER = ["http_500", "not_migrated", "database_unavailable"]
 
 #: Error codes per operation (besides the success answers).
 OPERATION_ERRORS: dict[str, list[str]] = {
