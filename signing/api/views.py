@@ -457,7 +457,8 @@ def _refusal_error(refused: WorkflowRefused) -> ApiError:
 
 @bp.post("/verify")
 def verify() -> Response:
-    from signing.verification.service import VerifierBusy, verify_upload
+    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
+    from signing.web.verify import ADDRESS_BUSY
 
     mimetype = request.mimetype
     if mimetype == "application/pdf":
@@ -480,7 +481,15 @@ def verify() -> Response:
             "Send the PDF as the body (application/pdf) or as multipart/form-data.",
         )
     try:
-        result = verify_upload(db.session, data)
+        result = verify_upload(db.session, data, address=request.remote_addr)
+    except AddressBusy:
+        raise ApiError(
+            429,
+            "rate_limited",
+            ADDRESS_BUSY,
+            "Another verification from your address is still running; wait for it, then retry.",
+            headers={"Retry-After": "5"},
+        ) from None
     except VerifierBusy:
         raise ApiError(
             503,

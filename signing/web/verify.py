@@ -56,6 +56,10 @@ print_bp = Blueprint("printing", __name__, url_prefix="/cetak")
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
 _MIB = 1024 * 1024
 _CODE = re.compile(r"^[0-9A-Za-z-]{1,40}$")
+#: Answer to an address that already has its verifications in flight (429).
+ADDRESS_BUSY = (
+    "Pemeriksaan berkas lain dari alamat Anda masih berjalan. Tunggu hasilnya, lalu coba lagi."
+)
 
 
 @bp.app_template_filter("verify_wib")
@@ -111,7 +115,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.post("/verifikasi")
 @_throttle
 def upload():  # type: ignore[no-untyped-def]
-    from signing.verification.service import VerifierBusy, verify_upload
+    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
 
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
@@ -122,7 +126,9 @@ def upload():  # type: ignore[no-untyped-def]
             413, gettext("Berkas terlalu besar: batas unggahan %(limit)s.", limit=_limit_label())
         )
     try:
-        result = verify_upload(db.session, data)
+        result = verify_upload(db.session, data, address=request.remote_addr)
+    except AddressBusy:
+        return error_response(429, ADDRESS_BUSY, code="verify_in_progress")
     except VerifierBusy:
         return error_response(
             503, gettext("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."), code="busy"
