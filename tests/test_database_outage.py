@@ -137,3 +137,16 @@ def test_a_connection_lost_before_teardown_does_not_turn_the_answer_into_a_500(a
         assert client.get("/v/TIDAKADA").status_code == 404
     finally:
         killer.dispose()
+
+
+def test_the_cli_says_the_database_is_unavailable_not_unmigrated(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'tidak-ada' / 'signing.db'}",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 1
+    assert "Database tidak tersedia" in result.output
+    assert "db upgrade" not in result.output
