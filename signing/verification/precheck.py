@@ -9,8 +9,8 @@ where it is claimed to be. A file that fails gets "Tidak dapat diperiksa: ..." w
 worker ever seeing it; a file that passes still goes through the sandbox with its limits.
 
 What is required is what pyHanko requires, only checked cheaply: ``%PDF-`` in the first
-kilobyte; within the last kilobyte (plus a margin), the lines ``startxref``, an offset and
-``%%EOF``, each on its own short line; an offset inside the file that points at a
+kilobyte; within the last kilobyte (plus a margin), ``startxref`` at the start of a line, an
+offset, and ``%%EOF`` at the start of the next line; an offset inside the file that points at a
 cross-reference table (``xref``) or stream (``N G obj``); a first table section whose entries
 fit in the file.
 """
@@ -23,9 +23,12 @@ __all__ = ["structural_problem"]
 
 #: pyHanko looks for %%EOF in the last 1024 bytes; the margin covers the lines before it.
 _TAIL_BYTES = 2048
+#: "startxref", the offset (on its own line, or on the keyword's as pyHanko also accepts) and
+#: "%%EOF" at the start of a line; anything may follow (it lies in the tail, so is short).
 _END = re.compile(
-    rb"[\r\n]startxref[ \t\f\0]*(?:\r\n|\r|\n)[ \t\f\0]*(\d{1,15})[ \t\f\0]*(?:\r\n|\r|\n)"
-    rb"%%EOF[^\r\n]{0,64}(?:(?:\r\n|\r|\n)[^\r\n]{0,256})*\Z"
+    rb"[\r\n]startxref[ \t\f\0]*(?:\r\n|\r|\n)?[ \t\f\0]*(\d{1,15})[ \t\f\0]*(?:\r\n|\r|\n)"
+    rb"%%EOF.*\Z",
+    re.DOTALL,
 )
 _XREF_TABLE = re.compile(rb"\s*xref\s+(\d{1,10})\s+(\d{1,10})\s")
 _XREF_STREAM = re.compile(rb"\s*\d{1,10}\s+\d{1,5}\s+obj\b")
