@@ -187,7 +187,7 @@ def _pdf_response(data: bytes, name: str, *, private: bool) -> Response:
 @bp.get("/v/<code>/unduh")
 @_throttle
 def download(code: str):  # type: ignore[no-untyped-def]
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     if not _public_download():
@@ -208,7 +208,7 @@ def download(code: str):  # type: ignore[no-untyped-def]
     commitment = db.session.query(Commitment).filter(Commitment.code == code).one()
     try:
         data = current_pdf(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     response = _pdf_response(data, commitment.number, private=False)
     # The bytes change with every act: the ETag lets a browser re-check cheaply.
@@ -268,13 +268,13 @@ def event(event_id: int):  # type: ignore[no-untyped-def]
 @role_required(*STAFF)
 def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
     """The signed PDF exactly as stored: signatures intact, marks flagged to print."""
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     commitment = _commitment_or_404(commitment_id)
     try:
         data = current_pdf(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     _audit_print("print.signed_pdf", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(data, commitment.number, private=True)
@@ -283,13 +283,13 @@ def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
 @print_bp.get("/komitmen/<int:commitment_id>/salinan.pdf")
 @role_required(*STAFF)
 def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.printing.copy import print_copy as make_copy
 
     commitment = _commitment_or_404(commitment_id)
     try:
         copy = make_copy(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     _audit_print("print.copy", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)

@@ -31,22 +31,43 @@ def test_every_reader_of_a_damaged_pdf_answers_a_handled_page(
     app, world, make_browser, db_session, tmp_path
 ) -> None:
     app.config["PROPAGATE_UNEXPECTED"] = True  # an unhandled error would raise here
+    from signing.web import documents
+
     commitment = _damage(db_session, world[KOBAR])
+    # As in a fresh worker: no page drawn from these bytes before they were damaged (the world's
+    # documents are the same bytes in every test of this process).
+    documents._GEOMETRY.clear()
+    documents._PNGS.clear()
     gubernur = make_browser("gubernur")
-    page = gubernur.get(f"/komitmen/{commitment.id}")
-    assert page.status_code == 500
-    assert DAMAGED in page.text
-    assert "Traceback" not in page.text
+    for url in (
+        f"/komitmen/{commitment.id}",
+        f"/dokumen/{commitment.id}.pdf",
+        f"/dokumen/{commitment.id}/halaman/1.png",
+        f"/v/{commitment.code}/unduh",
+    ):
+        page = gubernur.get(url)
+        assert page.status_code == 500, url
+        assert page.mimetype == "text/html", url
+        assert DAMAGED in page.text, url
+        assert "Traceback" not in page.text
 
     staff = make_browser("sekretariat")
     for url in (
         f"/cetak/acara/{commitment.event_id}/bundel.pdf",
         f"/cetak/acara/{commitment.event_id}/bundel.pdf?lembar=0",
+        f"/cetak/komitmen/{commitment.id}/asli.pdf",
+        f"/cetak/komitmen/{commitment.id}/salinan.pdf",
+        f"/sekretariat/komitmen/{commitment.id}/dokumen.pdf",
+        f"/sekretariat/komitmen/{commitment.id}/halaman/1.png",
     ):
         response = staff.get(url)
         assert response.status_code == 500, url
-        assert response.mimetype == "text/html"
-        assert DAMAGED in response.text
+        assert response.mimetype == "text/html", url
+        assert DAMAGED in response.text, url
+    # The secretariat's page of the commitment still opens, and says what is wrong.
+    detail = staff.get(f"/sekretariat/komitmen/{commitment.id}")
+    assert detail.status_code == 200
+    assert "rusak" in detail.text
 
     result = app.test_cli_runner().invoke(
         args=["print", "bundle", "--event", str(commitment.event_id), "-o", str(tmp_path / "b.pdf")]
