@@ -89,8 +89,11 @@ def require_migrated() -> None:
 
     try:
         ok = is_up_to_date(db.engine())
-    except sa.exc.OperationalError:
-        ok = False
+    except sa.exc.OperationalError as error:
+        # Not reachable is not "not migrated" (a database without the version table reads as
+        # no revision, without an error).
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        fail(f"Database tidak tersedia: {reason}")
     if not ok:
         fail("Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade")
 

@@ -36,10 +36,17 @@ VERIFY_TIMEOUT_SECONDS = 15
 VERIFY_MEMORY_MB = 768
 VERIFY_CONCURRENCY = 4
 VERIFY_QUEUE_SECONDS = 10
+#: Verifications in flight at once from one client address (more: 429 at once).
+VERIFY_CONCURRENCY_PER_IP = 2
+#: Verifications in flight at once on this machine, over every web worker; None: the number
+#: of cores.
+VERIFY_HOST_CONCURRENCY: int | None = None
 #: Whether anyone holding the QR code may download the signed original.
 VERIFY_PUBLIC_DOWNLOAD = True
 #: Requests per API token.
 API_LIMIT_PER_TOKEN = "120 per minute"
+#: Requests refused for an unknown or malformed API token, per client address.
+API_LIMIT_BAD_TOKEN_PER_IP = "20 per minute"
 #: How long an official's authentication on the shared signing desk stays usable (seconds).
 DESK_GRANT_SECONDS = 300
 #: Officials' keys and certificates.

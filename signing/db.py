@@ -8,6 +8,7 @@ commit: the view or command that called them does, once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -112,9 +115,28 @@ def _get_session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    discard_session()
+
+
+def discard_session() -> None:
+    """Close this context's session; the next use opens a new one.
+
+    Closing rolls back, which needs the connection: when the database went away (a terminated
+    backend, a restart), that fails too. The answer has been chosen by then, so the failure is
+    logged and the connection dropped from the pool, never raised: raised here (at teardown) it
+    would become the server's bare 500 in place of the page already made.
+    """
     db_session = g.pop("db_session", None)
-    if db_session is not None:
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("database session not closed cleanly: %s", error)
+        try:
+            db_session.invalidate()
+        except sa.exc.SQLAlchemyError:  # pragma: no cover - nothing more to release
+            pass
 
 
 #: The session of the current application context.

@@ -69,7 +69,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "bad_attestation": (422, "attests_act_id is not a signature or paraf of this commitment."),
     "wrong_passphrase": (422, "Wrong signing passphrase; the message says how many tries remain."),
     "no_file": (422, "The multipart body has no 'file' field."),
-    "rate_limited": (429, "Too many requests with this token (API_LIMIT_PER_TOKEN)."),
+    "rate_limited": (
+        429,
+        "Too many requests with this token (API_LIMIT_PER_TOKEN), or with unknown tokens from "
+        "this address (API_LIMIT_BAD_TOKEN_PER_IP).",
+    ),
     "locked": (
         429,
         "Too many wrong passphrases: the official's key is locked for a while (Retry-After).",
@@ -79,10 +83,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "http_500": (500, "Unexpected server error."),
     "busy": (503, "Every verification slot is busy; retry after Retry-After seconds."),
     "not_migrated": (503, "The database schema is not up to date (signing db upgrade)."),
+    "database_unavailable": (
+        503,
+        "The database cannot be reached (down or restarting); retry after Retry-After seconds.",
+    ),
 }
 
 _AUTH = ["missing_token", "invalid_token", "revoked_token", "rate_limited"]
-_SERVER = ["http_500", "not_migrated"]
+_SERVER = ["http_500", "not_migrated", "database_unavailable"]
 
 #: Error codes per operation (besides the success answers).
 OPERATION_ERRORS: dict[str, list[str]] = {
@@ -738,7 +746,9 @@ def _document() -> dict[str, Any]:
                 "404 like something that does not exist.\n\n"
                 'Every error has the shape `{"error": {"code", "message" (Indonesian), '
                 '"message_en", "details"?}}`. Requests are limited per token '
-                "(`API_LIMIT_PER_TOKEN`, default 120 per minute): 429 `rate_limited`."
+                "(`API_LIMIT_PER_TOKEN`, default 120 per minute), and requests refused for an "
+                "unknown or malformed token per address (`API_LIMIT_BAD_TOKEN_PER_IP`, default "
+                "20 per minute): 429 `rate_limited`."
             ),
         },
         "tags": [

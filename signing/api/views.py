@@ -61,6 +61,25 @@ def _limit_value() -> str:
 limiter.limit(_limit_value, key_func=_limit_key, scope="api")(bp)
 
 
+def _bad_token_limit() -> str:
+    return current_app.config.get("API_LIMIT_BAD_TOKEN_PER_IP", "20 per minute")
+
+
+def _token_refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
+# The limit above is per token, so an attacker sending a fresh random token with each request
+# would never meet it: requests refused for their token also count per address, and once an
+# address is over, it gets 429 before its token is even looked up.
+limiter.limit(
+    _bad_token_limit,
+    key_func=lambda: "api-bad-token:" + (get_remote_address() or "-"),
+    scope="api-bad-token",
+    deduct_when=_token_refused,
+)(bp)
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -89,8 +108,10 @@ def _http_error(error: HTTPException) -> Response:
         return ApiError(
             429,
             "rate_limited",
-            "Terlalu banyak permintaan dengan token ini. Tunggu sebentar lalu coba lagi.",
-            "Too many requests with this token. Wait a moment and try again.",
+            "Terlalu banyak permintaan dengan token ini (atau dengan token tak dikenal dari "
+            "alamat ini). Tunggu sebentar lalu coba lagi.",
+            "Too many requests with this token (or with unknown tokens from this address). "
+            "Wait a moment and try again.",
         ).response()
     message_id, message_en = MESSAGES.get(status, MESSAGES[500])
     return ApiError(status, f"http_{status}", message_id, message_en).response()
@@ -295,7 +316,6 @@ def commitment(commitment_id: int) -> Response:
 
 @bp.get("/commitments/<int:commitment_id>/pdf")
 def commitment_pdf(commitment_id: int) -> Response:
-    from signing.commitments.errors import StorageError
     from signing.commitments.storage import current_pdf
 
     item = _commitment_or_404(commitment_id)
@@ -306,16 +326,15 @@ def commitment_pdf(commitment_id: int) -> Response:
             "Dokumen belum dibuat.",
             "The document has not been generated yet.",
         )
-    try:
-        data = current_pdf(db.session, item)
-    except StorageError as error:
-        raise _storage_error(error) from None
+    # A stored file that fails its hash check is answered by the app's one handler
+    # (signing.web.errors: 500 "storage_error", the same words as the pages).
+    data = current_pdf(db.session, item)
     return _pdf(data, item.current_sha256, item.number)
 
 
 @bp.get("/commitments/<int:commitment_id>/revisions/<sha256>")
 def commitment_revision(commitment_id: int, sha256: str) -> Response:
-    from signing.commitments.errors import RevisionNotFound, StorageError
+    from signing.commitments.errors import RevisionNotFound
     from signing.commitments.storage import revision_pdf
 
     item = _commitment_or_404(commitment_id)
@@ -331,19 +350,7 @@ def commitment_revision(commitment_id: int, sha256: str) -> Response:
         data = revision_pdf(db.session, item, sha256)
     except RevisionNotFound:
         raise missing from None
-    except StorageError as error:
-        raise _storage_error(error) from None
     return _pdf(data, sha256, f"{item.number}-rev-{sha256[:12]}")
-
-
-def _storage_error(error: Exception) -> ApiError:
-    log.error("stored PDF unusable: %s", error)
-    return ApiError(
-        500,
-        "storage_error",
-        f"Berkas tersimpan tidak dapat dibaca: {error}",
-        "The stored file cannot be read (it does not match its hash).",
-    )
 
 
 # --------------------------------------------------------------------------- acting
@@ -450,7 +457,8 @@ def _refusal_error(refused: WorkflowRefused) -> ApiError:
 
 @bp.post("/verify")
 def verify() -> Response:
-    from signing.verification.service import VerifierBusy, verify_upload
+    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
+    from signing.web.verify import ADDRESS_BUSY
 
     mimetype = request.mimetype
     if mimetype == "application/pdf":
@@ -473,7 +481,15 @@ def verify() -> Response:
             "Send the PDF as the body (application/pdf) or as multipart/form-data.",
         )
     try:
-        result = verify_upload(db.session, data)
+        result = verify_upload(db.session, data, address=request.remote_addr)
+    except AddressBusy:
+        raise ApiError(
+            429,
+            "rate_limited",
+            ADDRESS_BUSY,
+            "Another verification from your address is still running; wait for it, then retry.",
+            headers={"Retry-After": "5"},
+        ) from None
     except VerifierBusy:
         raise ApiError(
             503,

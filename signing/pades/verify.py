@@ -185,7 +185,8 @@ def _report(emb, status, *, is_ts: bool) -> SignatureReport:
         signing_time = status.signer_reported_dt
     return SignatureReport(
         field_name=emb.field_name,
-        signer_name=_name_attr(cert, "common_name"),
+        # The full name when the CN had to be shortened (signing.pki.ca.common_name_for).
+        signer_name=_name_attr(cert, "name") or _name_attr(cert, "common_name"),
         signer_subject=cert.subject.human_friendly if cert is not None else None,
         signer_office=_name_attr(cert, "title"),
         signer_institution=_name_attr(cert, "organization_name"),

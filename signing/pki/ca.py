@@ -192,13 +192,35 @@ def _expected_files(certs_dir: Path) -> list[Path]:
 # --------------------------------------------------------------------- certificates
 
 
+#: RFC 5280's upper bound of a commonName (ub-common-name), which cryptography enforces.
+COMMON_NAME_MAX = 64
+#: X.520 ``name`` (2.5.4.41), the supertype of commonName without its length bound: carries
+#: the full name of an official whose name does not fit into the CN.
+FULL_NAME_OID = x509.ObjectIdentifier("2.5.4.41")
+
+
+def common_name_for(name: str) -> str:
+    """``name`` as a certificate's CN: as it is when it fits in 64 characters, else cut at the
+    last word boundary that fits and marked with "…" (the full name goes into
+    :data:`FULL_NAME_OID`)."""
+    if len(name) <= COMMON_NAME_MAX:
+        return name
+    cut = " ".join(name.split())[: COMMON_NAME_MAX - 1]
+    if " " in cut[1:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.") + "…"
+
+
 def _name(common_name: str, organisation: str | None = None, **extra: str) -> x509.Name:
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]
     if organisation:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
     if "title" in extra:
         attrs.append(x509.NameAttribute(NameOID.TITLE, extra["title"]))
-    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
+    short = common_name_for(common_name)
+    if short != common_name:
+        attrs.append(x509.NameAttribute(FULL_NAME_OID, common_name))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, short))
     return x509.Name(attrs)
 
 

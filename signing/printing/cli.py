@@ -82,6 +82,7 @@ def print_group(
 @with_appcontext
 def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
     """Bundel semua komitmen satu acara dalam satu PDF siap cetak (sampul, daftar isi)."""
+    from signing.commitments.errors import StorageError
     from signing.models import Commitment, Event
     from signing.printing.bundle import event_bundle
 
@@ -101,6 +102,8 @@ def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
             bundle = event_bundle(
                 db.session, event_id, with_sheets=not no_sheets, progress=progress
             )
+        except StorageError as error:
+            _fail(f"Bundel tidak dibuat: {error}")
         finally:
             db.session.rollback()
     _write(output, bundle.pdf)

@@ -49,9 +49,12 @@ from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
 
+from .admission import AddressBusy, admitted
+from .precheck import structural_problem
 from .sandbox import Limits, VerifierBusy, start_bounded
 
 __all__ = [
+    "AddressBusy",
     "PublicAct",
     "PublicParty",
     "PublicStatus",
@@ -691,16 +694,32 @@ def verify_upload(
     *,
     app: Flask | None = None,
     limits: Limits | None = None,
+    address: str | None = None,
 ) -> VerificationResult:
     """Verify ``pdf`` (untrusted bytes) against this system. Never raises for a bad file.
 
-    pyHanko runs in a child process under ``limits`` (default: the app's ``VERIFY_*``
-    config). :raises VerifierBusy: every verification slot stayed busy.
-    """
-    from signing.pki.errors import PkiError
+    A file whose structure cannot be a readable PDF is refused before any worker sees it
+    (:mod:`signing.verification.precheck`); otherwise pyHanko runs in a child process under
+    ``limits`` (default: the app's ``VERIFY_*`` config), once the request is admitted
+    (:mod:`signing.verification.admission`; ``address``: the client's, None from the CLI).
 
+    :raises AddressBusy: ``address`` already has its verifications in flight.
+    :raises VerifierBusy: every verification slot stayed busy.
+    """
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     pdf = bytes(pdf)
+    problem = structural_problem(pdf)
+    if problem is not None:
+        return interpret(db_session, pdf, _unverifiable(pdf, problem))
+    with admitted(app, address):
+        return _verify_admitted(db_session, pdf, app, limits)
+
+
+def _verify_admitted(
+    db_session: Session, pdf: bytes, app: Flask, limits: Limits | None
+) -> VerificationResult:
+    from signing.pki.errors import PkiError
+
     try:
         roots, crls, others = _trust_material(db_session, app)
     except PkiError as error:

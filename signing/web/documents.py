@@ -231,13 +231,14 @@ def current_geometry(db_session: Session, commitment: Commitment) -> Geometry:
 
 
 def _current_pdf_or_abort(commitment: Commitment) -> bytes:
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     try:
         return current_pdf(db.session, commitment)
-    except StorageError as error:
+    except DocumentNotGenerated as error:
         fail(404, gettext("Berkas dokumen tidak dapat dibaca: %(error)s", error=error))
+    # BlobCorrupted: the app's handler says the stored file is damaged (signing.web.errors).
 
 
 # ----------------------------------------------------------------------------- routes

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from signing.commitments.errors import BlobCorrupted, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,17 @@ MESSAGES = {
 }
 
 NOT_MIGRATED = "Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade"
+DATABASE_UNAVAILABLE = (
+    "Database tidak tersedia untuk sementara (server basis data mati, dimulai ulang atau tidak "
+    "dapat dibuka). Coba lagi sebentar lagi."
+)
+DATABASE_UNAVAILABLE_EN = "Database unavailable: try again shortly."
+STORAGE_DAMAGED = (
+    "Berkas dokumen yang tersimpan rusak: isinya tidak cocok dengan sidik (hash) yang tercatat, "
+    "jadi dokumen ini tidak ditampilkan, dicetak atau ditandatangani. Hubungi administrator "
+    "untuk memulihkannya dari cadangan."
+)
+STORAGE_DAMAGED_EN = "The stored document is damaged (it does not match its recorded hash)."
 
 
 def wants_json() -> bool:
@@ -75,27 +88,71 @@ def init_app(app: Flask) -> None:
         custom = error.description if getattr(error, "signing_message", False) else None
         return error_response(status, custom)
 
+    @app.errorhandler(StorageError)
+    def _storage(error: StorageError):  # type: ignore[no-untyped-def]
+        # Every reader of a stored PDF checks its hash (signing.commitments.storage); a page
+        # that does not catch the refusal itself still answers in words, never a traceback.
+        if isinstance(error, BlobCorrupted):
+            log.error("stored PDF unusable on %s: %s", request.path, error)
+            return error_response(500, STORAGE_DAMAGED, STORAGE_DAMAGED_EN, code="storage_error")
+        return error_response(404, str(error), "The document is not available.", code="not_found")
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
-        if isinstance(error, sa.exc.OperationalError | sa.exc.ProgrammingError) and _not_migrated():
-            return error_response(
-                503,
-                NOT_MIGRATED,
-                "Database not migrated: run signing db upgrade",
-                code="not_migrated",
-            )
+        if isinstance(error, sa.exc.DBAPIError):
+            answer = _database_answer(error)
+            if answer is not None:
+                return answer
         log.exception("unhandled error on %s %s", request.method, request.path)
         if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
             raise error
         return error_response(500)
 
 
-def _not_migrated() -> bool:
+def _database_answer(error: sa.exc.DBAPIError):  # type: ignore[no-untyped-def]
+    """503 for a database that cannot be reached or whose schema is behind, else None.
+
+    "Not migrated" only when the schema can be read and really is behind: an outage (the
+    server down or restarting, a terminated connection, an SQLite file that cannot be opened)
+    is "database tidak tersedia", and the pool reconnects by itself on a later request
+    (``pool_pre_ping``, and SQLAlchemy invalidates a connection that failed this way).
+    """
+    from signing import db
+    from signing.extensions import login_manager
+
+    # Whatever the page shows must not go back to the database (the base template reads
+    # current_user): an error inside this handler would be a bare 500.
+    g._login_user = login_manager.anonymous_user()
+    db.discard_session()
+    unavailable = error.connection_invalidated or isinstance(error, sa.exc.OperationalError)
+    if isinstance(error, sa.exc.OperationalError | sa.exc.ProgrammingError):
+        migrated = _schema_up_to_date()
+        if migrated is False:
+            return error_response(
+                503,
+                NOT_MIGRATED,
+                "Database not migrated: run signing db upgrade",
+                code="not_migrated",
+            )
+        unavailable = unavailable or migrated is None
+    if not unavailable:
+        return None
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+    response, status = error_response(
+        503, DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_EN, code="database_unavailable"
+    )
+    response = make_response(response, status)
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+def _schema_up_to_date() -> bool | None:
+    """Whether the schema is at the newest migration; None when the database cannot be read."""
     from signing import db
     from signing.migrations import is_up_to_date
 
     try:
-        db.session.rollback()
-        return not is_up_to_date(db.engine())
-    except Exception:  # noqa: BLE001 - any failure here means the schema is not usable
-        return True
+        # A database without the version table reads as "no revision": not an error.
+        return is_up_to_date(db.engine())
+    except sa.exc.SQLAlchemyError:
+        return None

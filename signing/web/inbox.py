@@ -59,6 +59,7 @@ from signing.web.documents import (
     current_geometry,
     fail,
     load_commitment,
+    may_view,
     related_slots,
     user_mandates,
 )
@@ -865,13 +866,13 @@ def _parse_bulk_items(values: list[str]) -> list[tuple[int, SlotRole]]:
     return out
 
 
-def _title_of(commitment_id: int) -> str:
+def _title_of(commitment_id: int, user: User) -> str:
+    """The document's title when ``user`` may read it, else only its number: a bulk request
+    names any id it likes, and the answer must not tell other regions' titles."""
     commitment = db.session.get(Commitment, commitment_id)
-    return (
-        document_title(commitment)
-        if commitment is not None
-        else gettext("Dokumen %(id)s", id=commitment_id)
-    )
+    if commitment is None or not may_view(db.session, user, commitment):
+        return gettext("Dokumen %(id)s", id=commitment_id)
+    return document_title(commitment)
 
 
 def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -> BulkResult:
@@ -885,7 +886,7 @@ def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -
         attests_act_id=None,
     )
     done, refused = run_act(db.session, commitment_id=commitment_id, user=user, form=form)
-    title = _title_of(commitment_id)
+    title = _title_of(commitment_id, user)
     if done is not None:
         return BulkResult(commitment_id, title, True, gettext("Ditandatangani."), 200)
     assert refused is not None
@@ -951,7 +952,7 @@ def bulk():  # type: ignore[no-untyped-def]
             results.append(
                 BulkResult(
                     commitment_id,
-                    _title_of(commitment_id),
+                    _title_of(commitment_id, user),
                     False,
                     gettext("Tidak diproses: %(message)s", message=stopped.message),
                     0,

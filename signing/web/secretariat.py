@@ -529,13 +529,14 @@ def commitment(commitment_id: int):  # type: ignore[no-untyped-def]
 
 
 def _pdf_of(item: Commitment) -> bytes:
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     try:
         return current_pdf(db.session, item)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
+    # BlobCorrupted: the app's handler says the stored file is damaged (signing.web.errors).
 
 
 @bp.get("/komitmen/<int:commitment_id>/dokumen.pdf")

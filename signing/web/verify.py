@@ -56,6 +56,10 @@ print_bp = Blueprint("printing", __name__, url_prefix="/cetak")
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
 _MIB = 1024 * 1024
 _CODE = re.compile(r"^[0-9A-Za-z-]{1,40}$")
+#: Answer to an address that already has its verifications in flight (429).
+ADDRESS_BUSY = (
+    "Pemeriksaan berkas lain dari alamat Anda masih berjalan. Tunggu hasilnya, lalu coba lagi."
+)
 
 
 @bp.app_template_filter("verify_wib")
@@ -111,7 +115,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.post("/verifikasi")
 @_throttle
 def upload():  # type: ignore[no-untyped-def]
-    from signing.verification.service import VerifierBusy, verify_upload
+    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
 
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
@@ -122,7 +126,9 @@ def upload():  # type: ignore[no-untyped-def]
             413, gettext("Berkas terlalu besar: batas unggahan %(limit)s.", limit=_limit_label())
         )
     try:
-        result = verify_upload(db.session, data)
+        result = verify_upload(db.session, data, address=request.remote_addr)
+    except AddressBusy:
+        return error_response(429, ADDRESS_BUSY, code="verify_in_progress")
     except VerifierBusy:
         return error_response(
             503, gettext("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."), code="busy"
@@ -181,7 +187,7 @@ def _pdf_response(data: bytes, name: str, *, private: bool) -> Response:
 @bp.get("/v/<code>/unduh")
 @_throttle
 def download(code: str):  # type: ignore[no-untyped-def]
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     if not _public_download():
@@ -202,7 +208,7 @@ def download(code: str):  # type: ignore[no-untyped-def]
     commitment = db.session.query(Commitment).filter(Commitment.code == code).one()
     try:
         data = current_pdf(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     response = _pdf_response(data, commitment.number, private=False)
     # The bytes change with every act: the ETag lets a browser re-check cheaply.
@@ -262,13 +268,13 @@ def event(event_id: int):  # type: ignore[no-untyped-def]
 @role_required(*STAFF)
 def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
     """The signed PDF exactly as stored: signatures intact, marks flagged to print."""
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.commitments.storage import current_pdf
 
     commitment = _commitment_or_404(commitment_id)
     try:
         data = current_pdf(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     _audit_print("print.signed_pdf", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(data, commitment.number, private=True)
@@ -277,13 +283,13 @@ def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
 @print_bp.get("/komitmen/<int:commitment_id>/salinan.pdf")
 @role_required(*STAFF)
 def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
-    from signing.commitments.errors import StorageError
+    from signing.commitments.errors import DocumentNotGenerated
     from signing.printing.copy import print_copy as make_copy
 
     commitment = _commitment_or_404(commitment_id)
     try:
         copy = make_copy(db.session, commitment)
-    except StorageError:
+    except DocumentNotGenerated:
         abort(404)
     _audit_print("print.copy", commitment=commitment, sha256=commitment.current_sha256)
     return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)

@@ -112,3 +112,68 @@ def test_the_certificate_subject_reads_as_name_office_institution() -> None:
         ("Instansi", "DPMPTSP"),
         ("Negara", "ID"),
     ]
+
+
+LONG_NAME = (
+    "Prof. Dr. Ir. H. Muhammad Abdurrahman Wahyu Setiawan Kusumanegara Putra Pangeran "
+    "Antasari, S.T., M.T., M.Si., IPU, ASEAN Eng."
+)
+
+
+def _rename(db_session, username: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    db_session.rollback()
+    user = db_session.execute(sa.select(User).where(User.username == username)).scalar_one()
+    user.display_name = name
+    db_session.commit()
+
+
+def _subject(certificate: SigningCertificate) -> dict[str, str]:
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(certificate.certificate_pem.encode())
+    return {a.oid.dotted_string: a.value for a in cert.subject}
+
+
+def test_an_official_with_a_name_longer_than_a_common_name_enrols_and_signs(
+    app, world, make_browser, db_session
+) -> None:
+    from signing import db
+    from signing.commitments.storage import current_pdf
+    from signing.models import Commitment
+    from signing.verification.service import verify_upload
+
+    from .conftest import PASSPHRASE
+    from .world import KOTIM
+
+    assert len(LONG_NAME) > 100
+    # On the web page.
+    _rename(db_session, "bupati-62.04", LONG_NAME)
+    bupati = make_browser("bupati-62.04")
+    response = bupati.post(
+        "/kunci-tanda-tangan", {"action": "enrol", "passphrase": NEW, "passphrase_again": NEW}
+    )
+    assert response.status_code == 303, response.text
+    [certificate] = _certificates(db_session, "bupati-62.04")
+    subject = _subject(certificate)
+    assert subject["2.5.4.3"] == "Prof. Dr. Ir. H. Muhammad Abdurrahman Wahyu Setiawan…"
+    assert len(subject["2.5.4.3"]) <= 64
+    assert subject["2.5.4.41"] == LONG_NAME
+
+    # On the command line, then a signature with that key.
+    _rename(db_session, "bupati-62.02", LONG_NAME)
+    result = app.test_cli_runner().invoke(
+        args=["users", "enrol", "bupati-62.02", "--passphrase", PASSPHRASE]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    kotim = world[KOTIM]
+    official = make_browser("bupati-62.02")
+    signed = official.post(f"/komitmen/{kotim}/tindakan", sign_form("kepala_daerah:sign:holder"))
+    assert signed.status_code == 303, signed.text
+    with app.app_context():
+        pdf = current_pdf(db.session, db.session.get(Commitment, kotim))
+        verdict = verify_upload(db.session, pdf)
+    assert verdict.is_valid, verdict.message
+    [signature] = [s for s in verdict.signatures if s.kind == "sign"]
+    assert signature.certificate_name == LONG_NAME
+    assert signature.name == LONG_NAME

@@ -215,3 +215,23 @@ def test_complete_commitments_move_to_done(world, make_browser, db_session) -> N
     done = _section(page.text, 'id="selesai"')
     assert "Kotawaringin Barat" in done and "Lengkap" in done
     assert "Kota Palangka Raya" not in page.text.split('id="menunggu"')[0]
+
+
+def test_bulk_answers_do_not_tell_other_regions_titles(world, make_browser) -> None:
+    """An official names another region's commitment in a bulk request: the refusal names
+    only its number, in the JSON answer and on the page without JavaScript."""
+    bupati = make_browser("bupati-62.02")
+    other = world[KOBAR]
+    data = {"item": f"{other}:kepala_daerah", "passphrase": PASSPHRASE, "confirm": "1"}
+    answer = bupati.post("/kotak-masuk/tanda-tangan", data, headers={"Accept": "application/json"})
+    assert answer.json["ok"] is False
+    assert answer.json["title"] == f"Dokumen {other}"
+    page = bupati.post("/kotak-masuk/tanda-tangan", data | {"item": f"{other}:gubernur"})
+    assert "Kotawaringin Barat" not in page.text
+    assert f"Dokumen {other}" in page.text
+    own = bupati.post(
+        "/kotak-masuk/tanda-tangan",
+        data | {"item": f"{world[KOTIM]}:kepala_daerah", "passphrase": "salah-sekali"},
+        headers={"Accept": "application/json"},
+    )
+    assert own.json["title"] == "Komitmen Bersama PTSP Prima Kabupaten Kotawaringin Timur"
