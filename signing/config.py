@@ -30,6 +30,9 @@ LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
 LOGIN_SLOWDOWN_AFTER = 5
 LOGIN_SLOWDOWN_WINDOW_SECONDS = 900
 LOGIN_SLOWDOWN_MAX_SECONDS = 8
+#: The audit chain gets a checkpoint signed with the office seal with every act, and when the
+#: last one is older than this many seconds at the next audit entry.
+AUDIT_CHECKPOINT_SECONDS = 60
 #: Wrong signing passphrases within the window that lock signing for the window (minutes);
 #: counted in the database, so every worker sees the same count.
 PASSPHRASE_MAX_FAILURES = 5
