@@ -108,9 +108,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from signing.web import BLUEPRINTS, errors
+    from signing.web import BLUEPRINTS, errors, headers
 
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    headers.init_app(app)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
