@@ -242,3 +242,16 @@ def test_a_file_line_that_cannot_be_read_is_named(app, db_session, two_acts) -> 
     result = _verify(app)
     assert result.exit_code == 1
     assert "tidak terbaca" in result.output
+
+
+def test_the_admin_page_names_a_truncation_too(app, db_session, two_acts) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import AuthActions
+
+    last = _last_entry_id(db_session)
+    db_session.execute(sa.delete(AuditEntry).where(AuditEntry.id > last - 2))
+    db_session.commit()
+    client = app.test_client()
+    assert AuthActions(client).login("sekretariat").status_code == 302
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Rantai audit rusak" in page
+    assert "jejak audit dipotong" in page
