@@ -440,6 +440,7 @@ def verify_checkpoints(
     deleted from the table.
     """
     from signing.pki import checkpoints
+    from signing.pki.errors import PkiError
 
     problems: list[ChainProblem] = []
     stored = [
@@ -471,7 +472,20 @@ def verify_checkpoints(
             payload = checkpoint_payload(
                 line["seq"], line["head_hash"], created_at.replace(tzinfo=dt.UTC)
             )
-            if not checkpoints.verify(payload, line["signature"], line["signer"], app):
+            try:
+                sealed = checkpoints.verify(payload, line["signature"], line["signer"], app)
+            except PkiError as error:
+                # No CA to check against (certs/ missing or not opening): say so, once.
+                return AnchorReport(
+                    [
+                        *problems,
+                        ChainProblem(line["seq"], f"checkpoint tidak dapat diperiksa: {error}"),
+                    ],
+                    0,
+                    None,
+                    0,
+                )
+            if not sealed:
                 problems.append(
                     ChainProblem(
                         line["seq"],
