@@ -9,7 +9,9 @@ it. Real acts on real PDFs; both databases.
 from __future__ import annotations
 
 import json
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,8 @@ from signing import audit
 from signing.commitments.storage import current_pdf
 from signing.models import ActKind, AuditCheckpoint, AuditEntry, SlotRole
 from signing.pades.sign import audit_heads
+from signing.pades.verify import verify_pdf
+from signing.pki import service
 
 from .conftest import Desk
 
@@ -182,6 +186,18 @@ def test_the_signed_pdf_pins_the_log_up_to_its_act(
     commitment = desk.commitment(db_session, kotim)
     with app.app_context():
         pdf = current_pdf(db_session, commitment)
+        # The pin sits in the signature dictionary, under the signature: the copy validates.
+        report = verify_pdf(
+            pdf, trust_roots=service.trust_roots(), crls=service.current_crls(db_session)
+        )
+    assert report.valid, report.problems
+    if shutil.which("pdfsig"):
+        copy = tmp_path / "pdfsig.pdf"
+        copy.write_bytes(pdf)
+        output = subprocess.run(
+            ["pdfsig", "-no-ocsp", str(copy)], capture_output=True, text=True, check=False
+        ).stdout
+        assert output.count("Signature Validation: Signature is Valid.") == 2, output
     heads = audit_heads(pdf)
     assert [(seq, head) for _field, seq, head in heads] == [
         (before, db_session.get(AuditEntry, before).entry_hash)
