@@ -30,7 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder=str(PACKAGE_DIR / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from signing.files import private_directory
+
+    private_directory(Path(app.instance_path))
 
     from signing import config
 
@@ -47,6 +49,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from signing import request_body
 
     request_body.init_app(app)
+    from signing import audit
+
+    audit.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -78,11 +83,15 @@ def _finish_config(app: Flask) -> None:
 
 def _instance_secret(app: Flask) -> str:
     """A random secret created on first start, kept in the instance folder, never committed."""
+    from signing.files import tighten_if_present
+
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+    else:
+        tighten_if_present(path)
     return path.read_text().strip()
 
 
@@ -102,9 +111,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from signing.web import BLUEPRINTS, errors
+    from signing.web import BLUEPRINTS, errors, headers
 
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    headers.init_app(app)
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

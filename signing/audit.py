@@ -11,30 +11,58 @@ before the next entry or at commit. The key store's "unlocked" entry is deferred
 act holds the chain lock for its database writes only, not while the PDF is being signed (which
 would serialise signing across all commitments). Within one transaction the lock is taken and the
 last hash read once; both are forgotten when the transaction or a savepoint ends.
+
+The chain alone proves nothing against someone who can write the table: they can delete the
+newest entries, or edit one and recompute every later hash. So the chain is anchored outside
+the table with a key the database does not hold: a transaction that wrote an act's entry, or
+any entry when the last checkpoint of this process is older than ``AUDIT_CHECKPOINT_SECONDS``,
+also writes an :class:`AuditCheckpoint` (head id, head hash, time) signed with the office seal
+(one INSERT, under the chain lock it already holds), and after the commit appends the same
+checkpoint to ``instance/audit-checkpoints.jsonl``. Every act's PDF signature also carries the
+chain head read just before signing (see :func:`chain_head`). :func:`verify_checkpoints` checks
+them all; only entries after the newest checkpoint can still be cut or rewritten unseen.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+import logging
+import math
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from signing.db import utcnow
-from signing.models.audit import AuditEntry
+from signing.models.audit import AuditCheckpoint, AuditEntry
+
+log = logging.getLogger(__name__)
 
 #: Arbitrary constant identifying the audit chain's advisory lock on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x5A1A_0001
 #: session.info keys: the chain's last hash as seen under the lock, and deferred entries.
 _LAST_HASH = "signing.audit.last_hash"
 _DEFERRED = "signing.audit.deferred"
+#: session.info keys: the newest entry id written, whether an act was, the checkpoint to log.
+_LAST_ID = "signing.audit.last_id"
+_ACT_WRITTEN = "signing.audit.act_written"
+_PENDING_CHECKPOINT = "signing.audit.pending_checkpoint"
+
+#: The append-only copy of the checkpoints, in the instance folder (0600).
+CHECKPOINT_FILE = "audit-checkpoints.jsonl"
+#: Clock of the "at least every AUDIT_CHECKPOINT_SECONDS" rule (tests put their own here).
+clock: Callable[[], float] = time.monotonic
 
 # Built once (every act appends): the chain's lock and its newest hash.
 _CHAIN_LOCK = sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY))
@@ -166,6 +194,9 @@ def _append(db_session: Session, entries: list[AuditEntry]) -> None:
     # Valid until this transaction ends: we hold the chain lock (PostgreSQL) or the database's
     # write lock (SQLite) from here to commit, so nobody else can append meanwhile.
     db_session.info[_LAST_HASH] = prev_hash
+    db_session.info[_LAST_ID] = entries[-1].id
+    if any(entry.action.startswith("act.") for entry in entries):
+        db_session.info[_ACT_WRITTEN] = True
 
 
 @event.listens_for(Session, "before_commit")
@@ -177,12 +208,14 @@ def _write_deferred(db_session: Session) -> None:
     entries = _take_deferred(db_session)
     if entries:
         _append(db_session, entries)
+    _checkpoint_if_due(db_session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_rolled_back(db_session: Session, previous_transaction: SessionTransaction) -> None:
     # The cached last hash may belong to an entry that was just rolled back (a savepoint).
-    db_session.info.pop(_LAST_HASH, None)
+    for key in (_LAST_HASH, _LAST_ID, _ACT_WRITTEN, _PENDING_CHECKPOINT):
+        db_session.info.pop(key, None)
     kept = [
         (tx, entry)
         for tx, entry in db_session.info.get(_DEFERRED, [])
@@ -205,8 +238,124 @@ def _within(tx: SessionTransaction, ancestor: SessionTransaction) -> bool:
 @event.listens_for(Session, "after_transaction_end")
 def _forget_at_end(db_session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        db_session.info.pop(_LAST_HASH, None)
-        db_session.info.pop(_DEFERRED, None)
+        for key in (_LAST_HASH, _DEFERRED, _LAST_ID, _ACT_WRITTEN, _PENDING_CHECKPOINT):
+            db_session.info.pop(key, None)
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+@dataclass
+class _Anchor:
+    """What one app's engine needs to checkpoint: the app (for the seal) and the file."""
+
+    app: Flask
+    file: Path
+    interval: float
+    #: ``clock()`` of this process's last committed checkpoint.
+    last: float = -math.inf
+
+
+_ANCHORS: weakref.WeakKeyDictionary[Engine, _Anchor] = weakref.WeakKeyDictionary()
+
+
+def init_app(app: Flask) -> None:
+    """Anchor the chain of ``app``'s database: checkpoints signed with its seal."""
+    _ANCHORS[app.extensions["signing.engine"]] = _Anchor(
+        app=app,
+        file=Path(app.instance_path) / CHECKPOINT_FILE,
+        interval=float(app.config["AUDIT_CHECKPOINT_SECONDS"]),
+    )
+
+
+def checkpoint_payload(seq: int, head_hash: str, created_at: dt.datetime) -> bytes:
+    """The bytes a checkpoint's signature covers."""
+    return (
+        f"signing-audit-checkpoint/v1\n{seq}\n{head_hash}\n{_canonical_time(created_at)}".encode()
+    )
+
+
+def _anchor_of(db_session: Session) -> _Anchor | None:
+    bind = db_session.get_bind()
+    return _ANCHORS.get(bind if isinstance(bind, Engine) else bind.engine)
+
+
+def _checkpoint_if_due(db_session: Session) -> None:
+    seq = db_session.info.get(_LAST_ID)
+    if seq is None:
+        return  # this transaction wrote no entry
+    anchor = _anchor_of(db_session)
+    if anchor is None:
+        return
+    if not db_session.info.get(_ACT_WRITTEN) and clock() - anchor.last < anchor.interval:
+        return
+    from signing.pki import checkpoints
+    from signing.pki.errors import PkiError
+
+    created_at = utcnow()
+    head_hash = db_session.info[_LAST_HASH]
+    try:
+        signature, signer = checkpoints.sign(
+            checkpoint_payload(seq, head_hash, created_at), anchor.app
+        )
+    except PkiError as error:
+        # No CA yet (before ``signing ca init``) or it cannot be opened: the entries are
+        # still written, unanchored; ``signing audit verify`` says how many.
+        log.warning("audit checkpoint not signed: %s", error)
+        return
+    db_session.add(
+        AuditCheckpoint(
+            created_at=created_at,
+            seq=seq,
+            head_hash=head_hash,
+            signature=signature,
+            signer=signer,
+        )
+    )
+    db_session.info[_PENDING_CHECKPOINT] = (
+        anchor,
+        {
+            "seq": seq,
+            "head_hash": head_hash,
+            "created_at": _canonical_time(created_at),
+            "signature": base64.b64encode(signature).decode(),
+            "signer": signer,
+        },
+    )
+
+
+@event.listens_for(Session, "after_commit")
+def _log_checkpoint(db_session: Session) -> None:
+    pending = db_session.info.pop(_PENDING_CHECKPOINT, None)
+    if pending is None:
+        return
+    anchor, line = pending
+    anchor.last = clock()
+    from signing.files import private_file
+
+    try:
+        # Appended after the commit: a line never names a checkpoint that was rolled back.
+        with private_file(anchor.file).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, sort_keys=True) + "\n")
+    except OSError as error:
+        log.error("audit checkpoint not appended to %s: %s", anchor.file, error)
+
+
+def chain_head(db_session: Session, *, write_locked: bool = False) -> tuple[int, str] | None:
+    """(id, hash) of the newest entry: what an act's signature pins. ``None`` if empty.
+
+    ``write_locked``: the transaction holds the database's write lock (an act on SQLite,
+    ``BEGIN IMMEDIATE``), so nobody can append before it commits and the head read here is the
+    one its own entries chain onto: it is kept, and the act's first entry reads no hash again.
+    (On PostgreSQL acts on other commitments append meanwhile; the chain lock is taken later.)
+    """
+    row = db_session.execute(_HEAD).first()
+    if write_locked and db_session.get_bind().dialect.name == "sqlite":
+        db_session.info.setdefault(_LAST_HASH, row[1] if row is not None else "")
+    return None if row is None else (row[0], row[1])
+
+
+_HEAD = sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 @dataclass(frozen=True)
@@ -249,3 +398,139 @@ def _iter_entries(db_session: Session, batch: int) -> Iterator[AuditEntry]:
             return
         yield from rows
         last_id = rows[-1].id
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    """What :func:`verify_checkpoints` found."""
+
+    problems: list[ChainProblem]
+    #: Valid checkpoints seen (table and file together), the newest one's entry id.
+    checkpoints: int
+    last_seq: int | None
+    #: Entries after the newest checkpoint: the only ones that can vanish or change unseen.
+    unanchored: int
+
+
+def _file_checkpoints(path: Path) -> tuple[list[dict[str, Any]], list[ChainProblem]]:
+    if not path.exists():
+        return [], []
+    lines, problems = [], []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+            line["signature"] = base64.b64decode(line["signature"])
+            line["seq"] = int(line["seq"])
+            lines.append(line)
+        except (ValueError, KeyError, TypeError):
+            problems.append(ChainProblem(0, f"{path.name} baris {number} tidak terbaca"))
+    return lines, problems
+
+
+def verify_checkpoints(
+    db_session: Session, app: Flask, pins: Iterable[tuple[int, str, str]] = ()
+) -> AnchorReport:
+    """Check the chain against its signed checkpoints (table and file) and ``pins``.
+
+    ``pins``: (entry id, entry hash, where it was read), e.g. the heads carried by a signed
+    PDF. Names truncation (the checkpoint's entry and all after it are gone), deletion (that
+    entry is gone) and rewriting (its hash differs), and checkpoints that are forged or were
+    deleted from the table.
+    """
+    from signing.pki import checkpoints
+    from signing.pki.errors import PkiError
+
+    problems: list[ChainProblem] = []
+    stored = [
+        {
+            "seq": row.seq,
+            "head_hash": row.head_hash,
+            "created_at": _canonical_time(row.created_at),
+            "signature": row.signature,
+            "signer": row.signer,
+        }
+        for row in db_session.execute(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.id))
+        .scalars()
+        .all()
+    ]
+    anchor = _anchor_of(db_session)
+    in_file, file_problems = _file_checkpoints(
+        anchor.file if anchor else Path(app.instance_path) / CHECKPOINT_FILE
+    )
+    problems += file_problems
+
+    def key(line: dict[str, Any]) -> tuple[Any, ...]:
+        return (line["seq"], line["head_hash"], line["created_at"], line["signature"])
+
+    stored_keys = {key(line) for line in stored}
+    heads: dict[tuple[int, str], str] = {}
+    for source, lines in (("basis data", stored), (CHECKPOINT_FILE, in_file)):
+        for line in lines:
+            created_at = dt.datetime.strptime(line["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+            payload = checkpoint_payload(
+                line["seq"], line["head_hash"], created_at.replace(tzinfo=dt.UTC)
+            )
+            try:
+                sealed = checkpoints.verify(payload, line["signature"], line["signer"], app)
+            except PkiError as error:
+                # No CA to check against (certs/ missing or not opening): say so, once.
+                return AnchorReport(
+                    [
+                        *problems,
+                        ChainProblem(line["seq"], f"checkpoint tidak dapat diperiksa: {error}"),
+                    ],
+                    0,
+                    None,
+                    0,
+                )
+            if not sealed:
+                problems.append(
+                    ChainProblem(
+                        line["seq"],
+                        f"checkpoint di {source} tidak bertanda tangan segel yang sah "
+                        "(dipalsukan atau diubah)",
+                    )
+                )
+                continue
+            if source != "basis data" and key(line) not in stored_keys:
+                problems.append(ChainProblem(line["seq"], "checkpoint ini dihapus dari basis data"))
+            heads.setdefault((line["seq"], line["head_hash"]), "checkpoint")
+    for seq, head_hash, where in pins:
+        heads.setdefault((seq, head_hash), where)
+
+    last_id = db_session.execute(sa.select(sa.func.max(AuditEntry.id))).scalar() or 0
+    wanted = sorted({seq for seq, _hash in heads})
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            db_session.execute(
+                sa.select(AuditEntry.id, AuditEntry.entry_hash).where(AuditEntry.id.in_(chunk))
+            ).all()
+        )
+    for (seq, head_hash), where in sorted(heads.items()):
+        if seq > last_id:
+            problems.append(
+                ChainProblem(
+                    seq,
+                    f"jejak audit dipotong: {where} mencakup sampai entri #{seq}, "
+                    f"entri terakhir kini #{last_id}",
+                )
+            )
+        elif seq not in found:
+            problems.append(ChainProblem(seq, f"entri yang dicakup {where} telah dihapus"))
+        elif found[seq] != head_hash:
+            problems.append(
+                ChainProblem(
+                    seq,
+                    f"jejak audit sampai entri ini ditulis ulang (hash tidak cocok dengan {where})",
+                )
+            )
+    anchored = [seq for (seq, _h), where in heads.items() if where == "checkpoint"]
+    last_seq = max(anchored) if anchored else None
+    unanchored = db_session.execute(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.id > (last_seq or 0))
+    ).scalar_one()
+    return AnchorReport(problems, len(anchored), last_seq, unanchored)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from signing import db
@@ -273,15 +273,44 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--pdf",
+    "pdfs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Salinan dokumen bertanda tangan: kepala rantai yang disematkan tiap tanda tangan "
+    "diperiksa terhadap jejak audit.",
+)
 @with_appcontext
-def audit_verify() -> None:
-    """Periksa rantai hash jejak audit; keluar 1 dan sebutkan entri yang rusak."""
+def audit_verify(pdfs: tuple[Path, ...]) -> None:
+    """Periksa rantai hash jejak audit dan checkpoint bersegelnya; keluar 1 dan sebutkan
+    entri yang dihapus, dipotong atau ditulis ulang."""
     from signing import audit
+    from signing.pades.errors import PadesError
+    from signing.pades.sign import audit_heads
 
     require_migrated()
+    pins = []
+    for path in pdfs:
+        try:
+            heads = audit_heads(path.read_bytes())
+        except PadesError as error:
+            fail(f"{path.name}: {error}")
+        pins += [(seq, head, f"tanda tangan {name} di {path.name}") for name, seq, head in heads]
     problems = audit.verify_chain(db.session)
+    report = audit.verify_checkpoints(db.session, current_app, pins)
+    problems += report.problems
     if problems:
         for problem in problems:
             click.secho(f"Entri #{problem.entry_id}: {problem.message}", fg="red", err=True)
         sys.exit(1)
     click.echo("Rantai audit utuh.")
+    if report.last_seq is None:
+        click.echo("Belum ada checkpoint bersegel: seluruh jejak audit belum dijangkarkan.")
+    else:
+        click.echo(
+            f"{report.checkpoints} checkpoint bersegel sah; dijangkarkan sampai entri "
+            f"#{report.last_seq}; {report.unanchored} entri sesudahnya belum dijangkarkan."
+        )
+    if pins:
+        click.echo(f"{len(pins)} kepala rantai dari dokumen cocok dengan jejak audit.")

@@ -22,8 +22,17 @@ BASE_URL = "http://127.0.0.1:5000"
 TRUSTED_PROXIES = 0
 #: Rate-limit storage: "memory://" for one process, "redis://..." for several workers.
 RATELIMIT_STORAGE_URI = "memory://"
+#: Failed logins refused (429) per address, and per account from one address. An account as a
+#: whole is never refused: after LOGIN_SLOWDOWN_AFTER failures within the window every attempt
+#: for it waits 1, 2, 4 ... seconds (at most LOGIN_SLOWDOWN_MAX_SECONDS) before the check.
 LOGIN_LIMIT_PER_IP = "20 per minute"
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+LOGIN_SLOWDOWN_AFTER = 5
+LOGIN_SLOWDOWN_WINDOW_SECONDS = 900
+LOGIN_SLOWDOWN_MAX_SECONDS = 8
+#: The audit chain gets a checkpoint signed with the office seal with every act, and when the
+#: last one is older than this many seconds at the next audit entry.
+AUDIT_CHECKPOINT_SECONDS = 60
 #: Wrong signing passphrases within the window that lock signing for the window (minutes);
 #: counted in the database, so every worker sees the same count.
 PASSPHRASE_MAX_FAILURES = 5

@@ -1,8 +1,10 @@
+import os
+
 import pytest
 import sqlalchemy as sa
 
 from signing.models import AuditEntry, Role
-from tests.conftest import TEST_PASSWORD, csrf_token
+from tests.conftest import TEST_PASSWORD, csrf_token, make_test_app
 
 
 def test_login_and_logout(client, auth, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -29,12 +31,13 @@ def test_wrong_password_gives_a_generic_message(client, auth, make_user, db_sess
     assert len(failures) == 2
 
 
-def test_login_is_throttled_per_account(client, auth, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_login_is_throttled_per_account_and_address(app, client, auth, make_user) -> None:  # type: ignore[no-untyped-def]
+    app.extensions["signing.sleep"] = lambda _seconds: None
     make_user("bupati-62.02")
     statuses = [auth.login("bupati-62.02", f"salah-{i}-xxxxxxx").status_code for i in range(6)]
     assert statuses[:5] == [401] * 5
     assert statuses[5] == 429
-    # Even the right password is refused while throttled: that is the point.
+    # The right password from the same address is refused too: it is the guessing address.
     assert auth.login("bupati-62.02").status_code == 429
 
 
@@ -136,3 +139,107 @@ def test_passwords_are_stored_as_argon2_hashes(db_session, make_user) -> None:  
     user = make_user("admin", Role.ADMIN)
     assert user.password_hash.startswith("$argon2id$")
     assert TEST_PASSWORD not in user.password_hash
+
+
+def _login_from(client, address: str, username: str, password: str = TEST_PASSWORD, **extra):  # type: ignore[no-untyped-def]
+    data = {"username": username, "password": password, "csrf_token": csrf_token(client)}
+    data.update(extra)
+    return client.post("/masuk", data=data, environ_base={"REMOTE_ADDR": address})
+
+
+def _flood(client, addresses: list[str], username: str, per_address: int) -> list[int]:  # type: ignore[no-untyped-def]
+    return [
+        _login_from(client, address, username, f"tebakan-{i}-salah").status_code
+        for address in addresses
+        for i in range(per_address)
+    ]
+
+
+def test_a_flood_from_one_address_does_not_lock_the_owner_out(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    waits: list[float] = []
+    app.extensions["signing.sleep"] = waits.append
+    make_user("bupati-62.02")
+
+    statuses = _flood(client, ["127.0.0.1"], "bupati-62.02", 30)
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+
+    owner = app.test_client()
+    response = _login_from(owner, "127.0.0.2", "bupati-62.02")
+    assert response.status_code == 302
+    assert "/masuk" not in response.headers["Location"]
+    # Five failures counted for the account: the owner waited the first step of the slowdown.
+    assert waits == [1.0]
+
+
+def test_the_account_as_a_whole_only_slows_down(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    waits: list[float] = []
+    app.extensions["signing.sleep"] = waits.append
+    make_user("bupati-62.02")
+
+    # Guessing spread over ten addresses: each stays under its own limits.
+    attackers = [f"10.0.0.{n}" for n in range(1, 11)]
+    assert set(_flood(client, attackers, "bupati-62.02", 4)) == {401}
+    # The first five failures are free, then the wait doubles up to the ceiling.
+    assert waits[:5] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    assert max(waits) == app.config["LOGIN_SLOWDOWN_MAX_SECONDS"] == 8
+    assert len(waits) == 40 - 5
+
+    waits.clear()
+    assert _login_from(app.test_client(), "127.0.0.2", "bupati-62.02").status_code == 302
+    assert waits == [8.0]
+    # Another account is not slowed by it.
+    make_user("bupati-62.03")
+    waits.clear()
+    assert _login_from(app.test_client(), "127.0.0.3", "bupati-62.03").status_code == 302
+    assert waits == []
+
+
+def test_requests_refused_before_the_password_check_do_not_count(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    waits: list[float] = []
+    app.extensions["signing.sleep"] = waits.append
+    make_user("bupati-62.02")
+    for _ in range(30):
+        response = client.post(
+            "/masuk",
+            data={"username": "bupati-62.02", "password": "salah-sekali-123"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert response.status_code == 400
+    # Nor do forms refused before any password was checked (here: no password at all).
+    for _ in range(30):
+        assert _login_from(client, "127.0.0.1", "bupati-62.02", password="").status_code == 400
+    assert _login_from(client, "127.0.0.1", "bupati-62.02").status_code == 302
+    assert waits == []
+
+
+def test_throttles_are_shared_by_workers_through_redis(tmp_path, database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Two apps (two gunicorn workers) on one Redis: limits and slowdown are common."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("SIGNING_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    redis.Redis.from_url(url).flushdb()
+    make_user("bupati-62.02")
+    workers = [
+        make_test_app(tmp_path / f"worker-{n}", database_url, RATELIMIT_STORAGE_URI=url)
+        for n in (1, 2)
+    ]
+    waits: list[float] = []
+    for worker in workers:
+        worker.extensions["signing.sleep"] = waits.append
+    try:
+        first, second = (worker.test_client() for worker in workers)
+        statuses = _flood(first, ["127.0.0.1"], "bupati-62.02", 3) + _flood(
+            second, ["127.0.0.1"], "bupati-62.02", 3
+        )
+        assert statuses == [401] * 5 + [429]
+        # The guessing address is refused on the other worker too; the owner is not.
+        assert _login_from(second, "127.0.0.1", "bupati-62.02").status_code == 429
+        assert _login_from(first, "127.0.0.2", "bupati-62.02").status_code == 302
+        assert waits == [1.0]
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        for worker in workers:
+            worker.extensions["signing.engine"].dispose()

@@ -1,6 +1,6 @@
 """All models, imported here so that metadata (and Alembic) sees every table."""
 
-from signing.models.audit import AuditEntry
+from signing.models.audit import AuditCheckpoint, AuditEntry
 from signing.models.commitments import (
     Act,
     ActKind,
@@ -23,6 +23,7 @@ __all__ = [
     "Act",
     "ActKind",
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuthSession",
     "BandScheme",

@@ -36,3 +36,25 @@ class AuditEntry(Base):
     #: Hash of the previous entry ("" for the first) and of this entry's content + prev_hash.
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class AuditCheckpoint(Base):
+    """A signed statement "the log's entry ``seq`` had hash ``head_hash`` at ``created_at``".
+
+    Signed with the issuing office's seal key, which lives in ``certs/`` (encrypted, outside the
+    database): whoever can change the database cannot forge one, so a checkpoint pins every
+    entry up to ``seq`` against deletion and rewriting. Written in the transaction whose entries
+    it covers (with every act, and at least once a minute while entries are written).
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    #: Id of the newest entry covered and its ``entry_hash``.
+    seq: Mapped[int] = mapped_column(index=True)
+    head_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: Signature over :func:`signing.audit.checkpoint_payload` and the SHA-256 fingerprint of
+    #: the certificate whose key made it.
+    signature: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    signer: Mapped[str] = mapped_column(sa.String(64))

@@ -22,6 +22,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.misc import PdfError
@@ -29,6 +30,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as sig_fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
+from pyhanko.sign.signers.pdf_byterange import BuildProps
 from pyhanko.sign.signers.pdf_signer import (
     DSSContentSettings,
     SigDSSPlacementPreference,
@@ -375,6 +377,48 @@ def _sign(
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class _AuditHeadProps(BuildProps):
+    """Build properties of our signatures, carrying the audit chain head they pin."""
+
+    audit_head: tuple[int, str] | None = None
+
+    def as_pdf_object(self) -> generic.DictionaryObject:
+        props = super().as_pdf_object()
+        if self.audit_head is not None:
+            seq, head_hash = self.audit_head
+            props[AUDIT_HEAD_KEY] = generic.TextStringObject(f"{seq}:{head_hash}")
+        return props
+
+
+AUDIT_HEAD_KEY = "/SigningAuditHead"
+
+
+def audit_heads(pdf: bytes) -> list[tuple[str, int, str]]:
+    """(field name, entry id, entry hash) of every signature in ``pdf`` that pins the audit
+    chain. Only the signed revision's own dictionary is read, so a pin counts only as far as
+    the signature covering it is valid (check the PDF with the verification first).
+
+    :raises PadesError: unreadable PDF.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        found = []
+        for embedded in reader.embedded_regular_signatures:
+            build = embedded.sig_object.get("/Prop_Build")
+            app = build.get("/App") if build is not None else None
+            value = app.get(AUDIT_HEAD_KEY) if app is not None else None
+            if value is None:
+                continue
+            seq, _sep, head_hash = str(value).partition(":")
+            found.append((embedded.field_name, int(seq), head_hash))
+    except (PdfError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise PadesError(f"PDF tidak terbaca: {exc}") from exc
+    return found
+
+
 def apply_act(
     pdf: bytes,
     *,
@@ -388,8 +432,14 @@ def apply_act(
     location: str | None = None,
     embed_revocation: bool = True,
     signer_checked: bool = False,
+    audit_head: tuple[int, str] | None = None,
 ) -> bytes:
     """Sign the existing, empty field ``field_name`` (PAdES, B-T or B-LT).
+
+    ``audit_head``: (entry id, entry hash) of the audit chain's newest entry, written into the
+    signature dictionary (``/Prop_Build /App /SigningAuditHead``), where the signature covers
+    it: every copy of the document then pins the audit log up to that entry (see
+    :func:`audit_heads`).
 
     The signature carries an RFC 3161 time stamp from ``timestamper`` and, with
     ``embed_revocation``, the CRLs of ``validation_context`` in the DSS of the same
@@ -427,6 +477,7 @@ def apply_act(
         dss_settings=_dss_settings(),
         certify=kind is ActKind.SEAL,
         docmdp_permissions=sig_fields.MDPPerm.FILL_FORMS,
+        app_build_props=_AuditHeadProps("signing", audit_head=audit_head) if audit_head else None,
     )
     revocation_data = None
     if signer_checked and embed_revocation and validation_context is not None:

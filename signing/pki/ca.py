@@ -32,6 +32,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from signing.files import private_directory
+
 from .errors import CaExists, CertificateNotUsable, PkiError
 from .keystore import (
     KdfParams,
@@ -549,7 +551,7 @@ def init_ca(
             return load_ca(certs_dir, passphrase)
         names = ", ".join(sorted(p.name for p in present))
         raise CaExists(f"Direktori CA tidak lengkap ({names}); tidak akan ditimpa.")
-    certs_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(certs_dir)  # it holds the CA's and the seal's (encrypted) keys
     secret = passphrase.encode() if isinstance(passphrase, str) else bytes(passphrase)
 
     root_key = generate_private_key(root_key_kind)

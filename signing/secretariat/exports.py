@@ -149,13 +149,32 @@ def paraf_rows(lists: FollowUp) -> list[list[str]]:
 
 # --- formats ----------------------------------------------------------------------------------
 
+#: First characters that make a spreadsheet program read a cell as a formula (OWASP "CSV
+#: injection"); tab and carriage return too, because some programs strip them before deciding.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def neutralise(cell: Any) -> Any:
+    """A cell as text that no spreadsheet program evaluates: formula-like text gets a ``'``.
+
+    Applied to every cell of every export (title, header and rows, CSV and XLSX alike), so a
+    document number or name typed as ``=HYPERLINK(...)`` stays text. Plain numbers such as
+    ``-2.5`` are left alone: a spreadsheet reads them as the number they are.
+    """
+    if not isinstance(cell, str) or not cell.startswith(FORMULA_STARTS):
+        return cell
+    if _PLAIN_NUMBER.fullmatch(cell):
+        return cell
+    return "'" + cell
+
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the accents right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -180,9 +199,9 @@ def to_xlsx(
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
-    ws.append([title])
+    ws.append([neutralise(title)])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append(list(header))
+    ws.append([neutralise(cell) for cell in header])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     numeric = {i for i, name in enumerate(header) if name in NUMERIC_HEADERS}
@@ -193,7 +212,7 @@ def to_xlsx(
                 number = float(value)
                 values.append(int(number) if number.is_integer() else number)
             else:
-                values.append(value)
+                values.append(neutralise(value))
         ws.append(values)
         for cell in ws[ws.max_row]:
             fill = STATE_FILLS.get(str(cell.value))
@@ -255,6 +274,7 @@ __all__ = [
     "event_slug",
     "export",
     "file_name",
+    "neutralise",
     "paraf_header",
     "paraf_rows",
     "read_xlsx",

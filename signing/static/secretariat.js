@@ -22,6 +22,11 @@
     return d.toLocaleTimeString(t("locale", "id-ID"), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
+  // --- selects that submit their form when changed (no inline handlers: the CSP forbids them)
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
   // --- dashboard refresh ---------------------------------------------------------------------
   var board = document.getElementById("papan");
   if (board && board.dataset.refreshUrl) {

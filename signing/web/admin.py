@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from signing import audit, db
 from signing.models import Role, User
@@ -22,5 +22,7 @@ def users():  # type: ignore[no-untyped-def]
 @bp.get("/audit")
 @role_required(Role.ADMIN, Role.SECRETARIAT)
 def audit_chain():  # type: ignore[no-untyped-def]
+    # The chain's own links, then the sealed checkpoints that show truncation and rewriting.
     problems = audit.verify_chain(db.session)
+    problems += audit.verify_checkpoints(db.session, current_app).problems
     return render_template("admin/audit.html", problems=problems)

@@ -21,7 +21,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from signing import db
-from signing.auth import operations
+from signing.auth import operations, throttle
 from signing.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -42,8 +42,10 @@ def _load_user(session_id: str):  # type: ignore[no-untyped-def]
     return user
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("username") or "").strip().lower()[:80]
+def _account_and_address_key() -> str:
+    # Per account *and* address: a flood from one address never refuses the owner elsewhere.
+    username = throttle.normalised(request.form.get("username") or "")
+    return f"login-account:{username}:{request.remote_addr}"
 
 
 def _login_limit_ip() -> str:
@@ -55,20 +57,28 @@ def _login_limit_account() -> str:
 
 
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]
-    # Only failed attempts count against the throttle; a successful login redirects.
-    return response.status_code != 302
+    # Only wrong credentials (401) count: not a success, and not a request refused before any
+    # password was checked (missing CSRF token or empty form: 400), which anyone can send.
+    return response.status_code == 401
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit_ip, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit_account, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _login_limit_account,
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        throttle.wait_for_account(form.username.data)
         user = operations.authenticate(db.session, form.username.data, form.password.data)
         if user is None:
+            throttle.note_failure(form.username.data)
             db.session.commit()  # keep the audit entry of the failure
             flash(gettext("Nama pengguna atau kata sandi salah."), "error")
             return render_template("auth/login.html", form=form), 401

@@ -632,6 +632,8 @@ def _sign_pdf(
                 validation_context=service.validation_context(db_session),
                 # signer_for_act checked the chain and the current CRLs just now.
                 signer_checked=True,
+                # Every copy of the signed document pins the audit log up to this act.
+                audit_head=audit.chain_head(db_session, write_locked=True),
             )
         except FieldAlreadySigned:
             raise WorkflowRefused("already_done", "Sudah ditandatangani sebelumnya.") from None

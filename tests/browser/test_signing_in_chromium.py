@@ -62,6 +62,10 @@ def test_the_rakor_scene_and_bulk_signing(live, chromium) -> None:  # type: igno
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A script or style the Content-Security-Policy blocked shows only on the console.
+    page.on(
+        "console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None
+    )
     external: list[str] = []
     page.on(
         "request",
@@ -219,6 +223,10 @@ def test_a_desk_round_with_two_officials(live, chromium) -> None:  # type: ignor
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A script or style the Content-Security-Policy blocked shows only on the console.
+    page.on(
+        "console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None
+    )
     login(page, live, "sekretariat")
     page.goto(live.url + "/meja")
     shot(page, "20-meja-pilih-acara-800")

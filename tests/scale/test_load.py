@@ -234,7 +234,8 @@ def test_login_session_and_throttles_hold_across_workers(
         if redis_url is None:
             pytest.skip("Redis is not reachable: the shared login throttle is not checked")
         # Login throttling counts failures in Redis: five failures spread over both workers,
-        # then every worker refuses the account (429), even with the right password.
+        # then every worker refuses the account from this address (429), even with the right
+        # password (tests/test_auth.py: the owner from another address still logs in).
         for n in range(5):
             token, cookie = _csrf(server)
             status, _ = _post_form(

@@ -103,7 +103,7 @@ def test_the_login_throttle_is_counted_in_redis_for_every_instance(tmp_path, dat
         for attempt in range(5):
             client = clients[attempt % 2]  # A, B, A, B, A
             assert _login(client, "sekretariat", "salah-salah-123").status_code == 401
-        # Even the right password is refused now, on both.
+        # Even the right password is refused now from this address, on both.
         assert [_login(client, "sekretariat").status_code for client in clients] == [429, 429]
     finally:
         for app in apps:

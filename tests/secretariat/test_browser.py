@@ -52,6 +52,12 @@ def page(live):  # type: ignore[no-untyped-def]
             executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 800, "height": 1100})
+        # Anything the Content-Security-Policy blocks shows only on the console.
+        blocked: list[str] = []
+        page.on(
+            "console",
+            lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         page.goto(live + "/masuk")
         page.get_by_label("Nama pengguna").fill("sekretariat")
         page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
@@ -59,6 +65,7 @@ def page(live):  # type: ignore[no-untyped-def]
         page.wait_for_url(lambda url: "/masuk" not in url)
         try:
             yield page
+            assert blocked == []
         finally:
             browser.close()
 

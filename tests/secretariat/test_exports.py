@@ -144,3 +144,40 @@ def test_regions_without_a_document_are_exported_as_such(
     ).scalar_one()
     assert len(rows) - 1 == regions
     assert {row[rows[0].index("Status komitmen")] for row in rows[1:]} == {"dokumen belum dibuat"}
+
+
+def test_formula_like_text_is_exported_as_text(
+    client, staff, db_session, rakor, demo_event
+) -> None:
+    """OWASP CSV injection: a number or name typed as a formula stays text in CSV and XLSX."""
+    hostile = {
+        "=": '=HYPERLINK("http://evil.invalid","klik")',
+        "+": "+1+cmd|' /C calc'!A0",
+        "-": "-2+3",
+        "@": "@SUM(A1:A9)",
+        "\t": "\t=1+1",
+        "\r": "\r=1+1",
+    }
+    commitments = list(rakor.values())
+    for commitment, number in zip(commitments, hostile.values(), strict=False):
+        db_session.get(Commitment, commitment.id).number = number
+    db_session.commit()
+
+    csv_rows = _csv(client.get(f"/sekretariat/acara/{demo_event.id}/ekspor/status.csv"))
+    response = client.get(f"/sekretariat/acara/{demo_event.id}/ekspor/status.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book.active
+    # openpyxl marks a cell whose text starts with "=" as a formula ("f"): none may be one.
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    xlsx_rows = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    for rows in (csv_rows, xlsx_rows[1:]):
+        header, body = rows[0], rows[1:]
+        numbers = [row[header.index("Nomor dokumen")] for row in body]
+        for number in hostile.values():
+            assert "'" + number in numbers
+        every_cell = [cell for row in rows for cell in row]
+        assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "@", "\t", "\r")]
+        # Numbers keep their meaning: a plain "80" or "-2.5" is not touched.
+        assert not [c for c in every_cell if c.startswith("-") and not c.lstrip("-")[:1].isdigit()]
