@@ -301,9 +301,11 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
         story.append(Paragraph(_x(text), S_LIST, bulletText=f"{k + 1}."))
 
     closing = Paragraph(
-        "Demikian Komitmen Bersama ini dibuat untuk dilaksanakan dengan penuh tanggung jawab, "
-        "dan ditandatangani secara elektronik oleh <b>PARA PIHAK</b> pada hari dan tanggal "
-        "tersebut di atas.",
+        # True from the sealed draft on: it says how the parties sign, not that they have.
+        "Demikian Komitmen Bersama ini dibuat untuk dilaksanakan dengan penuh tanggung jawab "
+        "oleh <b>PARA PIHAK</b>. Tanda tangan <b>PARA PIHAK</b> dan para saksi dibubuhkan "
+        "secara elektronik pada kotak di bawah ini; setiap kotak yang telah ditandatangani "
+        "memuat nama penanda tangan serta tanggal dan waktu penandatanganannya.",
         S_BODY,
     )
     story.append(KeepTogether([closing, Spacer(0, 6 * mm), _signature_table(c, spots)]))
@@ -469,10 +471,12 @@ class _FooterCanvas(Canvas):
         f = self._footer
         text = (
             f"<b>Kode dokumen: {_x(f.document_code)}</b><br/>"
-            "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik "
-            "yang diterbitkan oleh CA internal DPMPTSP Provinsi "
-            f"{_x(f.province_name)} (tidak tersertifikasi). Keaslian dan keutuhan dokumen "
-            "dapat diperiksa dengan memindai kode QR atau melalui "
+            # Printed on the sealed draft too, so it describes how signatures are applied
+            # rather than claiming any.
+            "Tanda tangan dan paraf pada dokumen ini dibubuhkan secara elektronik dengan "
+            "sertifikat elektronik yang diterbitkan oleh CA internal DPMPTSP Provinsi "
+            f"{_x(f.province_name)} (tidak tersertifikasi). Keaslian, keutuhan dan status "
+            "penandatanganan dokumen dapat diperiksa dengan memindai kode QR atau melalui "
             f"{_x(f.verification_url)}"
         )
         box = L.FOOTER_TEXT_BOX

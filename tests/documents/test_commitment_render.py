@@ -80,7 +80,9 @@ def test_every_page_has_the_footer_and_no_certified_claim(content):
         text = page.flat
         assert f"Halaman {k + 1} dari {len(pages)}" in text
         assert f"Kode dokumen: {content.document_code}" in text
-        assert "Dokumen ini ditandatangani secara elektronik" in text
+        assert "Tanda tangan dan paraf pada dokumen ini dibubuhkan secara elektronik" in text
+        # The sealed draft has no signature yet: it claims none.
+        assert "ditandatangani secara elektronik" not in text
         assert "CA internal DPMPTSP Provinsi Kalimantan Tengah (tidak tersertifikasi)" in text
         assert content.verification_url in text.replace(" ", "")
         assert "BSrE" not in text
