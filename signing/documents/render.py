@@ -45,7 +45,7 @@ from .content import (
     paraf_field_name,
     signature_field_name,
 )
-from .layout import FieldBox, FieldSpot, TextSpot
+from .layout import FieldBox, FieldSpot, NameSpot, TextSpot
 
 __all__ = ["DocumentLayoutError", "FieldBox", "RenderedDocument", "render_commitment"]
 
@@ -195,15 +195,25 @@ class _Spots:
         self.fields = fields
         self.texts = texts
 
-    def field(self, name: str, width: float, height: float) -> Flowable:
-        if self.fields is None:
+    def field(
+        self, name: str, width: float, height: float, divider_at: float | None = None
+    ) -> Flowable:
+        if self.fields is None and divider_at is None:
             return Spacer(width, height)
-        return FieldSpot(name, width, height, self.fields)
+        return FieldSpot(name, width, height, self.fields, divider_at)
 
     def text(self, name: str, paragraph: Paragraph) -> Flowable:
         if self.texts is None:
             return paragraph
         return TextSpot(name, paragraph, self.texts)
+
+    def name(self, slot: str, paragraph: Paragraph) -> Flowable:
+        """The name under ``slot``'s signature box, which that box's field also covers."""
+        if self.fields is None:
+            return paragraph
+        return NameSpot(
+            signature_field_name(slot), paragraph, self.fields, self.texts, f"name:{slot}"
+        )
 
 
 def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
@@ -341,9 +351,7 @@ def _signature_block_rows(
         )
         for p in parties
     ]
-    names = [
-        spots.text(f"name:{p.slot}", Paragraph(_x(p.holder_name), S_SIG_NAME)) for p in parties
-    ]
+    names = [spots.name(p.slot, Paragraph(_x(p.holder_name), S_SIG_NAME)) for p in parties]
     rows: list[list[object]] = [offices, boxes, names]
     if any(p.nip for p in parties):
         rows.append([Paragraph(f"NIP. {_x(p.nip)}" if p.nip else "", S_SIG_NIP) for p in parties])
@@ -359,6 +367,8 @@ _BLOCK_STYLE = TableStyle(
         ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+        # Names on one line across the row, so their fields (box + name) end level.
+        ("VALIGN", (0, 2), (-1, 2), "BOTTOM"),
     ]
 )
 
@@ -400,10 +410,17 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                     f"{_x(party_role(party))}<br/><font size=8>{_x(party.holder_name)}</font>",
                     S_TABLE_CELL,
                 ),
-                spots.field(paraf_field_name(slot), L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT),
+                # One field over the Paraf and Tanggal cells (spanned below).
+                spots.field(
+                    paraf_field_name(slot),
+                    L.PARAF_BOX_WIDTH,
+                    L.PARAF_BOX_HEIGHT,
+                    divider_at=L.PARAF_DIVIDER_X,
+                ),
                 "",
             ]
         )
+    spans = [("SPAN", (2, row), (3, row)) for row in range(1, len(rows))]
     return Table(
         rows,
         colWidths=L.PARAF_COL_WIDTHS,
@@ -420,6 +437,7 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                 ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+                *spans,
             ]
         ),
     )

@@ -152,8 +152,15 @@ def test_field_boxes_come_from_the_layout(content):
             size = (L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT)
         else:
             size = (L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
-        assert x2 - x1 == pytest.approx(size[0], abs=0.02)
-        assert y2 - y1 == pytest.approx(size[1], abs=0.02)
+        if name.startswith("paraf_"):
+            assert x2 - x1 == pytest.approx(size[0], abs=0.02)
+            assert y2 - y1 == pytest.approx(size[1], abs=0.02)
+        else:
+            # A signature field covers its box and the name line under it (the mark prints
+            # the person who acted there): at least one 10 pt line more than the box.
+            assert size[1] + 10 < y2 - y1 < size[1] + 60
+            # ... and the name's cell when it is wider (the witness columns).
+            assert size[0] - 0.02 <= x2 - x1 <= L.WITNESS_COL_WIDTH
     # The three parties sign side by side, in one row, left to right.
     row = [fields[signature_field_name(s)] for s in ("gubernur", "kepala_daerah", "ketua_dprd")]
     assert len({f.page for f in row}) == 1
@@ -188,7 +195,7 @@ def _assert_layout_holds(content):
                 continue
             assert any(inside(char.box, a.as_tuple()) for a in areas), (k, char)
             for f in rendered.fields:
-                if f.page == k:
+                if f.page == k and not _own_name(char, f, texts):
                     assert not overlaps(char.box, f.rect), (f.name, char)
     texts_by_name = {t.name: t for t in texts}
     for slot in ALL_SLOTS:
@@ -216,6 +223,15 @@ def _assert_layout_holds(content):
             for char in centred:
                 assert inside(char.box, box.rect, tolerance=0.5), (kind, slot, char)
     return rendered
+
+
+def _own_name(char, field, texts) -> bool:
+    """True for a character of the name printed under ``field``'s box, which the field covers."""
+    slot = next((s for s in ALL_SLOTS if signature_field_name(s) == field.name), None)
+    if slot is None:
+        return False
+    name_box = next(t for t in texts if t.name == f"name:{slot}")
+    return inside(_centre(char.box), name_box.rect, tolerance=0)
 
 
 def _centre(box):
@@ -274,3 +290,12 @@ def test_preview_renders_each_page_as_png(content):
     assert image.convert("L").getextrema()[0] < 64
     with pytest.raises(IndexError):
         page_png(pdf, count)
+
+
+def test_the_paraf_mark_puts_the_date_under_the_tanggal_heading():
+    from signing.pades.appearance import PARAF_DATE_SHARE
+
+    # The paraf field spans the Paraf and Tanggal cells; its mark splits where they meet.
+    date_width = L.PARAF_BOX_WIDTH - L.PARAF_DIVIDER_X
+    assert date_width / L.PARAF_BOX_WIDTH == pytest.approx(PARAF_DATE_SHARE, abs=1e-6)
+    assert L.PARAF_DIVIDER_X + L.CELL_PADDING == pytest.approx(L.PARAF_COL_WIDTHS[2])
