@@ -104,6 +104,8 @@ class FieldBox:
     name: str
     page: int
     rect: tuple[float, float, float, float]
+    #: Text the empty field shows until it is signed (the expected signer's name).
+    placeholder: str | None = None
 
 
 class FieldSpot(Flowable):
@@ -153,12 +155,13 @@ class FieldSpot(Flowable):
 
 
 class NameSpot(Flowable):
-    """The name under a signature box: drawn on the page, and added to that box's field.
+    """The line under a signature box for the signer's name: part of that box's field.
 
-    The signature field then covers the box and the name line, so the act's mark (opaque)
-    prints the person who actually acted where the draft printed the expected holder: a
-    mandate given after the document was sealed cannot change the sealed page, but the mark
-    can. ``texts`` records the cell area as :class:`TextSpot` does (layout checks).
+    The page itself prints no name there. The empty field shows the expected signer's name
+    (``placeholder``) and the act's mark replaces it with the person who actually acted, in
+    official form: a mandate given after the document was sealed cannot change the sealed
+    page, and nothing printed on it names someone as a signer who did not sign. ``texts``
+    records the cell area as :class:`TextSpot` does (layout checks).
     """
 
     def __init__(
@@ -168,6 +171,7 @@ class NameSpot(Flowable):
         fields: list[FieldBox],
         texts: list[FieldBox] | None,
         name: str,
+        placeholder: str,
     ) -> None:
         super().__init__()
         self.field_name = field_name
@@ -175,6 +179,7 @@ class NameSpot(Flowable):
         self.fields = fields
         self.texts = texts
         self.name = name
+        self.placeholder = placeholder
         self.width = self.height = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
@@ -183,7 +188,7 @@ class NameSpot(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.paragraph.drawOn(self.canv, 0, 0)
+        # The paragraph only sizes the line (wrap); the field's placeholder shows the name.
         x1, y1 = self.canv.absolutePosition(0, 0)
         x2, y2 = self.canv.absolutePosition(self.width, self.height)
         page = self.canv.getPageNumber() - 1
@@ -200,7 +205,7 @@ class NameSpot(Flowable):
                     max(bx2, round(x2, RECT_DECIMALS)),
                     by2,
                 )
-                self.fields[k] = FieldBox(box.name, page, rect)
+                self.fields[k] = FieldBox(box.name, page, rect, self.placeholder)
 
 
 class TextSpot(Flowable):

@@ -207,12 +207,17 @@ class _Spots:
             return paragraph
         return TextSpot(name, paragraph, self.texts)
 
-    def name(self, slot: str, paragraph: Paragraph) -> Flowable:
-        """The name under ``slot``'s signature box, which that box's field also covers."""
+    def name(self, slot: str, paragraph: Paragraph, placeholder: str) -> Flowable:
+        """The name line under ``slot``'s signature box, which that box's field covers."""
         if self.fields is None:
             return paragraph
         return NameSpot(
-            signature_field_name(slot), paragraph, self.fields, self.texts, f"name:{slot}"
+            signature_field_name(slot),
+            paragraph,
+            self.fields,
+            self.texts,
+            f"name:{slot}",
+            placeholder=placeholder,
         )
 
 
@@ -351,7 +356,9 @@ def _signature_block_rows(
         )
         for p in parties
     ]
-    names = [spots.name(p.slot, Paragraph(_x(p.holder_name), S_SIG_NAME)) for p in parties]
+    names = [
+        spots.name(p.slot, Paragraph(_x(p.holder_name), S_SIG_NAME), p.holder_name) for p in parties
+    ]
     rows: list[list[object]] = [offices, boxes, names]
     if any(p.nip for p in parties):
         rows.append([Paragraph(f"NIP. {_x(p.nip)}" if p.nip else "", S_SIG_NIP) for p in parties])

@@ -144,6 +144,8 @@ class _Column:
     width: float
     height: float
     blocks: tuple[Block, ...]
+    #: Lines end at the column's foot instead of being centred in it.
+    bottom: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def _render_commands(
     plan: MarkLayout, width: float, height: float, image_name: bytes | None
 ) -> list[bytes]:
     out = [
-        # Opaque white: the mark replaces whatever the draft printed under the box.
+        # Opaque white, so that nothing of the page shows through the mark.
         b"q 1 1 1 rg 0 0 %.2f %.2f re f Q" % (width, height),
         b"q 0.35 0.35 0.35 RG 0.6 w 1 1 %.2f %.2f re S" % (width - 2, height - 2),
     ]
@@ -170,11 +172,15 @@ def _render_commands(
     if image_name is not None and plan.image_area is not None:
         x, y, w, h = plan.image_area
         out.append(b"q %.2f 0 0 %.2f %.2f %.2f cm %s Do Q" % (w, h, x, y, image_name))
-    out.append(b"0 g")
+    return out + _text_commands(plan)
+
+
+def _text_commands(plan: MarkLayout) -> list[bytes]:
+    out = [b"0 g"]
     for column in plan.columns:
         lines = _fit(column.blocks, column.width, column.height)
         total = sum(line.size * _LEADING for line in lines)
-        top = column.y + (column.height + total) / 2
+        top = column.y + total if column.bottom else column.y + (column.height + total) / 2
         for line in lines:
             top -= line.size * _LEADING
             baseline = top + line.size * (_LEADING - 1) / 2 + line.size * 0.21
@@ -255,5 +261,46 @@ class MarkStyle(BaseStampStyle):
         return _MarkStamp(writer, self, box)
 
 
-def column(x: float, y: float, width: float, height: float, blocks: Sequence[Block]) -> _Column:
-    return _Column(x, y, width, height, tuple(blocks))
+def column(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    blocks: Sequence[Block],
+    *,
+    bottom: bool = False,
+) -> _Column:
+    return _Column(x, y, width, height, tuple(blocks), bottom)
+
+
+def placeholder_appearance(
+    writer: BasePdfFileWriter, width: float, height: float, text: str
+) -> generic.IndirectObject:
+    """The appearance of an empty signature field: ``text`` (the expected signer's name) on the
+    line under the box, as a signature block prints it.
+
+    Signing the field replaces the whole appearance with the act's mark, which prints the
+    person who actually acted there; so the document never shows the expected name as if it
+    were the signer's, and no hidden text stays under the mark.
+    """
+    plan = MarkLayout(
+        (
+            column(
+                PADDING, 0, width - 2 * PADDING, height, [Block(text, 10, bold=True)], bottom=True
+            ),
+        )
+    )
+    fonts = generic.DictionaryObject({pdf_name(_FONTS[True]): _font("/Helvetica-Bold")})
+    stream = generic.StreamObject(
+        {
+            pdf_name("/Type"): pdf_name("/XObject"),
+            pdf_name("/Subtype"): pdf_name("/Form"),
+            pdf_name("/BBox"): generic.ArrayObject(
+                [generic.FloatObject(0), generic.FloatObject(0)]
+                + [generic.FloatObject(round(width, 2)), generic.FloatObject(round(height, 2))]
+            ),
+            pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): fonts}),
+        },
+        stream_data=b" ".join(_text_commands(plan)),
+    )
+    return writer.add_object(stream)

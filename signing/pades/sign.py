@@ -204,17 +204,19 @@ class Appearance:
                 Block(f"{when:%d-%m-%Y}", 9, bold=True),
                 Block(f"{when:%H:%M} WIB", 8),
             ]
+        # The official form ends the mark: office lines, then the name on the line under the
+        # box where the draft printed the expected signer (the column is bottom-aligned).
+        head = self._code_line() + [Block(self._stamp_time(), 8)]
         if kind is ActKind.WITNESS:
-            head = [Block("Saksi", 10, bold=True)]
+            head.append(Block("Saksi", 10, bold=True))
             if self.witnessed:
                 head.append(Block(f"atas {self.witnessed}", 8))
         elif kind is ActKind.SEAL:
-            head = [Block("Disegel secara elektronik oleh", 8)]
+            head.append(Block("Disegel secara elektronik oleh", 8))
         else:
-            head = [Block("Ditandatangani secara elektronik oleh", 8)]
+            head.append(Block("Ditandatangani secara elektronik oleh", 8))
         body = [Block(line, 9, bold=True) for line in self._office_lines()]
-        body += [Block(self.name, 11, bold=True), Block(self._stamp_time(), 8)]
-        return head + body + self._code_line(), []
+        return head + body + [Block(self.name, 11, bold=True)], []
 
     def lines(self, kind: ActKind) -> list[str]:
         """The text of the mark, one string per paragraph (before wrapping)."""
@@ -241,7 +243,7 @@ class Appearance:
             image_width = (x2 - x1) * (0.3 if side else 0.36)
             image_area = (x1, y1, image_width, y2 - y1)
             x1 += image_width + pad
-        columns.append(column(x1, y1, x2 - x1, y2 - y1, main))
+        columns.append(column(x1, y1, x2 - x1, y2 - y1, main, bottom=not side))
         return MarkLayout(tuple(columns), image_area, dividers)
 
     def style(self, kind: ActKind) -> MarkStyle:

@@ -36,10 +36,15 @@ def flat_text(pdf: bytes) -> str:
 
 
 def test_text_names_every_party_office_and_the_region(content):
-    text = flat_text(render_commitment(content).pdf)
+    rendered = render_commitment(content)
+    text = flat_text(rendered.pdf)
+    placeholders = {f.name: f.placeholder for f in rendered.fields}
     for slot in ALL_SLOTS:
         party = content.party(slot)
-        assert party.holder_name in text, slot
+        if slot in PARTY_SLOTS:
+            assert party.holder_name in text, slot
+        # Under each box the empty field shows the expected signer (see the fields test).
+        assert placeholders[signature_field_name(slot)] == party.holder_name, slot
         assert party.office_title in text, slot
     assert "Kabupaten Kotawaringin Timur" in text
     assert "GUBERNUR KALIMANTAN TENGAH" in text
@@ -195,17 +200,20 @@ def _assert_layout_holds(content):
                 continue
             assert any(inside(char.box, a.as_tuple()) for a in areas), (k, char)
             for f in rendered.fields:
-                if f.page == k and not _own_name(char, f, texts):
+                if f.page == k:
                     assert not overlaps(char.box, f.rect), (f.name, char)
     texts_by_name = {t.name: t for t in texts}
     for slot in ALL_SLOTS:
         party = content.party(slot)
         field = next(f for f in rendered.fields if f.name == signature_field_name(slot))
         width = L.SIGNATURE_COL_WIDTH if slot in PARTY_SLOTS else L.WITNESS_COL_WIDTH
-        for kind, expected in (
-            ("office", " ".join(signature_office_lines(party))),
-            ("name", party.holder_name),
-        ):
+        # The name line under the box belongs to the field: the empty field shows the
+        # expected signer there (its placeholder), the act's mark the person who acted.
+        name_cell = texts_by_name[f"name:{slot}"]
+        assert field.placeholder == party.holder_name
+        assert inside(name_cell.rect, field.rect, tolerance=0.01)
+        assert field.rect[3] - name_cell.rect[1] > L.SIGNATURE_BOX_HEIGHT + 10
+        for kind, expected in (("office", " ".join(signature_office_lines(party))),):
             box = texts_by_name[f"{kind}:{slot}"]
             assert box.page == field.page
             # The cell is the column of the field box, less its padding.
@@ -223,15 +231,6 @@ def _assert_layout_holds(content):
             for char in centred:
                 assert inside(char.box, box.rect, tolerance=0.5), (kind, slot, char)
     return rendered
-
-
-def _own_name(char, field, texts) -> bool:
-    """True for a character of the name printed under ``field``'s box, which the field covers."""
-    slot = next((s for s in ALL_SLOTS if signature_field_name(s) == field.name), None)
-    if slot is None:
-        return False
-    name_box = next(t for t in texts if t.name == f"name:{slot}")
-    return inside(_centre(char.box), name_box.rect, tolerance=0)
 
 
 def _centre(box):

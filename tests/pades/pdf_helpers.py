@@ -267,3 +267,29 @@ def widget_texts(pdf: bytes) -> dict[str, list[tuple[str, float]]]:
         fit = (abs(x2 - x1) / width, 0, 0, abs(y2 - y1) / height, 0, 0)
         out[field["/T"]] = drawn_text(ap, _mul(matrix, fit))
     return out
+
+
+def text_in_area(pdf: bytes, page: int, rect: tuple[float, float, float, float]) -> str:
+    """What ``pdftotext`` (poppler) extracts from ``rect`` (PDF points) of ``page`` (0-based),
+    marks of signature widgets included, with runs of whitespace as one space."""
+    reader = PdfFileReader(BytesIO(pdf))
+    page_ref, _ = reader.find_page_for_modification(page)
+    height = float(page_ref.get_object()["/MediaBox"][3])
+    x1, y1, x2, y2 = rect
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1)]
+        + ["-x", str(int(x1) + 1), "-y", str(int(height - y2))]
+        + ["-W", str(int(x2 - x1) - 1), "-H", str(int(y2 - y1)), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(out.stdout.decode().split())
+
+
+def text_in_field(pdf: bytes, field_name: str) -> str:
+    """pdftotext of the area of the signature field ``field_name``."""
+    from signing.pades.fields import list_signature_fields
+
+    field = next(f for f in list_signature_fields(pdf) if f.name == field_name)
+    return text_in_area(pdf, field.page, field.rect)

@@ -46,9 +46,9 @@ def test_paraf_initials_skip_titles_and_degrees(name, expected):
 def test_time_is_shown_in_wib():
     moment = dt.datetime(2026, 11, 29, 3, 15, tzinfo=dt.UTC)
     lines = Appearance("Dra. Rinie", "Ketua DPRD", None, moment).lines(ActKind.SIGN)
-    assert lines[-1] == "29-11-2026 10:15 WIB"
+    assert lines[0] == "29-11-2026 10:15 WIB"
     naive_utc = dt.datetime(2026, 11, 29, 20, 5)
-    assert Appearance("A", "B", None, naive_utc).lines(ActKind.SIGN)[-1] == "30-11-2026 03:05 WIB"
+    assert Appearance("A", "B", None, naive_utc).lines(ActKind.SIGN)[0] == "30-11-2026 03:05 WIB"
     assert WIB.utcoffset(None) == dt.timedelta(hours=7)
 
 
@@ -61,12 +61,12 @@ def test_signature_stamp_text_is_the_official_form():
         document_code="K7M2Q9XA",
     )
     assert appearance.lines(ActKind.SIGN) == [
+        "Kode verifikasi K7M2Q9XA",
+        "29-11-2026 10:15 WIB",
         "Ditandatangani secara elektronik oleh",
         "Plt. BUPATI KOTAWARINGIN TIMUR,",
         "WAKIL BUPATI KOTAWARINGIN TIMUR,",
         "H.M. Taufik Mukri",
-        "29-11-2026 10:15 WIB",
-        "Kode verifikasi K7M2Q9XA",
     ]
     assert appearance.lines(ActKind.PARAF) == [
         "TM",
@@ -98,11 +98,11 @@ def test_signature_stamp_text_is_the_official_form():
         witnessed="tanda tangan Bupati Kotawaringin Timur",
     )
     assert witness.lines(ActKind.WITNESS) == [
+        "29-11-2026 10:15 WIB",
         "Saksi",
         "atas tanda tangan Bupati Kotawaringin Timur",
         "WAKIL GUBERNUR KALIMANTAN TENGAH,",
         "Wakil Gubernur Demo",
-        "29-11-2026 10:15 WIB",
     ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import subprocess
 
 import pypdfium2 as pdfium
 import pytest
@@ -31,7 +30,13 @@ from signing.pades.verify import verify_pdf
 from signing.specimens import prepare_specimen
 
 from .conftest import SIGNED_AT, make_official
-from .pdf_helpers import content_operations, pdfsig_blocks, widget_texts
+from .pdf_helpers import (
+    content_operations,
+    pdfsig_blocks,
+    text_in_area,
+    text_in_field,
+    widget_texts,
+)
 
 documents = pytest.importorskip("signing.documents")
 doc_builders = pytest.importorskip("tests.documents.doc_builders")
@@ -174,37 +179,8 @@ def _field(pdf: bytes, name: str):
     return next(f for f in list_signature_fields(pdf) if f.name == name)
 
 
-def _text_in(pdf: bytes, field_name: str, *, below_box: bool = False) -> str:
-    """pdftotext of the area of one field (``below_box``: only its lowest part, the name line
-    under a signature box)."""
-    field = _field(pdf, field_name)
-    x1, y1, x2, y2 = field.rect
-    if below_box:
-        y2 = y1 + (y2 - y1 - layout.SIGNATURE_BOX_HEIGHT)
-    height = documents.layout.PAGE_HEIGHT
-    out = subprocess.run(
-        [
-            "pdftotext",
-            "-f",
-            str(field.page + 1),
-            "-l",
-            str(field.page + 1),
-            "-x",
-            str(int(x1)),
-            "-y",
-            str(int(height - y2)),
-            "-W",
-            str(int(x2 - x1) + 1),
-            "-H",
-            str(int(y2 - y1) + 1),
-            "-",
-            "-",
-        ],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    )
-    return " ".join(out.stdout.decode().split())
+def _text_in(pdf: bytes, field_name: str) -> str:
+    return text_in_field(pdf, field_name)
 
 
 def test_paraf_row_says_who_initialled_for_whom_and_when(complete):
@@ -218,23 +194,9 @@ def test_paraf_row_says_who_initialled_for_whom_and_when(complete):
     field = _field(complete, "paraf_kepala_daerah")
     x1, y1, x2, y2 = field.rect
     split = x2 - (x2 - x1) * PARAF_DATE_SHARE
-    tanggal = pdftotext_area(complete, field.page, (split, y1, x2, y2))
+    tanggal = text_in_area(complete, field.page, (split, y1, x2, y2))
     assert "29-11-2026" in tanggal and "10:15 WIB" in tanggal
     assert "Taufik" not in tanggal
-
-
-def pdftotext_area(pdf: bytes, page: int, rect) -> str:
-    x1, y1, x2, y2 = rect
-    height = documents.layout.PAGE_HEIGHT
-    out = subprocess.run(
-        ["pdftotext", "-f", str(page + 1), "-l", str(page + 1)]
-        + ["-x", str(int(x1) + 1), "-y", str(int(height - y2))]
-        + ["-W", str(int(x2 - x1) - 1), "-H", str(int(y2 - y1)), "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    )
-    return " ".join(out.stdout.decode().split())
 
 
 def test_whole_copy_names_the_deputy_in_the_paraf_table_and_the_bupati_in_his_block(complete):
@@ -246,25 +208,36 @@ def test_whole_copy_names_the_deputy_in_the_paraf_table_and_the_bupati_in_his_bl
     assert "29-11-2026 10:15 WIB" in block and f"Kode verifikasi {CODE}" in block
     assert WAKIL not in block
     witness = _text_in(complete, "saksi_wakil_gubernur")
-    assert witness.startswith("Saksi atas paraf Wakil Bupati Kotawaringin Timur")
-    assert "Wakil Gubernur Contoh (Demo)" in witness
+    assert witness == (
+        f"Kode verifikasi {CODE} 29-11-2026 10:15 WIB Saksi atas paraf Wakil Bupati "
+        "Kotawaringin Timur WAKIL GUBERNUR KALIMANTAN TENGAH, Wakil Gubernur Contoh (Demo)"
+    )
 
 
-def test_a_plt_is_printed_under_the_block_in_official_form(plt_signed):
-    block = _text_in(plt_signed, "ttd_kepala_daerah")
-    assert "Plt. BUPATI KOTAWARINGIN TIMUR, WAKIL BUPATI KOTAWARINGIN TIMUR, H.M. Taufik" in block
-    # The name line under the box (where the sealed page printed the Bupati) shows the Plt.
-    # on paper: the mark is opaque and prints the person who acted there.
-    assert _name_line_shows(plt_signed, "ttd_kepala_daerah", WAKIL)
-
-
-def _name_line_shows(pdf: bytes, field_name: str, name: str) -> bool:
+def _name_line(pdf: bytes, field_name: str) -> str:
+    """pdftotext of the part of a signature field under its box: the block's name line."""
     field = _field(pdf, field_name)
     x1, y1, x2, y2 = field.rect
-    marks = widget_texts(pdf)[field_name]
-    # The last line the mark draws is the lowest: under the box only the name and the time.
-    drawn = " ".join(t for t, _ in marks)
-    return name in drawn and y2 - y1 > layout.SIGNATURE_BOX_HEIGHT
+    assert y2 - y1 > layout.SIGNATURE_BOX_HEIGHT + 10
+    return text_in_area(pdf, field.page, (x1, y1, x2, y2 - layout.SIGNATURE_BOX_HEIGHT))
+
+
+def test_a_plt_is_printed_under_the_block_in_official_form(ca, timestamper, make_vc, plt_signed):
+    block = _text_in(plt_signed, "ttd_kepala_daerah")
+    assert block.endswith(
+        "Ditandatangani secara elektronik oleh Plt. BUPATI KOTAWARINGIN TIMUR, "
+        "WAKIL BUPATI KOTAWARINGIN TIMUR, H.M. Taufik Mukri"
+    )
+    # The sealed draft showed the Bupati (the holder when it was sealed) on the name line;
+    # signed by the Plt., the line names the Plt. and the Bupati appears nowhere in the block.
+    sealed = _sealed(ca, timestamper, make_vc)
+    assert _name_line(sealed, "ttd_kepala_daerah") == BUPATI
+    assert WAKIL in _name_line(plt_signed, "ttd_kepala_daerah")
+    assert BUPATI not in block
+
+
+def test_the_bupati_signing_himself_is_named_on_his_name_line(complete):
+    assert _name_line(complete, "ttd_kepala_daerah") == BUPATI
 
 
 def test_no_mark_draws_text_below_7_pt(complete, plt_signed):
