@@ -96,6 +96,9 @@ class Block:
     size: float = 8.0
     bold: bool = False
     min_size: float = MIN_FONT_SIZE
+    #: When even 7 pt does not fit, the blocks of lowest ``keep`` are left out first (the
+    #: name is the last thing a mark may lose).
+    keep: int = 1
 
 
 @dataclass(frozen=True)
@@ -103,31 +106,56 @@ class _Line:
     text: str
     size: float
     bold: bool
+    keep: int = 1
 
 
 def _fit(blocks: Sequence[Block], width: float, height: float) -> list[_Line]:
     """The blocks' lines at the largest common scale (<= 1) that fits the column.
 
-    If even the smallest sizes do not fit, the lines that would fall below the column are
-    dropped rather than drawn smaller than :data:`MIN_FONT_SIZE`.
+    If even the smallest sizes do not fit, whole blocks are left out, the lowest ``keep``
+    first and, among equals, the later ones, rather than drawn smaller than
+    :data:`MIN_FONT_SIZE` or cut mid-sentence; a last block still too long loses its last
+    lines and says so with "...".
     """
-    lines: list[_Line] = []
     for step in range(0, 41):
-        factor = 1 - step * 0.025
-        lines = []
-        for block in blocks:
-            size = max(block.size * factor, block.min_size, MIN_FONT_SIZE)
-            lines += [_Line(t, size, block.bold) for t in wrap(block.text, size, width, block.bold)]
-        if sum(line.size * _LEADING for line in lines) <= height:
+        lines = _lines(blocks, 1 - step * 0.025, width)
+        if _height(lines) <= height:
             return lines
-    kept: list[_Line] = []
-    used = 0.0
-    for line in lines:
-        used += line.size * _LEADING
-        if used > height:
+    kept = list(range(len(blocks)))
+    for k in sorted(kept, key=lambda k: (blocks[k].keep, -k)):
+        if _height(_lines([blocks[j] for j in kept], 0, width)) <= height or len(kept) == 1:
             break
-        kept.append(line)
-    return kept
+        kept.remove(k)
+    lines = _lines([blocks[j] for j in kept], 0, width)
+    while lines and _height(lines) > height:
+        lines.pop()
+        if lines:
+            last = lines[-1]
+            text = wrap(last.text + " ...", last.size, width, last.bold)[0]
+            if not text.endswith("..."):
+                text = last.text[: max(0, len(last.text) - 4)] + " ..."
+            lines[-1] = _Line(text, last.size, last.bold, last.keep)
+    return lines
+
+
+def _fits(column: _Column) -> bool:
+    """Whether every block of ``column`` fits at :data:`MIN_FONT_SIZE` or more."""
+    return _height(_lines(column.blocks, 0, column.width)) <= column.height
+
+
+def _lines(blocks: Sequence[Block], factor: float, width: float) -> list[_Line]:
+    lines: list[_Line] = []
+    for block in blocks:
+        size = max(block.size * factor, block.min_size, MIN_FONT_SIZE)
+        lines += [
+            _Line(t, size, block.bold, block.keep)
+            for t in wrap(block.text, size, width, block.bold)
+        ]
+    return lines
+
+
+def _height(lines: Sequence[_Line]) -> float:
+    return sum(line.size * _LEADING for line in lines)
 
 
 def _pdf_string(text: str) -> bytes:
@@ -235,6 +263,10 @@ class _MarkStamp(BaseStamp):
         width, height = self.box.width, self.box.height
         image = _specimen_image(style.specimen) if style.specimen else None
         plan = style.planner(width, height, image is not None)
+        if image is not None and not all(_fits(c) for c in plan.columns):
+            # The words are the record; the specimen only illustrates them.
+            image = None
+            plan = style.planner(width, height, False)
         for bold, base in ((False, "/Helvetica"), (True, "/Helvetica-Bold")):
             self.set_resource(ResourceType.FONT, pdf_name(_FONTS[bold]), _font(base))
         image_name = None

@@ -179,7 +179,7 @@ class Appearance:
     def _code_line(self) -> list[Block]:
         if not self.document_code:
             return []
-        return [Block(f"Kode verifikasi {self.document_code}", 8)]
+        return [Block(f"Kode verifikasi {self.document_code}", 8, keep=0)]
 
     def paraf_sentence(self) -> str | None:
         """The words of a paraf by a non-holder: "diparaf oleh <name>, <office>, mewakili ..."."""
@@ -194,11 +194,11 @@ class Appearance:
         kind = ActKind(kind)
         if kind is ActKind.PARAF:
             sentence = self.paraf_sentence()
-            main = [Block(initials(self.name), 20, bold=True, min_size=12)]
+            main = [Block(initials(self.name), 20, bold=True, min_size=12, keep=4)]
             if sentence:
-                main.append(Block(sentence, 8))
+                main.append(Block(sentence, 8, keep=3))
             else:
-                main += [Block(self.name, 9, bold=True), Block(self.office, 8)]
+                main += [Block(self.name, 9, bold=True, keep=3), Block(self.office, 8)]
             when = self._moment()
             return main, [
                 Block(f"{when:%d-%m-%Y}", 9, bold=True),
@@ -206,7 +206,7 @@ class Appearance:
             ]
         # The official form ends the mark: office lines, then the name on the line under the
         # box where the draft printed the expected signer (the column is bottom-aligned).
-        head = self._code_line() + [Block(self._stamp_time(), 8)]
+        head = self._code_line() + [Block(self._stamp_time(), 8, keep=2)]
         if kind is ActKind.WITNESS:
             head.append(Block("Saksi", 10, bold=True))
             if self.witnessed:
@@ -215,8 +215,8 @@ class Appearance:
             head.append(Block("Disegel secara elektronik oleh", 8))
         else:
             head.append(Block("Ditandatangani secara elektronik oleh", 8))
-        body = [Block(line, 9, bold=True) for line in self._office_lines()]
-        return head + body + [Block(self.name, 11, bold=True)], []
+        body = [Block(line, 9, bold=True, keep=3) for line in self._office_lines()]
+        return head + body + [Block(self.name, 11, bold=True, keep=4)], []
 
     def lines(self, kind: ActKind) -> list[str]:
         """The text of the mark, one string per paragraph (before wrapping)."""

@@ -198,11 +198,12 @@ def _mul(m, n):
     )
 
 
-def drawn_text(stream, ctm=(1, 0, 0, 1, 0, 0)) -> list[tuple[str, float]]:
+def drawn_text(stream, ctm=(1, 0, 0, 1, 0, 0), *, origins: bool = False) -> list[tuple]:
     """Every text shown by a form XObject and the XObjects it draws: (text, size on the page
     in points), the size being the font size through the text matrix and every transformation
-    (the height a glyph's em square gets on the page)."""
-    out: list[tuple[str, float]] = []
+    (the height a glyph's em square gets on the page). ``origins`` adds the x, y where each
+    text starts, in the stream's outer coordinates."""
+    out: list[tuple] = []
     resources = stream.get("/Resources")
     xobjects = resources.get("/XObject", {}) if resources is not None else {}
     stack = []
@@ -235,17 +236,18 @@ def drawn_text(stream, ctm=(1, 0, 0, 1, 0, 0)) -> list[tuple[str, float]]:
                 if isinstance(parts, bytes)
                 else b"".join(parts).decode("latin-1")
             )
-            a, b, c, d, _, _ = _mul(tm, ctm)
-            out.append((text, size * (c * c + d * d) ** 0.5))
+            a, b, c, d, x, y = _mul(tm, ctm)
+            scale = size * (c * c + d * d) ** 0.5
+            out.append((text, scale, x, y) if origins else (text, scale))
         elif op == "Do":
             child = xobjects[args[0]].get_object()
             if child.get("/Subtype") == "/Form":
                 matrix = tuple(float(v) for v in child.get("/Matrix", (1, 0, 0, 1, 0, 0)))
-                out += drawn_text(child, _mul(matrix, ctm))
+                out += drawn_text(child, _mul(matrix, ctm), origins=origins)
     return out
 
 
-def widget_texts(pdf: bytes) -> dict[str, list[tuple[str, float]]]:
+def widget_texts(pdf: bytes, *, origins: bool = False) -> dict[str, list[tuple]]:
     """The text each signature widget's normal appearance draws, with its size on the page.
 
     The appearance is mapped onto the widget's /Rect (ISO 32000-1, 12.5.5): its /BBox, through
@@ -265,7 +267,7 @@ def widget_texts(pdf: bytes) -> dict[str, list[tuple[str, float]]]:
         width = abs(corners[1][0] - corners[0][0]) or 1
         height = abs(corners[1][1] - corners[0][1]) or 1
         fit = (abs(x2 - x1) / width, 0, 0, abs(y2 - y1) / height, 0, 0)
-        out[field["/T"]] = drawn_text(ap, _mul(matrix, fit))
+        out[field["/T"]] = drawn_text(ap, _mul(matrix, fit), origins=origins)
     return out
 
 

@@ -16,13 +16,14 @@ import pytest
 from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from signing.pades.appearance import MIN_FONT_SIZE, PARAF_DATE_SHARE
+from signing.pades.appearance import MIN_FONT_SIZE, PARAF_DATE_SHARE, text_width
 from signing.pades.fields import add_signature_fields, list_signature_fields
 from signing.pades.sign import (
     ActKind,
     Appearance,
     add_document_timestamp,
     apply_act,
+    initials,
     seal_document,
 )
 from signing.pades.signers import InternalKeySigner
@@ -125,7 +126,8 @@ def _sealed(ca, timestamper, make_vc) -> bytes:
 
 
 def _act(pdf, ca, timestamper, make_vc, field, kind, appearance):
-    official = make_official(ca, appearance.name, appearance.office)
+    # A certificate name has at most 64 characters; the mark shows the full name.
+    official = make_official(ca, appearance.name[:60], appearance.office[:60])
     return apply_act(
         pdf,
         field_name=field,
@@ -405,3 +407,40 @@ def test_the_complete_copy_passes_pdfsig(complete, plt_signed, nss_db, tmp_path)
         assert len(signed) == (7 if k == 0 else 2)
         for name, info in signed.items():
             assert info["Signature Validation"] == "Signature is Valid.", name
+
+
+LONG_NAME = (
+    "Prof. Dr. Ir. H. Muhammad Abdurrahman Wahidin Kusumaningrat Prawiranegara Setiabudi "
+    "Hadiningrat Sastrowardoyo, S.H., M.Hum., M.Si., M.Kn. (Demo)"
+)
+
+
+@pytest.mark.parametrize("specimen", [False, True])
+def test_a_very_long_name_stays_legible_and_inside_the_box(ca, timestamper, make_vc, specimen):
+    appearance = Appearance(
+        LONG_NAME,
+        "Wakil Ketua Dewan Perwakilan Rakyat Daerah Kabupaten Kotawaringin Timur",
+        capacity_line="a.n. Ketua Dewan Perwakilan Rakyat Daerah Kabupaten Kotawaringin Timur",
+        signed_at=SIGNED_AT,
+        specimen=specimen_png() if specimen else None,
+    )
+    pdf = _sealed(ca, timestamper, make_vc)
+    pdf = _act(pdf, ca, timestamper, make_vc, "ttd_ketua_dprd", ActKind.SIGN, appearance)
+    pdf = _act(pdf, ca, timestamper, make_vc, "paraf_ketua_dprd", ActKind.PARAF, appearance)
+    texts = widget_texts(pdf, origins=True)
+    for field_name in ("ttd_ketua_dprd", "paraf_ketua_dprd"):
+        x1, y1, x2, y2 = _field(pdf, field_name).rect
+        drawn = texts[field_name]
+        for text, size, x, y in drawn:
+            assert size >= MIN_FONT_SIZE, (field_name, text, size)
+            bold = text_width(text, size, True)
+            # Every line starts and ends at least 3 pt inside the box (bold is the wider face).
+            assert x >= 3 and x + min(bold, text_width(text, size)) <= (x2 - x1) - 3, text
+            assert 3 <= y <= (y2 - y1) - size, (text, y)
+        words = " ".join(t for t, *_ in drawn).split()
+        if field_name.startswith("ttd_"):
+            # The whole name is drawn: it is the last thing a mark may lose.
+            assert " ".join(words).endswith(LONG_NAME)
+        else:
+            assert initials(LONG_NAME) == "MAW" and "MAW" in words
+            assert "29-11-2026" in words
