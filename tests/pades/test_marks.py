@@ -396,17 +396,20 @@ def test_every_revision_still_validates(ca, revisions, plt_signed):
         assert report.valid, report.problems
 
 
-def test_the_complete_copy_passes_pdfsig(complete, plt_signed, nss_db, tmp_path):
-    for k, pdf in enumerate((complete, plt_signed)):
+def test_every_revision_passes_pdfsig(revisions, plt_signed, nss_db, tmp_path):
+    # Seal + k acts; the B-LTA time stamp is no CAdES signature; the Plt. copy: seal + one.
+    expected = [2 + k for k in range(len(SCENE))] + [1 + len(SCENE), 2]
+    for k, pdf in enumerate([*revisions[1:], plt_signed]):
         path = tmp_path / f"komitmen{k}.pdf"
         path.write_bytes(pdf)
         blocks = pdfsig_blocks(path, nss_db)
         signed = {
             n: b for n, b in blocks.items() if b.get("Signature Type") == "ETSI.CAdES.detached"
         }
-        assert len(signed) == (7 if k == 0 else 2)
+        assert len(signed) == expected[k], k
         for name, info in signed.items():
-            assert info["Signature Validation"] == "Signature is Valid.", name
+            assert info["Signature Validation"] == "Signature is Valid.", (k, name)
+            assert info["Certificate Validation"] == "Certificate is Trusted.", (k, name)
 
 
 LONG_NAME = (
