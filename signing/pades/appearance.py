@@ -6,14 +6,15 @@ text smaller than :data:`MIN_FONT_SIZE` points at 100 % scale; text keeps :data:
 from the box's edges. An official's specimen (handwritten signature or paraf, a PNG with a
 transparent background) is drawn beside the text when there is one.
 
-The appearance is opaque: a signature field also covers the line under the box where the
-draft prints the expected signer's name, and the mark prints the person who acted there.
+The mark is opaque. A signature field also covers the line under its box, where the empty
+field's own appearance (:func:`placeholder_appearance`) shows the expected signer; signing
+replaces it, and the mark prints the person who acted there.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
@@ -33,6 +34,8 @@ __all__ = [
     "Block",
     "MarkLayout",
     "MarkStyle",
+    "column",
+    "placeholder_appearance",
     "text_width",
     "wrap",
 ]
@@ -291,7 +294,7 @@ class _MarkStamp(BaseStamp):
 class MarkStyle(BaseStampStyle):
     """A stamp style drawing the plan that ``planner(width, height, has_image)`` makes."""
 
-    planner: object = None
+    planner: Callable[[float, float, bool], MarkLayout] | None = None
     specimen: bytes | None = None
     border_width: int = 0
 
