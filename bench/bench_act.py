@@ -209,7 +209,8 @@ class _Recipes:
 
         appearance = pades_sign.Appearance(self.name, "Pejabat", None, dt.datetime.now(dt.UTC))
         act_kind = pades_sign.ActKind(kind)
-        return pades_sign._style(act_kind), pades_sign._pdf_text(appearance.text(act_kind))
+        # The same mark as apply_act draws (its style ignores the text parameters).
+        return appearance.style(act_kind), appearance.text(act_kind)
 
     def bare(self, pdf: bytes, field: str, kind: str) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -152,7 +152,7 @@ def run() -> dict:
         key, cert = official("Ketua DPRD Bench")
         appearance = Appearance("Ketua DPRD Bench", "Ketua DPRD", None, SIGNED_AT)
         text = appearance.text(ActKind.SIGN)
-        style = pades_sign._style(ActKind.SIGN)
+        style = appearance.style(ActKind.SIGN)
 
         # -- unlock with the production KDF (Argon2id 64 MiB)
         blob = encrypt_private_key(key, "frasa-sandi-bench", kdf=DEFAULT_KDF)

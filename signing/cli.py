@@ -53,6 +53,7 @@ def _feature_commands() -> list[click.Command]:
     commands = []
     for module_name in (
         "signing.pki.cli",
+        "signing.specimens.cli",
         "signing.documents.cli",
         "signing.workflow.cli",
         "signing.printing.cli",

@@ -31,6 +31,9 @@ DEMO_EVENT_NAME = (
     "Rapat Koordinasi Pimpinan Daerah dalam rangka Penyelenggaraan PTSP Prima "
     "Provinsi Kalimantan Tengah"
 )
+#: The article was published in late October 2019; the exact day is a placeholder. The
+#: event's text may cite only regulations in force on this day.
+DEMO_EVENT_DATE = dt.date(2019, 10, 24)
 #: Offices that get a demo login, and the account name pattern (by office and region code).
 ACCOUNT_OFFICES = {
     OfficeKind.GUBERNUR: "gubernur",
@@ -152,8 +155,7 @@ def _ensure_event(db_session: Session) -> Event:
     if event is None:
         event = Event(
             name=DEMO_EVENT_NAME,
-            # The article was published in late October 2019; the exact day is a placeholder.
-            date=dt.date(2019, 10, 24),
+            date=DEMO_EVENT_DATE,
             place="Palangka Raya",
             province_code=DEMO_PROVINCE,
             legal_bases=list(DEFAULT_LEGAL_BASES),

@@ -101,10 +101,11 @@ class Party:
 
 DEFAULT_LEGAL_BASES: tuple[str, ...] = (
     "Undang-Undang Nomor 25 Tahun 2007 tentang Penanaman Modal",
+    # The demo event is dated October 2019: only regulations in force then are cited (the
+    # second amendment of the ITE law, UU 1/2024, came later).
     "Undang-Undang Nomor 11 Tahun 2008 tentang Informasi dan Transaksi Elektronik sebagaimana "
-    "telah diubah dengan Undang-Undang Nomor 19 Tahun 2016 dan Undang-Undang Nomor 1 Tahun 2024 "
-    "tentang Perubahan Kedua atas Undang-Undang Nomor 11 Tahun 2008 tentang Informasi dan "
-    "Transaksi Elektronik",
+    "telah diubah dengan Undang-Undang Nomor 19 Tahun 2016 tentang Perubahan atas Undang-Undang "
+    "Nomor 11 Tahun 2008 tentang Informasi dan Transaksi Elektronik",
     "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
     "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah beberapa "
     "kali diubah",

@@ -75,18 +75,23 @@ WITNESS_COL_WIDTH = FRAME_WIDTH / WITNESS_COLUMNS
 WITNESS_BOX_WIDTH = SIGNATURE_BOX_WIDTH
 WITNESS_BOX_HEIGHT = SIGNATURE_BOX_HEIGHT
 
-# Paraf koordinasi table: No | Jabatan | Paraf | Tanggal.
+# Paraf koordinasi table: No | Jabatan | Paraf | Tanggal. The paraf field spans the Paraf and
+# Tanggal cells of its row: the mark writes the initials, who initialled (and for whom) under
+# Paraf and the date under Tanggal (signing.pades.appearance.PARAF_DATE_SHARE is the Tanggal
+# cell's share of the field's width; a test keeps the two in step).
 PARAF_NO_WIDTH = 10 * mm
-PARAF_PARAF_WIDTH = 38 * mm
-PARAF_DATE_WIDTH = 30 * mm
+PARAF_PARAF_WIDTH = 44 * mm
+PARAF_DATE_WIDTH = 24 * mm
 PARAF_COL_WIDTHS = (
     PARAF_NO_WIDTH,
     FRAME_WIDTH - PARAF_NO_WIDTH - PARAF_PARAF_WIDTH - PARAF_DATE_WIDTH,
     PARAF_PARAF_WIDTH,
     PARAF_DATE_WIDTH,
 )
-PARAF_BOX_WIDTH = PARAF_PARAF_WIDTH - 2 * CELL_PADDING
-PARAF_BOX_HEIGHT = 14 * mm
+PARAF_BOX_WIDTH = PARAF_PARAF_WIDTH + PARAF_DATE_WIDTH - 2 * CELL_PADDING
+PARAF_BOX_HEIGHT = 18 * mm
+#: Where the Paraf and Tanggal cells meet, from the paraf field's left edge.
+PARAF_DIVIDER_X = PARAF_PARAF_WIDTH - CELL_PADDING
 
 #: Field rectangles are rounded to 1/100 pt so they survive a PDF round trip unchanged.
 RECT_DECIMALS = 2
@@ -99,6 +104,8 @@ class FieldBox:
     name: str
     page: int
     rect: tuple[float, float, float, float]
+    #: Text the empty field shows until it is signed (the expected signer's name).
+    placeholder: str | None = None
 
 
 class FieldSpot(Flowable):
@@ -110,21 +117,34 @@ class FieldSpot(Flowable):
     """
 
     def __init__(
-        self, name: str, width: float, height: float, recorder: list[FieldBox] | None
+        self,
+        name: str,
+        width: float,
+        height: float,
+        recorder: list[FieldBox] | None,
+        divider_at: float | None = None,
     ) -> None:
         super().__init__()
         self.name = name
         self.width = width
         self.height = height
         self.recorder = recorder
+        #: x (from the box's left) of a column rule to draw across the box: the paraf field
+        #: spans two table cells, and the rule keeps them apart while the field is empty.
+        self.divider_at = divider_at
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         return self.width, self.height
 
     def draw(self) -> None:
+        canv = self.canv
+        if self.divider_at is not None:
+            canv.saveState()
+            canv.setLineWidth(0.5)
+            canv.line(self.divider_at, -CELL_PADDING, self.divider_at, self.height + CELL_PADDING)
+            canv.restoreState()
         if self.recorder is None:
             return
-        canv = self.canv
         x1, y1 = canv.absolutePosition(0, 0)
         x2, y2 = canv.absolutePosition(self.width, self.height)
         rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
@@ -132,6 +152,60 @@ class FieldSpot(Flowable):
 
     def __repr__(self) -> str:
         return f"FieldSpot({self.name!r}, {self.width:.1f}x{self.height:.1f})"
+
+
+class NameSpot(Flowable):
+    """The line under a signature box for the signer's name: part of that box's field.
+
+    The page itself prints no name there. The empty field shows the expected signer's name
+    (``placeholder``) and the act's mark replaces it with the person who actually acted, in
+    official form: a mandate given after the document was sealed cannot change the sealed
+    page, and nothing printed on it names someone as a signer who did not sign. ``texts``
+    records the cell area as :class:`TextSpot` does (layout checks).
+    """
+
+    def __init__(
+        self,
+        field_name: str,
+        paragraph: Flowable,
+        fields: list[FieldBox],
+        texts: list[FieldBox] | None,
+        name: str,
+        placeholder: str,
+    ) -> None:
+        super().__init__()
+        self.field_name = field_name
+        self.paragraph = paragraph
+        self.fields = fields
+        self.texts = texts
+        self.name = name
+        self.placeholder = placeholder
+        self.width = self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        _, self.height = self.paragraph.wrap(availWidth, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        # The paragraph only sizes the line (wrap); the field's placeholder shows the name.
+        x1, y1 = self.canv.absolutePosition(0, 0)
+        x2, y2 = self.canv.absolutePosition(self.width, self.height)
+        page = self.canv.getPageNumber() - 1
+        if self.texts is not None:
+            rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
+            self.texts.append(FieldBox(self.name, page, rect))
+        for k, box in enumerate(self.fields):
+            if box.name == self.field_name and box.page == page:
+                bx1, _by1, bx2, by2 = box.rect
+                # A name wider than the box (witness columns are wider) stays covered too.
+                rect = (
+                    min(bx1, round(x1, RECT_DECIMALS)),
+                    round(y1, RECT_DECIMALS),
+                    max(bx2, round(x2, RECT_DECIMALS)),
+                    by2,
+                )
+                self.fields[k] = FieldBox(box.name, page, rect, self.placeholder)
 
 
 class TextSpot(Flowable):

@@ -45,7 +45,7 @@ from .content import (
     paraf_field_name,
     signature_field_name,
 )
-from .layout import FieldBox, FieldSpot, TextSpot
+from .layout import FieldBox, FieldSpot, NameSpot, TextSpot
 
 __all__ = ["DocumentLayoutError", "FieldBox", "RenderedDocument", "render_commitment"]
 
@@ -195,15 +195,30 @@ class _Spots:
         self.fields = fields
         self.texts = texts
 
-    def field(self, name: str, width: float, height: float) -> Flowable:
-        if self.fields is None:
+    def field(
+        self, name: str, width: float, height: float, divider_at: float | None = None
+    ) -> Flowable:
+        if self.fields is None and divider_at is None:
             return Spacer(width, height)
-        return FieldSpot(name, width, height, self.fields)
+        return FieldSpot(name, width, height, self.fields, divider_at)
 
     def text(self, name: str, paragraph: Paragraph) -> Flowable:
         if self.texts is None:
             return paragraph
         return TextSpot(name, paragraph, self.texts)
+
+    def name(self, slot: str, paragraph: Paragraph, placeholder: str) -> Flowable:
+        """The name line under ``slot``'s signature box, which that box's field covers."""
+        if self.fields is None:
+            return paragraph
+        return NameSpot(
+            signature_field_name(slot),
+            paragraph,
+            self.fields,
+            self.texts,
+            f"name:{slot}",
+            placeholder=placeholder,
+        )
 
 
 def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
@@ -301,9 +316,11 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
         story.append(Paragraph(_x(text), S_LIST, bulletText=f"{k + 1}."))
 
     closing = Paragraph(
-        "Demikian Komitmen Bersama ini dibuat untuk dilaksanakan dengan penuh tanggung jawab, "
-        "dan ditandatangani secara elektronik oleh <b>PARA PIHAK</b> pada hari dan tanggal "
-        "tersebut di atas.",
+        # True from the sealed draft on: it says how the parties sign, not that they have.
+        "Demikian Komitmen Bersama ini dibuat untuk dilaksanakan dengan penuh tanggung jawab "
+        "oleh <b>PARA PIHAK</b>. Tanda tangan <b>PARA PIHAK</b> dan para saksi dibubuhkan "
+        "secara elektronik pada kotak di bawah ini; setiap kotak yang telah ditandatangani "
+        "memuat nama penanda tangan serta tanggal dan waktu penandatanganannya.",
         S_BODY,
     )
     story.append(KeepTogether([closing, Spacer(0, 6 * mm), _signature_table(c, spots)]))
@@ -340,7 +357,7 @@ def _signature_block_rows(
         for p in parties
     ]
     names = [
-        spots.text(f"name:{p.slot}", Paragraph(_x(p.holder_name), S_SIG_NAME)) for p in parties
+        spots.name(p.slot, Paragraph(_x(p.holder_name), S_SIG_NAME), p.holder_name) for p in parties
     ]
     rows: list[list[object]] = [offices, boxes, names]
     if any(p.nip for p in parties):
@@ -357,6 +374,8 @@ _BLOCK_STYLE = TableStyle(
         ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+        # Names on one line across the row, so their fields (box + name) end level.
+        ("VALIGN", (0, 2), (-1, 2), "BOTTOM"),
     ]
 )
 
@@ -398,10 +417,17 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                     f"{_x(party_role(party))}<br/><font size=8>{_x(party.holder_name)}</font>",
                     S_TABLE_CELL,
                 ),
-                spots.field(paraf_field_name(slot), L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT),
+                # One field over the Paraf and Tanggal cells (spanned below).
+                spots.field(
+                    paraf_field_name(slot),
+                    L.PARAF_BOX_WIDTH,
+                    L.PARAF_BOX_HEIGHT,
+                    divider_at=L.PARAF_DIVIDER_X,
+                ),
                 "",
             ]
         )
+    spans = [("SPAN", (2, row), (3, row)) for row in range(1, len(rows))]
     return Table(
         rows,
         colWidths=L.PARAF_COL_WIDTHS,
@@ -418,6 +444,7 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                 ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+                *spans,
             ]
         ),
     )
@@ -469,10 +496,12 @@ class _FooterCanvas(Canvas):
         f = self._footer
         text = (
             f"<b>Kode dokumen: {_x(f.document_code)}</b><br/>"
-            "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik "
-            "yang diterbitkan oleh CA internal DPMPTSP Provinsi "
-            f"{_x(f.province_name)} (tidak tersertifikasi). Keaslian dan keutuhan dokumen "
-            "dapat diperiksa dengan memindai kode QR atau melalui "
+            # Printed on the sealed draft too, so it describes how signatures are applied
+            # rather than claiming any.
+            "Tanda tangan dan paraf pada dokumen ini dibubuhkan secara elektronik dengan "
+            "sertifikat elektronik yang diterbitkan oleh CA internal DPMPTSP Provinsi "
+            f"{_x(f.province_name)} (tidak tersertifikasi). Keaslian, keutuhan dan status "
+            "penandatanganan dokumen dapat diperiksa dengan memindai kode QR atau melalui "
             f"{_x(f.verification_url)}"
         )
         box = L.FOOTER_TEXT_BOX

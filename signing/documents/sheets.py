@@ -331,9 +331,11 @@ def _sheet_story(sheet: VerificationSheet) -> list[Flowable]:
     notice = [
         Paragraph("Keterangan", S_SECTION),
         Paragraph(
-            "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
-            f"diterbitkan oleh CA internal {x(sheet.institution)} (tanda tangan elektronik tidak "
-            "tersertifikasi menurut PP 71/2019 Pasal 60).",
+            # A copy may be made before every party has signed: the sentence says how the
+            # signatures are made, and the table above says which exist.
+            "Tanda tangan pada dokumen ini dibubuhkan secara elektronik menggunakan sertifikat "
+            f"elektronik yang diterbitkan oleh CA internal {x(sheet.institution)} (tanda "
+            "tangan elektronik tidak tersertifikasi menurut PP 71/2019 Pasal 60).",
             S_NOTICE,
         ),
         Spacer(0, 1.5 * mm),

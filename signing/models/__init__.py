@@ -17,7 +17,15 @@ from signing.models.events import Event
 from signing.models.mcp import BandScheme, McpScore
 from signing.models.pki import CertificateStatus, SigningCertificate
 from signing.models.regions import Office, OfficeHolder, OfficeKind, Province, Region
-from signing.models.users import ApiToken, AuthSession, Notification, Role, User
+from signing.models.users import (
+    ApiToken,
+    AuthSession,
+    Notification,
+    Role,
+    Specimen,
+    SpecimenKind,
+    User,
+)
 
 __all__ = [
     "Act",
@@ -44,6 +52,8 @@ __all__ = [
     "Revision",
     "Role",
     "SigningCertificate",
+    "Specimen",
+    "SpecimenKind",
     "Slot",
     "SlotRole",
     "User",

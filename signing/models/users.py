@@ -115,3 +115,31 @@ class Notification(Base):
     emailed_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class SpecimenKind(enum.StrEnum):
+    """Which handwritten mark a specimen shows."""
+
+    SIGNATURE = "signature"
+    PARAF = "paraf"
+
+    @property
+    def label(self) -> str:
+        return {"signature": "Spesimen tanda tangan", "paraf": "Spesimen paraf"}[self.value]
+
+
+class Specimen(Base):
+    """An official's specimen of their handwritten signature or paraf, drawn beside the text
+    of their marks. Stored as a PNG with a transparent background (see signing.specimens)."""
+
+    __tablename__ = "specimens"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[SpecimenKind] = mapped_column(sa.Enum(SpecimenKind, native_enum=False, length=20))
+    png: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int]
+    height: Mapped[int]
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

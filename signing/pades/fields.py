@@ -22,6 +22,8 @@ from pyhanko.sign.fields import (
     enumerate_sig_fields,
 )
 
+from .appearance import placeholder_appearance
+
 __all__ = [
     "ANNOT_FLAG_PRINT",
     "FieldPlacement",
@@ -50,6 +52,8 @@ class FieldPlacement(Protocol):
 
     @property
     def rect(self) -> tuple[float, float, float, float]: ...
+
+    # Optional: ``placeholder``, the text the empty field shows (see add_signature_fields).
 
 
 class SignatureFieldInfo(NamedTuple):
@@ -84,7 +88,9 @@ class _StableWriter(IncrementalPdfFileWriter):
 def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
     """Return ``pdf`` with one more revision holding an empty signature field per placement.
 
-    Each widget carries the Print flag. Deterministic: the same input gives the same bytes.
+    Each widget carries the Print flag. A placement with a ``placeholder`` text gets an
+    appearance showing it until the field is signed (the expected signer's name under a
+    signature box). Deterministic: the same input gives the same bytes.
     Raises ValueError for a duplicate or existing field name or a page out of range.
     """
     fields = list(fields)
@@ -96,7 +102,7 @@ def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
     writer = _StableWriter(io.BytesIO(pdf))
     seed = hashlib.sha256(pdf)
     for f in fields:
-        seed.update(repr((f.name, f.page, tuple(f.rect))).encode())
+        seed.update(repr((f.name, f.page, tuple(f.rect), _placeholder(f))).encode())
     writer._document_id[1] = generic.ByteStringObject(seed.digest()[:16])
     page_count = int(writer.root["/Pages"]["/Count"])
     for f in fields:
@@ -120,9 +126,22 @@ def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
         if not flags & ANNOT_FLAG_PRINT:
             # pyHanko 0.38 sets it already; keep the guarantee if a later version does not.
             widget["/F"] = generic.NumberObject(flags | ANNOT_FLAG_PRINT)
+        placeholder = _placeholder(f)
+        if placeholder:
+            widget["/AP"] = generic.DictionaryObject(
+                {
+                    generic.pdf_name("/N"): placeholder_appearance(
+                        writer, x2 - x1, y2 - y1, placeholder
+                    )
+                }
+            )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _placeholder(placement: FieldPlacement) -> str | None:
+    return getattr(placement, "placeholder", None)
 
 
 def _widget(field_refs: generic.ArrayObject, name: str) -> generic.DictionaryObject:

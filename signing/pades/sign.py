@@ -24,9 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields as sig_fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
@@ -38,12 +36,13 @@ from pyhanko.sign.signers.pdf_signer import (
 )
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.sign.validation.dss import DocumentSecurityStore
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import BaseStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from signing.pki.errors import CertificateNotUsable
 
+from .appearance import PADDING, PARAF_DATE_SHARE, Block, MarkLayout, MarkStyle, column
 from .errors import FieldAlreadySigned, FieldMissing, PadesError
 from .signers import ActSigner, to_asn1
 
@@ -57,6 +56,7 @@ __all__ = [
     "default_reason",
     "initials",
     "make_validation_context",
+    "official_line",
     "seal_document",
     "warm_up",
 ]
@@ -130,69 +130,128 @@ def _wib(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(WIB)
 
 
+_PREFIXES = ("Plt.", "Plh.", "a.n.")
+
+
+def official_line(line: str) -> str:
+    """An office as written above a name in official correspondence: capitals, a comma, the
+    Plt./Plh./a.n. prefix kept as is. ``"a.n. Gubernur Kalimantan Tengah"`` ->
+    ``"a.n. GUBERNUR KALIMANTAN TENGAH,"``."""
+    line = line.strip().rstrip(",")
+    for prefix in _PREFIXES:
+        if line.lower().startswith(prefix.lower() + " "):
+            return f"{prefix} {line[len(prefix) :].strip().upper()},"
+    return f"{line.upper()},"
+
+
 @dataclass(frozen=True)
 class Appearance:
-    """What the visible stamp of an act says."""
+    """What the visible mark of an act says (see :mod:`signing.pades.appearance`)."""
 
-    #: Name of the official as it should appear (with titles).
+    #: Name of the person who acted, with titles.
     name: str
-    #: Office, e.g. "Bupati Kotawaringin Timur".
+    #: The office they act in, e.g. "Bupati Kotawaringin Timur" or, under a mandate, their own
+    #: office ("Wakil Bupati Kotawaringin Timur").
     office: str
-    #: Plt./Plh./a.n. line when the official acts for someone, else None.
+    #: The Plt./Plh./a.n. line with the principal office when the person acts for someone
+    #: ("Plt. Bupati Kotawaringin Timur"), else None.
     capacity_line: str | None = None
     #: Time shown on the stamp (any time zone; rendered in WIB). Defaults to now.
     signed_at: dt.datetime | None = None
+    #: The document's short verification code, printed on signatures and witness marks.
+    document_code: str | None = None
+    #: Paraf by someone who is not the holder, without a Plt./Plh./a.n. capacity: whom they
+    #: stand in for, e.g. "Bupati (tanpa mandat)".
+    on_behalf: str | None = None
+    #: Witness marks: the act witnessed, e.g. "tanda tangan Bupati Kotawaringin Timur".
+    witnessed: str | None = None
+    #: The official's specimen (PNG with a transparent background) for this kind of mark.
+    specimen: bytes | None = dataclasses.field(default=None, repr=False)
 
     def _moment(self) -> dt.datetime:
         return _wib(self.signed_at or dt.datetime.now(dt.UTC))
 
-    def lines(self, kind: ActKind) -> list[str]:
-        """The stamp text for ``kind``, one string per line."""
-        when = self._moment()
-        stamp_time = f"{when:%d-%m-%Y %H:%M} WIB"
+    def _office_lines(self) -> list[str]:
+        lines = [official_line(self.capacity_line)] if self.capacity_line else []
+        return [*lines, official_line(self.office)]
+
+    def _stamp_time(self) -> str:
+        return f"{self._moment():%d-%m-%Y %H:%M} WIB"
+
+    def _code_line(self) -> list[Block]:
+        if not self.document_code:
+            return []
+        return [Block(f"Kode verifikasi {self.document_code}", 8, keep=0)]
+
+    def paraf_sentence(self) -> str | None:
+        """The words of a paraf by a non-holder: "diparaf oleh <name>, <office>, mewakili ..."."""
+        if self.on_behalf:
+            return f"diparaf oleh {self.name}, {self.office}, mewakili {self.on_behalf}"
+        if self.capacity_line:
+            return f"diparaf oleh {self.name}, {self.office}, {self.capacity_line}"
+        return None
+
+    def blocks(self, kind: ActKind) -> tuple[list[Block], list[Block]]:
+        """The text of the mark: the main column and (paraf only) the date column."""
         kind = ActKind(kind)
         if kind is ActKind.PARAF:
-            return [initials(self.name), f"{when:%d-%m-%y}"]
+            sentence = self.paraf_sentence()
+            main = [Block(initials(self.name), 20, bold=True, min_size=12, keep=4)]
+            if sentence:
+                main.append(Block(sentence, 8, keep=3))
+            else:
+                main += [Block(self.name, 9, bold=True, keep=3), Block(self.office, 8)]
+            when = self._moment()
+            return main, [
+                Block(f"{when:%d-%m-%Y}", 9, bold=True),
+                Block(f"{when:%H:%M} WIB", 8),
+            ]
+        # The official form ends the mark: office lines, then the name on the line under the
+        # box where the draft printed the expected signer (the column is bottom-aligned).
+        head = self._code_line() + [Block(self._stamp_time(), 8, keep=2)]
         if kind is ActKind.WITNESS:
-            head = ["Saksi"]
+            head.append(Block("Saksi", 10, bold=True))
+            if self.witnessed:
+                head.append(Block(f"atas {self.witnessed}", 8))
         elif kind is ActKind.SEAL:
-            head = ["Disegel secara elektronik"]
+            head.append(Block("Disegel secara elektronik oleh", 8))
         else:
-            head = ["Ditandatangani secara elektronik"]
-        body = [self.capacity_line] if self.capacity_line else []
-        body += [self.office, self.name, stamp_time]
-        return head + body
+            head.append(Block("Ditandatangani secara elektronik oleh", 8))
+        body = [Block(line, 9, bold=True, keep=3) for line in self._office_lines()]
+        return head + body + [Block(self.name, 11, bold=True, keep=4)], []
+
+    def lines(self, kind: ActKind) -> list[str]:
+        """The text of the mark, one string per paragraph (before wrapping)."""
+        main, side = self.blocks(kind)
+        return [b.text for b in main + side]
 
     def text(self, kind: ActKind) -> str:
         return "\n".join(self.lines(kind))
 
+    def plan(self, kind: ActKind, width: float, height: float, has_image: bool) -> MarkLayout:
+        """Where each part of the mark goes in a box of ``width`` x ``height`` points."""
+        main, side = self.blocks(kind)
+        pad = PADDING
+        x1, y1, x2, y2 = pad, pad, width - pad, height - pad
+        dividers: tuple[float, ...] = ()
+        columns = []
+        if side:
+            split = width * (1 - PARAF_DATE_SHARE)
+            columns.append(column(split + pad, y1, x2 - split - pad, y2 - y1, side))
+            dividers = (split,)
+            x2 = split - pad
+        image_area = None
+        if has_image:
+            image_width = (x2 - x1) * (0.3 if side else 0.36)
+            image_area = (x1, y1, image_width, y2 - y1)
+            x1 += image_width + pad
+        columns.append(column(x1, y1, x2 - x1, y2 - y1, main, bottom=not side))
+        return MarkLayout(tuple(columns), image_area, dividers)
 
-def _text_style(font_size: int, margin: int) -> TextStampStyle:
-    # Courier is a standard font with exact metrics: nothing is embedded per act, and
-    # the box is sized correctly. The stamp is scaled into the field's rectangle, so
-    # small margins leave more room for the text in small paraf boxes.
-    rule = SimpleBoxLayoutRule(
-        x_align=AxisAlignment.ALIGN_MID,
-        y_align=AxisAlignment.ALIGN_MID,
-        margins=Margins.uniform(margin),
-    )
-    return TextStampStyle(
-        stamp_text="%(body)s",
-        border_width=1,
-        text_box_style=TextBoxStyle(font_size=font_size, box_layout_rule=rule),
-    )
-
-
-_STYLES = {ActKind.PARAF: _text_style(9, 2), "default": _text_style(8, 4)}
-
-
-def _style(kind: ActKind) -> TextStampStyle:
-    return _STYLES.get(kind, _STYLES["default"])
-
-
-def _pdf_text(text: str) -> str:
-    # The standard Courier font is a simple (single-byte) font: keep Latin-1 only.
-    return text.encode("latin-1", "replace").decode("latin-1").replace("%", "%%")
+    def style(self, kind: ActKind) -> MarkStyle:
+        return MarkStyle(
+            planner=functools.partial(self.plan, ActKind(kind)), specimen=self.specimen
+        )
 
 
 # ------------------------------------------------------------------- validation
@@ -342,8 +401,7 @@ def _sign(
     meta: PdfSignatureMetadata,
     signer: ActSigner,
     timestamper: TimeStamper | None,
-    style: TextStampStyle | None,
-    text: str | None,
+    style: BaseStampStyle | None,
     existing_fields_only: bool,
     revocation_data: tuple[list[asn1_x509.Certificate], list[asn1_crl.CertificateList]]
     | None = None,
@@ -361,7 +419,6 @@ def _sign(
             writer,
             existing_fields_only=existing_fields_only,
             bytes_reserved=_reserve(signer, timestamper),
-            appearance_text_params={"body": _pdf_text(text)} if text is not None else None,
         )
     except SigningError as exc:
         if isinstance(exc.__cause__, PathBuildingError | PathValidationError):
@@ -493,8 +550,7 @@ def apply_act(
         meta=meta,
         signer=signer,
         timestamper=timestamper,
-        style=_style(kind) if appearance else None,
-        text=appearance.text(kind) if appearance else None,
+        style=appearance.style(kind) if appearance else None,
         existing_fields_only=True,
         revocation_data=revocation_data,
     )
@@ -554,8 +610,7 @@ def seal_document(
         meta=meta,
         signer=signer,
         timestamper=timestamper,
-        style=_style(ActKind.SEAL) if appearance else None,
-        text=appearance.text(ActKind.SEAL) if appearance else None,
+        style=appearance.style(ActKind.SEAL) if appearance else None,
         existing_fields_only=writer_fields_only,
     )
 

@@ -10,6 +10,8 @@
 - ``POST /komitmen/<id>/tindakan``: the act. A refusal re-renders the page with the rules'
   Indonesian message and HTTP status (a repeated submit: 409 "sudah dilakukan").
 - ``GET|POST /kunci-tanda-tangan``: enrolment (issue the certificate) and passphrase change.
+- ``POST /kunci-tanda-tangan/spesimen``, ``GET .../spesimen/<kind>.png``: the official's specimens
+  of handwritten signature and paraf (upload, remove, preview).
 
 Views load, check, call one operation and commit once; a refused act still commits its audit
 entry (and the passphrase failure count) as :mod:`signing.workflow.operations` asks.
@@ -27,6 +29,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -51,6 +55,8 @@ from signing.models import (
     Role,
     Slot,
     SlotRole,
+    Specimen,
+    SpecimenKind,
     User,
 )
 from signing.web.access import role_required
@@ -982,7 +988,6 @@ def bulk():  # type: ignore[no-untyped-def]
 def enrol():  # type: ignore[no-untyped-def]
     """Show the signing certificate; issue one (POST ``action=enrol``) or change the passphrase
     (POST ``action=change``)."""
-    from signing.pki import service
 
     user = _official()
     error = None
@@ -995,9 +1000,21 @@ def enrol():  # type: ignore[no-untyped-def]
             error, status = _enrol(user)
         if error is None:
             return redirect(url_for(".enrol", ok=action or "enrol"), code=303)
+    return _key_page(user, error, status)
+
+
+def _key_page(user: User, error: str | None, status: int):  # type: ignore[no-untyped-def]
+    from signing.pki import service
+
     certificate = service.active_certificate(db.session, user)
     latest = certificate or service.latest_certificate(db.session, user)
     state = service.lock_state(db.session, user)
+    specimens = {
+        s.kind.value: s
+        for s in db.session.execute(sa.select(Specimen).where(Specimen.user_id == user.id))
+        .scalars()
+        .all()
+    }
     return (
         render_template(
             "inbox/enrol.html",
@@ -1009,9 +1026,65 @@ def enrol():  # type: ignore[no-untyped-def]
             ok=request.args.get("ok"),
             min_length=service.MIN_PASSPHRASE_LENGTH,
             subject=subject_parts(certificate.subject) if certificate is not None else [],
+            specimens=specimens,
+            specimen_kinds=list(SpecimenKind),
         ),
         status,
         {"Cache-Control": "no-store"},
+    )
+
+
+# ----------------------------------------------------------------------------- specimens
+
+
+@bp.route("/kunci-tanda-tangan/spesimen", methods=["POST"])
+@role_required(Role.OFFICIAL)
+def specimen_upload():  # type: ignore[no-untyped-def]
+    """Store the official's specimen (POST ``kind``, ``file``), or remove it (``remove=1``).
+
+    A refused file changes nothing and the key page says why, in the official's language.
+    """
+    from signing.specimens import SpecimenRejected, remove_specimen, store_specimen
+
+    user = _official()
+    try:
+        kind = SpecimenKind(request.form.get("kind", ""))
+    except ValueError:
+        return _key_page(user, gettext("Jenis spesimen tidak dikenal."), 422)
+    if request.form.get("remove"):
+        remove_specimen(db.session, user, kind, actor=user, ip=client_ip())
+        db.session.commit()
+        return redirect(url_for(".enrol", ok="specimen_removed"), code=303)
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else b""
+    try:
+        store_specimen(
+            db.session, user, kind, data, actor=user, ip=client_ip(), user_agent=client_agent()
+        )
+    except SpecimenRejected as error:
+        db.session.rollback()
+        return _key_page(user, translate_refusal("specimen_rejected", str(error)), 422)
+    db.session.commit()
+    return redirect(url_for(".enrol", ok="specimen"), code=303)
+
+
+@bp.route("/kunci-tanda-tangan/spesimen/<kind>.png")
+@role_required(Role.OFFICIAL)
+def specimen_image(kind: str):  # type: ignore[no-untyped-def]
+    """The official's own specimen (nobody else's: the user comes from the session)."""
+    try:
+        wanted = SpecimenKind(kind)
+    except ValueError:
+        abort(404)
+    specimen = db.session.execute(
+        sa.select(Specimen).where(Specimen.user_id == _official().id, Specimen.kind == wanted)
+    ).scalar_one_or_none()
+    if specimen is None:
+        abort(404)
+    return Response(
+        specimen.png,
+        mimetype="image/png",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
     )
 
 

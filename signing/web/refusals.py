@@ -17,6 +17,12 @@ from flask_babel import get_locale, gettext
 
 #: Messages without values, by refusal code. Each is its own msgid in the catalogue.
 FIXED: dict[str, tuple[str, ...]] = {
+    "specimen_rejected": (
+        "Berkas kosong: pilih gambar PNG atau JPEG.",
+        "Berkas bukan gambar PNG atau JPEG yang dapat dibaca.",
+        "Gambar rusak atau terpotong; unggah ulang berkasnya.",
+        "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan).",
+    ),
     "not_found": (
         "Slot penandatanganan tidak ditemukan pada dokumen ini.",
         "Dokumen komitmen tidak ditemukan.",
@@ -103,6 +109,32 @@ FIXED: dict[str, tuple[str, ...]] = {
 #: Messages with values: (code, pattern of the Indonesian message, msgid with placeholders).
 #: The msgid is the Indonesian message with each value replaced by its named placeholder.
 PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "specimen_rejected",
+        re.compile(r"Berkas terlalu besar \((?P<size>[\d.]+) MB\); batasnya 1 MB\."),
+        "Berkas terlalu besar (%(size)s MB); batasnya 1 MB.",
+    ),
+    (
+        "specimen_rejected",
+        re.compile(r"Format (?P<format>\S+) tidak diterima: gunakan PNG atau JPEG\."),
+        "Format %(format)s tidak diterima: gunakan PNG atau JPEG.",
+    ),
+    (
+        "specimen_rejected",
+        re.compile(
+            r"Gambar terlalu kecil \((?P<size>\d+x\d+) piksel\); paling kecil "
+            r"(?P<limit>\d+x\d+) piksel\."
+        ),
+        "Gambar terlalu kecil (%(size)s piksel); paling kecil %(limit)s piksel.",
+    ),
+    (
+        "specimen_rejected",
+        re.compile(
+            r"Gambar terlalu besar \((?P<size>\d+x\d+) piksel\); paling besar "
+            r"(?P<limit>\d+x\d+) piksel\."
+        ),
+        "Gambar terlalu besar (%(size)s piksel); paling besar %(limit)s piksel.",
+    ),
     (
         "void",
         re.compile(r"Dokumen telah dibatalkan \((?P<reason>.*)\); gunakan versi terbaru\."),

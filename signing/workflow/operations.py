@@ -58,6 +58,7 @@ from signing.models import (
     User,
 )
 from signing.notifications import notify
+from signing.specimens import specimen_for
 from signing.workflow import rules
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import AllowedAct, WorkflowRefused, today_wib
@@ -270,6 +271,8 @@ class _Presentation:
     office: Office | None
     office_title: str
     capacity_line: str | None
+    #: A stand-in without a mandate: whom the mark says they stand in for.
+    on_behalf: str | None = None
 
 
 def _deputy_office(user: User, principal: Office) -> Office | None:
@@ -296,7 +299,10 @@ def _presentation(
         offices = user.current_offices
         own = offices[0] if offices else None
     line = f"{allowed.capacity.line} {principal.title}" if allowed.capacity.line else None
-    return _Presentation(own, own.title if own is not None else user.display_name, line)
+    on_behalf = None
+    if allowed.capacity is Capacity.STAND_IN:
+        on_behalf = f"{principal.kind.label} (tanpa mandat)"
+    return _Presentation(own, own.title if own is not None else user.display_name, line, on_behalf)
 
 
 def _field_for(slot: Slot, kind: ActKind) -> str | None:
@@ -328,6 +334,14 @@ def _pdf_reason(
         verb = "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
         return f"{verb} sebagai {allowed.capacity.line} {principal}"
     return "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
+
+
+def _witnessed(attested: Act | None) -> str | None:
+    """The witnessed act as a witness mark names it: "tanda tangan Bupati Kotawaringin Timur"."""
+    if attested is None:
+        return None
+    office = attested.actor_office_title or attested.slot.office.title
+    return f"{attested.kind.label.lower()} {office}"
 
 
 def _latest_party_act(commitment: Commitment) -> Act | None:
@@ -461,6 +475,7 @@ def _perform(
             kind=kind,
             appearance_name=user.display_name,
             shown=shown,
+            witnessed=_witnessed(attested),
             reason=_pdf_reason(kind, slot, allowed, attested, reason),
             now=now,
         )
@@ -595,6 +610,7 @@ def _sign_pdf(
     shown: _Presentation,
     reason: str,
     now: dt.datetime,
+    witnessed: str | None = None,
 ) -> tuple[bytes, int | None]:
     from signing.commitments.errors import CommitmentError
     from signing.commitments.storage import current_pdf
@@ -618,6 +634,10 @@ def _sign_pdf(
             office=shown.office_title,
             capacity_line=shown.capacity_line,
             signed_at=now,
+            document_code=commitment.code,
+            on_behalf=shown.on_behalf,
+            witnessed=witnessed,
+            specimen=specimen_for(db_session, user, kind),
         )
         try:
             new_pdf = apply_act(

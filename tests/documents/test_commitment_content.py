@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 
 import pytest
 from doc_builders import make_content, replace_party
 
+from signing.demo import DEMO_EVENT_DATE
 from signing.documents import (
     ALL_SLOTS,
+    DEFAULT_CONSIDERATIONS,
     DEFAULT_LEGAL_BASES,
     DEFAULT_POINTS,
     Party,
@@ -108,3 +111,18 @@ def test_defaults_cite_the_legal_bases_and_commitments_of_the_outline():
     points = " ".join(DEFAULT_POINTS)
     for topic in ("100%", "standar pelayanan", "daring", "tim teknis", "Ombudsman", "survei"):
         assert topic in points
+
+
+#: Regulations of the demo event's year, with the day each was enacted (in force from then).
+_ENACTED_IN_EVENT_YEAR = {"Peraturan Pemerintah Nomor 71 Tahun 2019": datetime.date(2019, 10, 10)}
+
+
+def test_demo_event_cites_only_regulations_in_force_on_its_date():
+    text = " ".join(DEFAULT_LEGAL_BASES + DEFAULT_CONSIDERATIONS + DEFAULT_POINTS)
+    cited = re.findall(r"((?:Undang-Undang|Peraturan [A-Za-z ]+?) Nomor \d+ Tahun (\d{4}))", text)
+    assert len(cited) >= 8
+    for citation, year in cited:
+        assert int(year) <= DEMO_EVENT_DATE.year, citation
+        if int(year) == DEMO_EVENT_DATE.year:
+            assert _ENACTED_IN_EVENT_YEAR[citation] <= DEMO_EVENT_DATE, citation
+    assert "Tahun 2024" not in text and "Tahun 2023" not in text

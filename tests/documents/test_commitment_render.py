@@ -36,10 +36,15 @@ def flat_text(pdf: bytes) -> str:
 
 
 def test_text_names_every_party_office_and_the_region(content):
-    text = flat_text(render_commitment(content).pdf)
+    rendered = render_commitment(content)
+    text = flat_text(rendered.pdf)
+    placeholders = {f.name: f.placeholder for f in rendered.fields}
     for slot in ALL_SLOTS:
         party = content.party(slot)
-        assert party.holder_name in text, slot
+        if slot in PARTY_SLOTS:
+            assert party.holder_name in text, slot
+        # Under each box the empty field shows the expected signer (see the fields test).
+        assert placeholders[signature_field_name(slot)] == party.holder_name, slot
         assert party.office_title in text, slot
     assert "Kabupaten Kotawaringin Timur" in text
     assert "GUBERNUR KALIMANTAN TENGAH" in text
@@ -80,7 +85,9 @@ def test_every_page_has_the_footer_and_no_certified_claim(content):
         text = page.flat
         assert f"Halaman {k + 1} dari {len(pages)}" in text
         assert f"Kode dokumen: {content.document_code}" in text
-        assert "Dokumen ini ditandatangani secara elektronik" in text
+        assert "Tanda tangan dan paraf pada dokumen ini dibubuhkan secara elektronik" in text
+        # The sealed draft has no signature yet: it claims none.
+        assert "ditandatangani secara elektronik" not in text
         assert "CA internal DPMPTSP Provinsi Kalimantan Tengah (tidak tersertifikasi)" in text
         assert content.verification_url in text.replace(" ", "")
         assert "BSrE" not in text
@@ -150,8 +157,15 @@ def test_field_boxes_come_from_the_layout(content):
             size = (L.PARAF_BOX_WIDTH, L.PARAF_BOX_HEIGHT)
         else:
             size = (L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
-        assert x2 - x1 == pytest.approx(size[0], abs=0.02)
-        assert y2 - y1 == pytest.approx(size[1], abs=0.02)
+        if name.startswith("paraf_"):
+            assert x2 - x1 == pytest.approx(size[0], abs=0.02)
+            assert y2 - y1 == pytest.approx(size[1], abs=0.02)
+        else:
+            # A signature field covers its box and the name line under it (the mark prints
+            # the person who acted there): at least one 10 pt line more than the box.
+            assert size[1] + 10 < y2 - y1 < size[1] + 60
+            # ... and the name's cell when it is wider (the witness columns).
+            assert size[0] - 0.02 <= x2 - x1 <= L.WITNESS_COL_WIDTH
     # The three parties sign side by side, in one row, left to right.
     row = [fields[signature_field_name(s)] for s in ("gubernur", "kepala_daerah", "ketua_dprd")]
     assert len({f.page for f in row}) == 1
@@ -193,10 +207,13 @@ def _assert_layout_holds(content):
         party = content.party(slot)
         field = next(f for f in rendered.fields if f.name == signature_field_name(slot))
         width = L.SIGNATURE_COL_WIDTH if slot in PARTY_SLOTS else L.WITNESS_COL_WIDTH
-        for kind, expected in (
-            ("office", " ".join(signature_office_lines(party))),
-            ("name", party.holder_name),
-        ):
+        # The name line under the box belongs to the field: the empty field shows the
+        # expected signer there (its placeholder), the act's mark the person who acted.
+        name_cell = texts_by_name[f"name:{slot}"]
+        assert field.placeholder == party.holder_name
+        assert inside(name_cell.rect, field.rect, tolerance=0.01)
+        assert field.rect[3] - name_cell.rect[1] > L.SIGNATURE_BOX_HEIGHT + 10
+        for kind, expected in (("office", " ".join(signature_office_lines(party))),):
             box = texts_by_name[f"{kind}:{slot}"]
             assert box.page == field.page
             # The cell is the column of the field box, less its padding.
@@ -272,3 +289,12 @@ def test_preview_renders_each_page_as_png(content):
     assert image.convert("L").getextrema()[0] < 64
     with pytest.raises(IndexError):
         page_png(pdf, count)
+
+
+def test_the_paraf_mark_puts_the_date_under_the_tanggal_heading():
+    from signing.pades.appearance import PARAF_DATE_SHARE
+
+    # The paraf field spans the Paraf and Tanggal cells; its mark splits where they meet.
+    date_width = L.PARAF_BOX_WIDTH - L.PARAF_DIVIDER_X
+    assert date_width / L.PARAF_BOX_WIDTH == pytest.approx(PARAF_DATE_SHARE, abs=1e-6)
+    assert L.PARAF_DIVIDER_X + L.CELL_PADDING == pytest.approx(L.PARAF_COL_WIDTHS[2])

@@ -64,7 +64,7 @@ def test_print_copy_sheet_carries_the_original_hash_and_every_act(
     assert printed == hashlib.sha256(original).hexdigest() == copy.original_sha256
     assert f"http://signing.test/v/{code}" in sheet
     assert "SALINAN" in sheet and "tidak lagi dapat diperiksa secara elektronik" in sheet
-    assert "ditandatangani secara elektronik menggunakan sertifikat elektronik" in sheet
+    assert "dibubuhkan secara elektronik menggunakan sertifikat elektronik" in sheet
     compact = _compact(sheet)
     for kind, name in acts:
         assert _compact(name) in compact, name

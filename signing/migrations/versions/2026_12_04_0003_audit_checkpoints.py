@@ -1,6 +1,6 @@
 """Signed checkpoints of the audit chain
 
-Revision ID: i17a
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04 18:15:00
 
@@ -15,7 +15,7 @@ from alembic import op
 
 import signing.db
 
-revision = "i17a"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
