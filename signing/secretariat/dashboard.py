@@ -210,6 +210,9 @@ class Cell:
     #: For a witness cell: what the witness attested ("paraf Wakil Bupati ...").
     attests: str | None = None
     is_turn: bool = False
+    #: Every act on the slot in the order it happened ("paraf Wakil Bupati ..., lalu
+    #: ditandatangani Bupati ..."): the latest act alone hides that a deputy initialled first.
+    history: list[str] = field(default_factory=list)
 
     @property
     def css(self) -> str:
@@ -346,7 +349,18 @@ def _cell(
         since=slot.since,
         attests=attests,
         is_turn=role in turn,
+        history=slot_history(slot, region),
     )
+
+
+def slot_history(slot: SlotStatus, region: Region | None) -> list[str]:
+    """``["paraf Wakil Bupati H.M. Taufik Mukri (24 Okt 2019 10:00 WIB)", "ditandatangani ..."]``:
+    the slot's acts, oldest first."""
+    ordered = sorted(slot.acts, key=lambda act: (act.created_at, act.id or 0))
+    return [
+        f"{ACT_WORDS[ActKind(act.kind)]} {actor_line(act, region)} ({wib(act.created_at)})"
+        for act in ordered
+    ]
 
 
 Overview = list[tuple[Commitment, CommitmentStatus]]

@@ -32,6 +32,9 @@ ABBREVIATIONS = (
 )
 
 KINDS = {"status": "status", "paraf-saja": "paraf-saja"}
+#: The list separator of Indonesian (and most non-English) Windows regional settings: a
+#: comma-separated file opens in a single column there.
+CSV_DELIMITER = ";"
 
 
 def event_slug(event: Event) -> str:
@@ -69,7 +72,11 @@ def _percent(value: Decimal | None) -> str:
 def status_header() -> list[str]:
     header = ["Kode", "Kabupaten/Kota"]
     for role in MATRIX_SLOTS:
-        header += [COLUMN_LABELS[role], f"{COLUMN_LABELS[role]} - keterangan"]
+        header += [
+            COLUMN_LABELS[role],
+            f"{COLUMN_LABELS[role]} - keterangan",
+            f"{COLUMN_LABELS[role]} - riwayat",
+        ]
     header += [
         "Status komitmen",
         "Versi",
@@ -91,12 +98,12 @@ def status_rows(board: Dashboard) -> list[list[str]]:
         for role in MATRIX_SLOTS:
             cell = cells.get(role)
             if cell is None:
-                line += ["", ""]
+                line += ["", "", ""]
                 continue
             notes = [part for part in (cell.stand_in or cell.actor, cell.attests) if part]
             if cell.attests:
                 notes[-1] = f"menyaksikan {cell.attests}"
-            line += [cell.word, "; ".join(notes)]
+            line += [cell.word, "; ".join(notes), ", lalu ".join(cell.history)]
         view = row.mcp
         line += [
             row.state_word,
@@ -151,12 +158,23 @@ def paraf_rows(lists: FollowUp) -> list[list[str]]:
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the accents right."""
+    """Semicolon-separated UTF-8 with a byte-order mark: Excel with Indonesian regional settings
+    (decimal comma, list separator ";") opens it in columns, and reads the accents right."""
+    rows = [decimal_commas(header, row) for row in rows]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def decimal_commas(header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """Numbers with a decimal comma (``62,5``), as the same regional settings read them: with a
+    point, Indonesian Excel takes ``62.5`` for text or for 625 (the point groups thousands)."""
+    return [
+        value.replace(".", ",") if name in NUMERIC_HEADERS else value
+        for name, value in zip(header, row, strict=True)
+    ]
 
 
 STATE_FILLS = {
