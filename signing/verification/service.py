@@ -28,6 +28,11 @@ The verdict, first match wins:
 7. valid and the copy carries every act the commitment needs -> "Sah dan lengkap" (exit 0),
    otherwise "Sah, belum lengkap" (exit 0). Either way the copy says whether it is the latest
    revision ("bukan revisi terbaru" when not).
+
+A file with no signature that is one of our own print copies, byte for byte as handed out, is
+named as such (2 becomes "Salinan cetak dokumen yang diterbitkan sistem ini", exit 2: paper
+proves nothing electronically), with the original's current status; see
+:mod:`signing.verification.print_copies`.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import enum
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,6 +54,7 @@ from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
 
+from .print_copies import PrintCopyMatch, recognise_print_copy
 from .sandbox import Limits, VerifierBusy, start_bounded
 
 __all__ = [
@@ -92,6 +98,8 @@ class Verdict(enum.StrEnum):
     REVOKED = "revoked"
     VOID = "void"
     CANNOT_VERIFY = "cannot_verify"
+    #: One of our print copies (no electronic signature left): the original is named instead.
+    PRINT_COPY = "print_copy"
 
     @property
     def headline(self) -> str:
@@ -102,7 +110,7 @@ class Verdict(enum.StrEnum):
         """0 valid, 1 not valid, 2 cannot be verified (``signing verify``)."""
         if self in (Verdict.VALID_COMPLETE, Verdict.VALID_INCOMPLETE):
             return 0
-        if self is Verdict.CANNOT_VERIFY:
+        if self in (Verdict.CANNOT_VERIFY, Verdict.PRINT_COPY):
             return 2
         return 1
 
@@ -119,6 +127,7 @@ _HEADLINES = {
     Verdict.REVOKED: "Tidak sah: sertifikat penanda tangan dicabut",
     Verdict.VOID: "Tidak berlaku: komitmen telah dibatalkan",
     Verdict.CANNOT_VERIFY: "Tidak dapat diperiksa",
+    Verdict.PRINT_COPY: "Salinan cetak dokumen yang diterbitkan sistem ini",
 }
 
 _KIND_LABELS = {
@@ -263,6 +272,10 @@ class VerificationResult:
     has_lta: bool = False
     #: Signature slots still open in this copy ("Bupati/Wali Kota: tanda tangan").
     outstanding: tuple[str, ...] = ()
+    #: Set when the file is (or claims to be) one of our print copies.
+    print_copy: PrintCopyMatch | None = None
+    #: The named commitment's status today (for a print copy, whose paper cannot tell).
+    current_status: str | None = None
     report: VerificationReport | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -297,6 +310,15 @@ class VerificationResult:
             "complete": self.copy_complete,
             "has_lta": self.has_lta,
             "outstanding": list(self.outstanding),
+            "print_copy": None
+            if self.print_copy is None
+            else {
+                "recorded": self.print_copy.recorded,
+                "issued_at": _iso(self.print_copy.issued_at),
+                "original_sha256": self.print_copy.original_sha256,
+                "revision": self.print_copy.revision_sequence,
+            },
+            "current_status": self.current_status,
             "signatures": [s.as_dict() for s in self.signatures],
         }
 
@@ -718,7 +740,72 @@ def verify_upload(
         records = _records(db_session, pdf)
     finally:
         report = pending.result()
-    return _judge(pdf, report, records)
+    return _with_print_copy(db_session, pdf, _judge(pdf, report, records))
+
+
+def _with_print_copy(
+    db_session: Session, pdf: bytes, result: VerificationResult
+) -> VerificationResult:
+    """A file without signatures that is one of our print copies: say so, name the original.
+
+    Only for a file pyHanko found no signature in: a marker appended to a signed file changes
+    nothing.
+    """
+    if result.signatures or result.commitment_id is not None:
+        return result
+    match = recognise_print_copy(db_session, pdf)
+    if match is None:
+        return result
+    from signing.workflow.status import commitment_status  # as in public_status below
+
+    commitment = load_commitment(db_session, commitment_id=match.commitment_id)
+    assert commitment is not None
+    state = commitment_status(commitment).state.label
+    named = {
+        "commitment_code": match.code,
+        "commitment_number": match.number,
+        "region_name": match.region_name,
+        "revision_sequence": match.revision_sequence,
+        "latest_sequence": match.latest_sequence,
+        "is_latest": match.is_latest,
+        "print_copy": match,
+        "current_status": state,
+    }
+    if not match.recorded:
+        return replace(
+            result,
+            details=(
+                *result.details,
+                f"Berkas ini menyebut dirinya salinan cetak dokumen {match.number} "
+                f"({match.region_name}), tetapi tidak sama dengan salinan cetak mana pun yang "
+                "diterbitkan sistem ini: isinya mungkin telah diubah. Bandingkan dengan dokumen "
+                "asli melalui halaman status komitmen.",
+            ),
+            **named,
+        )
+    details = [
+        f"Berkas ini adalah salinan cetak (dengan lembar verifikasi) yang dibuat sistem ini pada "
+        f"{format_wib(match.issued_at)} dari dokumen {match.number} ({match.region_name}), "
+        f"tahap penandatanganan ke-{match.revision_sequence}.",
+        "Salinan cetak tidak lagi memuat tanda tangan elektronik: yang membuktikan adalah "
+        "dokumen aslinya, yang dapat diunduh dan diperiksa dari halaman status komitmen.",
+        f"Status dokumen asli saat ini: {state}.",
+    ]
+    if not match.is_latest:
+        details.append(
+            f"Sejak salinan ini dibuat, dokumen aslinya telah diperbarui (tahap "
+            f"penandatanganan terbaru: ke-{match.latest_sequence})."
+        )
+    if match.is_void:
+        details.append("Komitmen ini telah dibatalkan; gunakan versi penggantinya.")
+    return replace(
+        result,
+        verdict=Verdict.PRINT_COPY,
+        message=Verdict.PRINT_COPY.headline,
+        details=tuple(details),
+        issued_here=True,
+        **named,
+    )
 
 
 def _unverifiable(pdf: bytes, message: str) -> VerificationReport:
