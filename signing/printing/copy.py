@@ -134,9 +134,9 @@ def verification_sheet(
     if sequences:
         sequence = max(sequences)
         suffix = " (terbaru)" if sha256 == commitment.current_sha256 else " (bukan yang terbaru)"
-        revision_label = f"Revisi ke-{sequence} dari {latest}{suffix}"
+        revision_label = f"Tahap penandatanganan ke-{sequence} dari {latest}{suffix}"
     else:
-        revision_label = "Tidak tercatat sebagai revisi dokumen ini"
+        revision_label = "Tidak tercatat sebagai tahap penandatanganan dokumen ini"
     status = commitment_status(commitment)
     pages = page_count(pdf)
     return VerificationSheet(

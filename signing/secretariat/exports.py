@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from signing.dates import day_text
 from signing.models import Event
 from signing.secretariat.dashboard import (
     COLUMN_LABELS,
@@ -123,7 +124,7 @@ def paraf_header() -> list[str]:
     return [
         "Kode",
         "Kabupaten/Kota",
-        "Slot",
+        "Bagian tanda tangan",
         "Paraf oleh",
         "Kapasitas",
         "Waktu paraf (WIB)",
@@ -252,11 +253,11 @@ def export(
     """(file name, bytes, MIME type) of one export."""
     if kind == "status":
         header, rows = status_header(), status_rows(board)
-        title = f"Status penandatanganan - {board.event.name} ({board.event.date.isoformat()})"
+        title = f"Status penandatanganan - {board.event.name} ({day_text(board.event.date, 'id')})"
     elif kind == "paraf-saja":
         assert lists is not None
         header, rows = paraf_header(), paraf_rows(lists)
-        title = f"Paraf saja - {board.event.name} ({board.event.date.isoformat()})"
+        title = f"Paraf saja - {board.event.name} ({day_text(board.event.date, 'id')})"
     else:
         raise ValueError(kind)
     title += f", dicetak {wib(board.generated_at)}"

@@ -27,7 +27,7 @@ The verdict, first match wins:
 6. the commitment was voided -> "Tidak berlaku: komitmen telah dibatalkan" (exit 1);
 7. valid and the copy carries every act the commitment needs -> "Sah dan lengkap" (exit 0),
    otherwise "Sah, belum lengkap" (exit 0). Either way the copy says whether it is the latest
-   revision ("bukan revisi terbaru" when not).
+   revision ("bukan berkas terbaru" when not).
 
 A file with no signature that is one of our own print copies, byte for byte as handed out, is
 named as such (2 becomes "Salinan cetak dokumen yang diterbitkan sistem ini", exit 2: paper
@@ -50,6 +50,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session, selectinload
 
 from signing.commitments.loading import load_commitment
+from signing.dates import moment_text
 from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
@@ -81,13 +82,8 @@ _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{
 
 
 def format_wib(moment: dt.datetime | None, *, seconds: bool = False) -> str:
-    """``24-10-2019 10:15 WIB`` (empty for None)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    pattern = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
-    return f"{moment.astimezone(WIB):{pattern}} WIB"
+    """``24-10-2019 10.15 WIB`` (empty for None): :func:`signing.dates.moment_text`."""
+    return moment_text(moment, seconds=seconds)
 
 
 class Verdict(enum.StrEnum):
@@ -502,8 +498,8 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
     if report.error:
         if commitment is not None and revision is not None:
             details.append(
-                f"Bagian awal berkas sama dengan revisi ke-{revision.sequence} dokumen "
-                f"{commitment.number}; sisanya terpotong atau rusak."
+                f"Bagian awal berkas sama dengan tahap penandatanganan ke-{revision.sequence} "
+                f"dokumen {commitment.number}; sisanya terpotong atau rusak."
             )
         return VerificationResult(
             verdict=Verdict.CANNOT_VERIFY,
@@ -581,9 +577,9 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
                 )
         if commitment is not None and revision is not None:
             details.append(
-                f"Bagian yang ditandatangani berasal dari revisi ke-{revision.sequence} dokumen "
-                f"{commitment.number}; isi yang ditambahkan sesudahnya tidak berasal dari sistem "
-                "ini."
+                "Bagian yang ditandatangani berasal dari tahap penandatanganan "
+                f"ke-{revision.sequence} dokumen {commitment.number}; isi yang ditambahkan "
+                "sesudahnya tidak berasal dari sistem ini."
             )
         return VerificationResult(
             verdict=Verdict.MODIFIED,
@@ -654,8 +650,9 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
         )
     if not base["is_latest"]:
         details.append(
-            f"Salinan ini bukan revisi terbaru: revisi ke-{revision.sequence}, sedangkan revisi "
-            f"terbaru adalah ke-{base['latest_sequence']}. Unduh atau minta revisi terbaru."
+            f"Salinan ini bukan berkas terbaru: tahap penandatanganan ke-{revision.sequence}, "
+            f"sedangkan yang terbaru tahap ke-{base['latest_sequence']}. Unduh atau minta berkas "
+            "terbaru."
         )
     if commitment.is_void:
         details.append(

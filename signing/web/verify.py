@@ -65,13 +65,6 @@ def _wib_filter(moment: dt.datetime | None) -> str:
     return format_wib(moment, seconds=True)
 
 
-@bp.app_template_filter("verify_date")
-def _date_filter(day: dt.date | None) -> str:
-    from signing.documents.content import format_tanggal
-
-    return format_tanggal(day) if day is not None else ""
-
-
 def _verify_limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_IP"]
 

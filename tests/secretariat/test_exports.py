@@ -122,9 +122,9 @@ def test_paraf_only_export_lists_kotawaringin_timur_with_its_witnesses(
         assert len(body) == 1
         row = dict(zip(header, body[0], strict=True))
         assert row["Kode"] == KOTIM
-        assert row["Slot"] == "Bupati/Wali Kota"
+        assert row["Bagian tanda tangan"] == "Bupati/Wali Kota"
         assert row["Paraf oleh"] == "Wakil Bupati H.M. Taufik Mukri"
-        assert row["Waktu paraf (WIB)"] == "24 Okt 2019 10:00 WIB"
+        assert row["Waktu paraf (WIB)"] == "24-10-2019 10.00 WIB"
         for name in witnesses:
             assert name in row["Disaksikan oleh"]
         assert float(str(row["Terutang (jam)"]).replace(",", ".")) > 24

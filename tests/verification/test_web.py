@@ -54,7 +54,7 @@ def test_upload_shows_the_verdict_then_each_signature(client, current_pdf_of, sc
     assert "H.M. Taufik Mukri" in text and "Paraf" in text and "Saksi" in text
     assert "Mewakili (paraf saja" in text
     assert "Terpercaya (CA aplikasi ini)" in text
-    assert "revisi terbaru" in text
+    assert "berkas terbaru (tahap penandatanganan ke-" in text
 
 
 def test_shadow_edit_over_the_web(client, current_pdf_of, scenario) -> None:
@@ -249,6 +249,11 @@ def test_secretariat_downloads(client, scenario, current_pdf_of) -> None:
     AuthActions(client).login("sekretariat", TEST_PASSWORD)
     page = client.get(_route(PRINT_ROUTES[0], scenario))
     assert page.status_code == 200 and "Kabupaten Kotawaringin Timur" in page.text
+    # The event's tabs, this one current, and the way back to every event.
+    tabs = page.text[page.text.index('class="subnav"') :].split("</nav>")[0]
+    assert f'href="/sekretariat/acara/{scenario.event_id}"' in tabs
+    assert re.search(r'href="/cetak/acara/\d+" class="active" aria-current="page"', tabs)
+    assert 'href="/sekretariat/">' in page.text and "Semua acara" in page.text
     original = client.get(_route(PRINT_ROUTES[1], scenario))
     assert original.status_code == 200
     assert original.data == current_pdf_of(scenario.kotim)
