@@ -7,15 +7,18 @@ article names for Kotawaringin Timur. Refused in production mode.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
+import socket
 
 import click
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from signing import audit, db
+from signing import config as default_config
 from signing.auth.passwords import hash_password
 from signing.models import Event, Office, OfficeHolder, OfficeKind, Province, Region, Role, User
 from signing.regions.importer import import_registry, parse, set_holder
@@ -191,6 +194,7 @@ def demo_command(host: str, port: int, no_serve: bool, scenario: str | None) -> 
     if app.config["ENV_MODE"] == "production":
         click.secho("Mode produksi: akun demo tidak dibuat.", fg="red", err=True)
         raise SystemExit(1)
+    public_url = use_served_address(app, host, port)
     upgrade(db.engine())
     password = demo_password()
     prepared = prepare_demo(db.session, password)
@@ -204,11 +208,54 @@ def demo_command(host: str, port: int, no_serve: bool, scenario: str | None) -> 
     )
     if no_serve:
         return
-    click.echo(f"Membuka http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    click.echo(f"Membuka {public_url}/  (Ctrl+C untuk berhenti)")
     # app.run() refuses to start inside a Flask CLI command; werkzeug's server is what it uses.
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+def use_served_address(app: Flask, host: str, port: int) -> str:
+    """Make the demo's public URL (QR codes, PDF footers, verification sheets, CRL URLs) the
+    address it is served at, and return it.
+
+    Production takes ``BASE_URL`` from its configuration; the demo would otherwise print QR codes
+    pointing at port 5000 while it serves on ``--port``. A ``BASE_URL`` set on purpose (instance
+    file or ``SIGNING_BASE_URL``, e.g. behind a tunnel) still wins.
+    """
+    if app.config["BASE_URL"] != default_config.BASE_URL:
+        return str(app.config["BASE_URL"]).rstrip("/")
+    app.config["BASE_URL"] = served_url(host, port)
+    return app.config["BASE_URL"]
+
+
+def served_url(host: str, port: int) -> str:
+    """``http://host:port``; for a wildcard address, the address other machines reach it at."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:  # a host name
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        address = ipaddress.ip_address(_outward_address(address.version))
+    shown = f"[{address}]" if address.version == 6 else str(address)
+    return f"http://{shown}:{port}"
+
+
+def _outward_address(version: int) -> str:
+    """The address of the interface that leads outward (a phone on the same network scans QR
+    codes pointing there). Connecting a UDP socket sends nothing; loopback if there is no route.
+    """
+    family, probe, loopback = (
+        (socket.AF_INET, "192.0.2.1", "127.0.0.1")
+        if version == 4
+        else (socket.AF_INET6, "2001:db8::1", "::1")
+    )
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe_socket:
+            probe_socket.connect((probe, 9))
+            return str(probe_socket.getsockname()[0])
+    except OSError:
+        return loopback
 
 
 def _demo_steps():  # type: ignore[no-untyped-def]

@@ -86,8 +86,8 @@ def test_printing_and_admin_pages_in_english(client, auth, kalteng, make_user) -
     assert printing.status_code == 200
     assert_english(
         printing.text,
-        ["<h1>Print documents</h1>", "Bundle of all commitments (PDF)"],
-        ["<h1>Cetak dokumen</h1>", "Bundel semua komitmen (PDF)"],
+        ['<h2 class="page-sub">Print documents</h2>', "Bundle of all commitments (PDF)"],
+        ["Cetak dokumen", "Bundel semua komitmen (PDF)"],
     )
     auth.logout()
     make_user("admin-uji", Role.ADMIN)

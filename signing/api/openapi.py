@@ -457,6 +457,19 @@ def _schemas() -> dict[str, Any]:
                 "complete": {"type": "boolean"},
                 "has_lta": {"type": "boolean"},
                 "outstanding": {"type": "array", "items": STRING},
+                "print_copy": _nullable(
+                    _obj(
+                        {
+                            "recorded": {"type": "boolean"},
+                            "issued_at": DATETIME_OR_NULL,
+                            "original_sha256": SHA256,
+                            "revision": {"type": "integer"},
+                        },
+                        description="The file is (or claims to be) one of this system's print "
+                        "copies; `recorded`: these exact bytes were handed out as one.",
+                    )
+                ),
+                "current_status": TEXT_OR_NULL,
                 "signatures": {"type": "array", "items": _ref("SignatureView")},
             },
             description="The same report as the public verification page and "

@@ -138,9 +138,20 @@ def render_fielded(db_session: Session, commitment: Commitment) -> bytes:
         ) from error
 
 
-def _seal(db_session: Session, commitment: Commitment, pdf: bytes, actor: Any) -> bytes:
-    """Certify ``pdf`` with the office seal and record the SEAL act and both revisions."""
+def _seal(
+    db_session: Session,
+    commitment: Commitment,
+    pdf: bytes,
+    actor: Any,
+    on_generated: Callable[[str], None],
+) -> bytes:
+    """Certify ``pdf`` with the office seal and record the SEAL act and both revisions.
+
+    ``on_generated(sha256)`` records the generation itself once its revision is stored, so the
+    audit log (and the timeline read from it) says "generated" before "sealed", as it happened.
+    """
     generated = store_revision(db_session, commitment, pdf, GENERATED)
+    on_generated(generated.sha256)
     with pki.seal_signer() as signer:
         sealed = seal_document(
             pdf,
@@ -194,10 +205,12 @@ def _is_user(actor: Any) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False) and hasattr(actor, "id")
 
 
-def _render_and_seal(db_session: Session, commitment: Commitment, actor: Any) -> None:
+def _render_and_seal(
+    db_session: Session, commitment: Commitment, actor: Any, on_generated: Callable[[str], None]
+) -> None:
     pdf = render_fielded(db_session, commitment)
     try:
-        _seal(db_session, commitment, pdf, actor)
+        _seal(db_session, commitment, pdf, actor, on_generated)
     except (PkiError, PadesError) as error:
         raise GenerationError(f"{commitment.region.name}: segel dokumen gagal: {error}") from error
 
@@ -234,24 +247,27 @@ def _create(
     db_session.add(commitment)
     db_session.flush()
     _add_slots(db_session, commitment, offices)
-    _render_and_seal(db_session, commitment, actor)
-    audit.record(
-        db_session,
-        "commitment.generate",
-        actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
-        sha256_after=commitment.current_sha256,
-        details={
-            "event_id": event.id,
-            "region": region.kemendagri_code,
-            "number": number,
-            "code": code,
-            "version": version,
-            "replaces_id": commitment.replaces_id,
-        },
-    )
+
+    def record_generation(sha256: str) -> None:
+        audit.record(
+            db_session,
+            "commitment.generate",
+            actor=actor,
+            object_type="commitment",
+            object_id=commitment.id,
+            commitment_id=commitment.id,
+            sha256_after=sha256,
+            details={
+                "event_id": event.id,
+                "region": region.kemendagri_code,
+                "number": number,
+                "code": code,
+                "version": version,
+                "replaces_id": commitment.replaces_id,
+            },
+        )
+
+    _render_and_seal(db_session, commitment, actor, record_generation)
     return commitment
 
 
@@ -380,18 +396,21 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
             db_session.delete(act)
         db_session.flush()
     db_session.expire(commitment, ["acts"])
-    _render_and_seal(db_session, commitment, actor)
-    audit.record(
-        db_session,
-        "commitment.regenerate",
-        actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
-        sha256_before=before,
-        sha256_after=commitment.current_sha256,
-        details={"number": commitment.number},
-    )
+
+    def record_regeneration(sha256: str) -> None:
+        audit.record(
+            db_session,
+            "commitment.regenerate",
+            actor=actor,
+            object_type="commitment",
+            object_id=commitment.id,
+            commitment_id=commitment.id,
+            sha256_before=before,
+            sha256_after=sha256,
+            details={"number": commitment.number},
+        )
+
+    _render_and_seal(db_session, commitment, actor, record_regeneration)
     return commitment
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from signing.dates import day_text
+
 #: Slots of the three parties that sign (and may initial) the commitment.
 PARTY_SLOTS: tuple[str, ...] = ("gubernur", "kepala_daerah", "ketua_dprd")
 #: Slots of the two witnesses ("Disaksikan oleh").
@@ -57,8 +59,8 @@ def paraf_field_name(slot: str) -> str:
 
 
 def format_tanggal(date: datetime.date) -> str:
-    """``24 Oktober 2019``."""
-    return f"{date.day} {BULAN[date.month - 1]} {date.year}"
+    """``24 Oktober 2019`` (documents are Indonesian: :func:`signing.dates.day_text`)."""
+    return day_text(date, "id")
 
 
 def format_hari_tanggal(date: datetime.date) -> str:

@@ -257,7 +257,7 @@ def _sheet_story(sheet: VerificationSheet) -> list[Flowable]:
             ("Wilayah", sheet.region_label),
             ("Acara", sheet.event_label),
             ("Status", sheet.status_label),
-            ("Revisi", sheet.revision_label),
+            ("Tahap", sheet.revision_label),
             ("Halaman dokumen", f"{sheet.original_pages} halaman (sebelum lembar ini)"),
             ("Ukuran berkas", f"{sheet.file_size:,} bita".replace(",", ".")),
             ("Dicetak", sheet.printed_at_wib),

@@ -712,8 +712,8 @@ def _unlock(
                 details={"failures": state.failures + 1, "minutes": window.total_seconds() // 60},
             )
             raise WrongPassphrase(
-                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: kunci Anda "
-                f"dikunci selama {int(window.total_seconds() // 60)} menit."
+                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
+                f"Anda diblokir selama {int(window.total_seconds() // 60)} menit."
             ) from None
         raise WrongPassphrase(
             f"Frasa sandi penandatanganan salah. Sisa percobaan: {remaining}."

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from signing.commitments.storage import current_pdf
+from signing.dates import day_text
 from signing.documents.content import format_hari_tanggal
 from signing.documents.sheets import (
     BundleCover,
@@ -137,7 +138,7 @@ def event_bundle(
     ]
     total_pages = front_pages + body_pages
     labels = [
-        f"Bundel komitmen PTSP Prima {event.date:%d-%m-%Y} - hlm. {k}/{total_pages}"
+        f"Bundel komitmen PTSP Prima {day_text(event.date, 'id')} - hlm. {k}/{total_pages}"
         for k in range(1, total_pages + 1)
     ]
     pdf = merge(parts, labels=labels)

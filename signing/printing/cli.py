@@ -54,7 +54,7 @@ def print_group(
         )
     from signing.commitments.errors import StorageError
     from signing.commitments.storage import current_pdf
-    from signing.printing.copy import load_commitment, print_copy
+    from signing.printing.copy import load_commitment, print_copy, record_print_copy
 
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None:
@@ -68,10 +68,15 @@ def print_group(
             data = current_pdf(db.session, commitment)
             note = "PDF bertanda tangan (byte asli)"
     except StorageError as error:
-        _fail(str(error))
-    finally:
         db.session.rollback()
+        _fail(str(error))
     _write(output, data)
+    if as_copy:
+        # Audited once written: an uploaded copy is recognised by this record.
+        record_print_copy(db.session, commitment, copy, actor="cli")
+        db.session.commit()
+    else:
+        db.session.rollback()
     click.echo(f"{output}: {commitment.number} ({commitment.region.name}), {note}.")
 
 

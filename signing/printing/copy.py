@@ -4,6 +4,10 @@ Appending a page to a signed PDF changes the file, so a print copy's signatures 
 be verified electronically: the copy is a separate document for paper archives, and its sheet
 says so. What links paper to the original is the SHA-256 printed on the sheet and the
 verification URL (with its QR code): whoever holds the paper can find and check the original.
+
+The copy ends with a comment line naming the original (code, SHA-256), and every copy handed out
+is audited with the SHA-256 of its own bytes (:func:`record_print_copy`): uploaded for checking,
+the copy is then recognised as ours (:mod:`signing.verification.print_copies`).
 """
 
 from __future__ import annotations
@@ -15,17 +19,26 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from signing import audit
 from signing.commitments import loading
 from signing.commitments.storage import current_pdf
 from signing.documents.content import format_tanggal
 from signing.documents.sheets import SheetAct, VerificationSheet, render_verification_sheet
 from signing.models import ActKind, Commitment
+from signing.verification.print_copies import COPY_SHA256, PRINT_COPY_ACTION, marker_line
 from signing.verification.service import capacity_label, format_wib
 from signing.workflow.status import commitment_status
 
 from .pages import Part, merge, page_count
 
-__all__ = ["PrintCopy", "load_commitment", "print_copy", "verification_sheet", "verification_url"]
+__all__ = [
+    "PrintCopy",
+    "load_commitment",
+    "print_copy",
+    "record_print_copy",
+    "verification_sheet",
+    "verification_url",
+]
 
 
 def verification_url(commitment: Commitment) -> str:
@@ -121,9 +134,9 @@ def verification_sheet(
     if sequences:
         sequence = max(sequences)
         suffix = " (terbaru)" if sha256 == commitment.current_sha256 else " (bukan yang terbaru)"
-        revision_label = f"Revisi ke-{sequence} dari {latest}{suffix}"
+        revision_label = f"Tahap penandatanganan ke-{sequence} dari {latest}{suffix}"
     else:
-        revision_label = "Tidak tercatat sebagai revisi dokumen ini"
+        revision_label = "Tidak tercatat sebagai tahap penandatanganan dokumen ini"
     status = commitment_status(commitment)
     pages = page_count(pdf)
     return VerificationSheet(
@@ -178,5 +191,22 @@ def print_copy(
     :raises DocumentNotGenerated: nothing generated yet.
     """
     parts, labels, sheet = copy_parts(db_session, commitment, now=now)
-    pdf = merge(parts, labels=labels)
+    pdf = merge(parts, labels=labels) + marker_line(commitment.code, sheet.sha256)
     return PrintCopy(pdf, sheet.sha256, sheet.original_pages, sheet)
+
+
+def record_print_copy(
+    db_session: Session, commitment: Commitment, copy: PrintCopy, *, actor: object
+) -> None:
+    """Put the handed-out copy on the audit log (flushed, not committed): who took it, when,
+    and the SHA-256 of its bytes, by which an uploaded copy is recognised as ours."""
+    audit.record(
+        db_session,
+        PRINT_COPY_ACTION,
+        actor=actor,
+        object_type="commitment",
+        object_id=commitment.id,
+        commitment_id=commitment.id,
+        sha256_after=copy.original_sha256,
+        details={COPY_SHA256: hashlib.sha256(copy.pdf).hexdigest()},
+    )

@@ -45,7 +45,9 @@ LEGEND = (
 def _short_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
-    return f"{moment.astimezone(WIB):%d-%m %H:%M}"
+    # The table style of signing.dates (Indonesian clock with a point), without the year: the
+    # report's title has the date and the cells are narrow.
+    return f"{moment.astimezone(WIB):%d-%m %H.%M}"
 
 
 def _capacity_suffix(act: Act | None) -> str:

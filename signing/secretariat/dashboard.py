@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from signing.dates import clock_text, moment_text
 from signing.db import utcnow
 from signing.models import (
     Act,
@@ -92,7 +93,6 @@ SHORT_LABELS = {
     SlotRole.SAKSI_WAKIL_GUBERNUR: "Saksi: Wagub",
     SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "Saksi: Ketua DPRD Prov.",
 }
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
 def state_word(role: SlotRole, state: SlotState) -> str:
@@ -127,14 +127,10 @@ COMMITMENT_CLASSES = {
 
 
 def wib(moment: dt.datetime | None, *, with_date: bool = True) -> str:
-    """``24 Okt 2019 10:15 WIB``; ``–`` for nothing."""
+    """``24-10-2019 10.15 WIB`` (:mod:`signing.dates`); ``–`` for nothing."""
     if moment is None:
         return "–"
-    local = moment.astimezone(WIB)
-    clock = f"{local.hour:02d}:{local.minute:02d} WIB"
-    if not with_date:
-        return clock
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {clock}"
+    return moment_text(moment) if with_date else clock_text(moment)
 
 
 def duration_words(delta: dt.timedelta) -> str:
@@ -210,6 +206,9 @@ class Cell:
     #: For a witness cell: what the witness attested ("paraf Wakil Bupati ...").
     attests: str | None = None
     is_turn: bool = False
+    #: Every act on the slot in the order it happened ("paraf Wakil Bupati ..., lalu
+    #: ditandatangani Bupati ..."): the latest act alone hides that a deputy initialled first.
+    history: list[str] = field(default_factory=list)
 
     @property
     def css(self) -> str:
@@ -346,7 +345,18 @@ def _cell(
         since=slot.since,
         attests=attests,
         is_turn=role in turn,
+        history=slot_history(slot, region),
     )
+
+
+def slot_history(slot: SlotStatus, region: Region | None) -> list[str]:
+    """``["paraf Wakil Bupati H.M. Taufik Mukri (24 Okt 2019 10:00 WIB)", "ditandatangani ..."]``:
+    the slot's acts, oldest first."""
+    ordered = sorted(slot.acts, key=lambda act: (act.created_at, act.id or 0))
+    return [
+        f"{ACT_WORDS[ActKind(act.kind)]} {actor_line(act, region)} ({wib(act.created_at)})"
+        for act in ordered
+    ]
 
 
 Overview = list[tuple[Commitment, CommitmentStatus]]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from signing.dates import day_text
 from signing.models import Event
 from signing.secretariat.dashboard import (
     COLUMN_LABELS,
@@ -32,6 +33,9 @@ ABBREVIATIONS = (
 )
 
 KINDS = {"status": "status", "paraf-saja": "paraf-saja"}
+#: The list separator of Indonesian (and most non-English) Windows regional settings: a
+#: comma-separated file opens in a single column there.
+CSV_DELIMITER = ";"
 
 
 def event_slug(event: Event) -> str:
@@ -69,7 +73,11 @@ def _percent(value: Decimal | None) -> str:
 def status_header() -> list[str]:
     header = ["Kode", "Kabupaten/Kota"]
     for role in MATRIX_SLOTS:
-        header += [COLUMN_LABELS[role], f"{COLUMN_LABELS[role]} - keterangan"]
+        header += [
+            COLUMN_LABELS[role],
+            f"{COLUMN_LABELS[role]} - keterangan",
+            f"{COLUMN_LABELS[role]} - riwayat",
+        ]
     header += [
         "Status komitmen",
         "Versi",
@@ -91,12 +99,12 @@ def status_rows(board: Dashboard) -> list[list[str]]:
         for role in MATRIX_SLOTS:
             cell = cells.get(role)
             if cell is None:
-                line += ["", ""]
+                line += ["", "", ""]
                 continue
             notes = [part for part in (cell.stand_in or cell.actor, cell.attests) if part]
             if cell.attests:
                 notes[-1] = f"menyaksikan {cell.attests}"
-            line += [cell.word, "; ".join(notes)]
+            line += [cell.word, "; ".join(notes), ", lalu ".join(cell.history)]
         view = row.mcp
         line += [
             row.state_word,
@@ -116,7 +124,7 @@ def paraf_header() -> list[str]:
     return [
         "Kode",
         "Kabupaten/Kota",
-        "Slot",
+        "Bagian tanda tangan",
         "Paraf oleh",
         "Kapasitas",
         "Waktu paraf (WIB)",
@@ -152,7 +160,7 @@ def paraf_rows(lists: FollowUp) -> list[list[str]]:
 #: First characters that make a spreadsheet program read a cell as a formula (OWASP "CSV
 #: injection"); tab and carriage return too, because some programs strip them before deciding.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?\d+([.,]\d+)?")  # 62.5, or 62,5 with a decimal comma
 
 
 def neutralise(cell: Any) -> Any:
@@ -170,12 +178,23 @@ def neutralise(cell: Any) -> Any:
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the accents right."""
+    """Semicolon-separated UTF-8 with a byte-order mark: Excel with Indonesian regional settings
+    (decimal comma, list separator ";") opens it in columns, and reads the accents right."""
+    rows = [decimal_commas(header, row) for row in rows]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def decimal_commas(header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """Numbers with a decimal comma (``62,5``), as the same regional settings read them: with a
+    point, Indonesian Excel takes ``62.5`` for text or for 625 (the point groups thousands)."""
+    return [
+        value.replace(".", ",") if name in NUMERIC_HEADERS else value
+        for name, value in zip(header, row, strict=True)
+    ]
 
 
 STATE_FILLS = {
@@ -253,11 +272,11 @@ def export(
     """(file name, bytes, MIME type) of one export."""
     if kind == "status":
         header, rows = status_header(), status_rows(board)
-        title = f"Status penandatanganan - {board.event.name} ({board.event.date.isoformat()})"
+        title = f"Status penandatanganan - {board.event.name} ({day_text(board.event.date, 'id')})"
     elif kind == "paraf-saja":
         assert lists is not None
         header, rows = paraf_header(), paraf_rows(lists)
-        title = f"Paraf saja - {board.event.name} ({board.event.date.isoformat()})"
+        title = f"Paraf saja - {board.event.name} ({day_text(board.event.date, 'id')})"
     else:
         raise ValueError(kind)
     title += f", dicetak {wib(board.generated_at)}"

@@ -91,6 +91,40 @@
   var done = document.getElementById("hasil");
   if (done) done.focus();
 
+  // --- after a bulk run the list is drawn again from the server (see finish() below); the run's
+  // summary, kept in sessionStorage across that redraw, is shown once at the top of the page.
+  var SUMMARY_KEY = "signing.bulkSummary";
+  (function showBulkSummary() {
+    var stored = null;
+    try {
+      stored = JSON.parse(window.sessionStorage.getItem(SUMMARY_KEY) || "null");
+      window.sessionStorage.removeItem(SUMMARY_KEY);
+    } catch (e) { stored = null; }
+    var main = document.getElementById("isi");
+    if (!stored || !main || stored.path !== window.location.pathname) return;
+    var box = document.createElement("div");
+    box.id = "bulk-summary";
+    box.className = "flash flash-success bulk-summary";
+    box.setAttribute("role", "status");
+    box.tabIndex = -1;
+    var head = document.createElement("p");
+    head.textContent = stored.message;
+    box.appendChild(head);
+    var list = document.createElement("ol");
+    list.className = "bulk-results";
+    (stored.lines || []).forEach(function (entry) {
+      var li = document.createElement("li");
+      li.className = entry.ok ? "ok" : "failed";
+      li.textContent = entry.text;
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    var heading = main.querySelector("h1");
+    if (heading && heading.nextSibling) main.insertBefore(box, heading.nextSibling);
+    else main.insertBefore(box, main.firstChild);
+    box.focus();
+  })();
+
   // --- bulk signing: one request per commitment, progress bar, stop on a passphrase error --
   document.querySelectorAll("form[data-bulk-form]").forEach(function (form) {
     var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=item]"));
@@ -116,7 +150,9 @@
     boxes.forEach(function (box) { box.addEventListener("change", refresh); });
     refresh();
 
+    var lines = [];
     var line = function (text, ok) {
+      lines.push({ text: text, ok: ok });
       var li = document.createElement("li");
       li.className = ok ? "ok" : "failed";
       li.textContent = text;
@@ -134,12 +170,23 @@
       lockForm(form, t("signing", "Menandatangani\u2026"));
       progress.hidden = false;
       results.innerHTML = "";
+      lines = [];
       bar.max = chosen.length;
       bar.value = 0;
       var signed = 0;
       var index = 0;
-      var finish = function (message) {
+      var finish = function (message, sessionOver) {
         status.textContent = message;
+        if (signed > 0 && !sessionOver) {
+          // Documents changed state: draw the list again at once (what is still waiting, the
+          // turn texts, the counts) rather than leave stale "your turn" items and buttons.
+          try {
+            window.sessionStorage.setItem(SUMMARY_KEY, JSON.stringify(
+              { path: window.location.pathname, message: message, lines: lines }));
+            window.location.replace(window.location.pathname);
+            return;
+          } catch (e) { /* no storage: keep the page and offer the reload link below */ }
+        }
         form.querySelector("input[name=passphrase]").value = "";
         unlockForm(form);
         submit.disabled = boxes.every(function (box) { return box.disabled; });
@@ -173,7 +220,7 @@
         }).then(function (response) {
           var type = response.headers.get("Content-Type") || "";
           if (type.indexOf("application/json") === -1) {
-            return { ok: false, stop: true, message: response.status === 400
+            return { ok: false, stop: true, sessionOver: true, message: response.status === 400
               ? t("form_expired", "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
               : t("session_ended", "Sesi Anda telah berakhir atau server menolak ({status}). Muat ulang halaman.",
                 { status: response.status }) };
@@ -204,13 +251,14 @@
           refresh();
           if (body.stop || body.code === "session_expired") {
             finish(t("stopped", "Dihentikan: {message} ({signed} dari {total} sudah ditandatangani.)",
-              { message: body.message, signed: signed, total: chosen.length }));
+              { message: body.message, signed: signed, total: chosen.length }),
+              Boolean(body.sessionOver) || body.code === "session_expired");
             return;
           }
           next();
         }).catch(function () {
           finish(t("disconnected", "Koneksi terputus. {signed} dari {total} sudah ditandatangani; muat ulang daftar untuk melihat keadaannya.",
-            { signed: signed, total: chosen.length }));
+            { signed: signed, total: chosen.length }), true); // no server to redraw from
         });
       };
       next();

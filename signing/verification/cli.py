@@ -33,10 +33,10 @@ def _print_result(result: VerificationResult) -> None:
         click.echo(f"  {line}")
     click.echo(f"SHA-256: {result.sha256}")
     if result.commitment_id is not None:
-        latest = "terbaru" if result.is_latest else "BUKAN revisi terbaru"
+        latest = "terbaru" if result.is_latest else "BUKAN berkas terbaru"
         click.echo(
             f"Dokumen: {result.commitment_number} ({result.region_name}), kode "
-            f"{result.commitment_code}, revisi ke-{result.revision_sequence} dari "
+            f"{result.commitment_code}, tahap penandatanganan ke-{result.revision_sequence} dari "
             f"{result.latest_sequence} ({latest})"
         )
     for k, sig in enumerate(result.signatures, start=1):

@@ -27,7 +27,12 @@ The verdict, first match wins:
 6. the commitment was voided -> "Tidak berlaku: komitmen telah dibatalkan" (exit 1);
 7. valid and the copy carries every act the commitment needs -> "Sah dan lengkap" (exit 0),
    otherwise "Sah, belum lengkap" (exit 0). Either way the copy says whether it is the latest
-   revision ("bukan revisi terbaru" when not).
+   revision ("bukan berkas terbaru" when not).
+
+A file with no signature that is one of our own print copies, byte for byte as handed out, is
+named as such (2 becomes "Salinan cetak dokumen yang diterbitkan sistem ini", exit 2: paper
+proves nothing electronically), with the original's current status; see
+:mod:`signing.verification.print_copies`.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import enum
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,12 +50,14 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session, selectinload
 
 from signing.commitments.loading import load_commitment
+from signing.dates import moment_text
 from signing.models import Act, ActKind, Capacity, Commitment, Revision
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
 
 from .admission import AddressBusy, admitted
 from .precheck import structural_problem
+from .print_copies import PrintCopyMatch, recognise_print_copy
 from .sandbox import Limits, VerifierBusy, start_bounded
 
 __all__ = [
@@ -78,13 +85,8 @@ _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{
 
 
 def format_wib(moment: dt.datetime | None, *, seconds: bool = False) -> str:
-    """``24-10-2019 10:15 WIB`` (empty for None)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    pattern = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
-    return f"{moment.astimezone(WIB):{pattern}} WIB"
+    """``24-10-2019 10.15 WIB`` (empty for None): :func:`signing.dates.moment_text`."""
+    return moment_text(moment, seconds=seconds)
 
 
 class Verdict(enum.StrEnum):
@@ -95,6 +97,8 @@ class Verdict(enum.StrEnum):
     REVOKED = "revoked"
     VOID = "void"
     CANNOT_VERIFY = "cannot_verify"
+    #: One of our print copies (no electronic signature left): the original is named instead.
+    PRINT_COPY = "print_copy"
 
     @property
     def headline(self) -> str:
@@ -105,7 +109,7 @@ class Verdict(enum.StrEnum):
         """0 valid, 1 not valid, 2 cannot be verified (``signing verify``)."""
         if self in (Verdict.VALID_COMPLETE, Verdict.VALID_INCOMPLETE):
             return 0
-        if self is Verdict.CANNOT_VERIFY:
+        if self in (Verdict.CANNOT_VERIFY, Verdict.PRINT_COPY):
             return 2
         return 1
 
@@ -122,6 +126,7 @@ _HEADLINES = {
     Verdict.REVOKED: "Tidak sah: sertifikat penanda tangan dicabut",
     Verdict.VOID: "Tidak berlaku: komitmen telah dibatalkan",
     Verdict.CANNOT_VERIFY: "Tidak dapat diperiksa",
+    Verdict.PRINT_COPY: "Salinan cetak dokumen yang diterbitkan sistem ini",
 }
 
 _KIND_LABELS = {
@@ -266,6 +271,10 @@ class VerificationResult:
     has_lta: bool = False
     #: Signature slots still open in this copy ("Bupati/Wali Kota: tanda tangan").
     outstanding: tuple[str, ...] = ()
+    #: Set when the file is (or claims to be) one of our print copies.
+    print_copy: PrintCopyMatch | None = None
+    #: The named commitment's status today (for a print copy, whose paper cannot tell).
+    current_status: str | None = None
     report: VerificationReport | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -300,6 +309,15 @@ class VerificationResult:
             "complete": self.copy_complete,
             "has_lta": self.has_lta,
             "outstanding": list(self.outstanding),
+            "print_copy": None
+            if self.print_copy is None
+            else {
+                "recorded": self.print_copy.recorded,
+                "issued_at": _iso(self.print_copy.issued_at),
+                "original_sha256": self.print_copy.original_sha256,
+                "revision": self.print_copy.revision_sequence,
+            },
+            "current_status": self.current_status,
             "signatures": [s.as_dict() for s in self.signatures],
         }
 
@@ -483,8 +501,8 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
     if report.error:
         if commitment is not None and revision is not None:
             details.append(
-                f"Bagian awal berkas sama dengan revisi ke-{revision.sequence} dokumen "
-                f"{commitment.number}; sisanya terpotong atau rusak."
+                f"Bagian awal berkas sama dengan tahap penandatanganan ke-{revision.sequence} "
+                f"dokumen {commitment.number}; sisanya terpotong atau rusak."
             )
         return VerificationResult(
             verdict=Verdict.CANNOT_VERIFY,
@@ -562,9 +580,9 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
                 )
         if commitment is not None and revision is not None:
             details.append(
-                f"Bagian yang ditandatangani berasal dari revisi ke-{revision.sequence} dokumen "
-                f"{commitment.number}; isi yang ditambahkan sesudahnya tidak berasal dari sistem "
-                "ini."
+                "Bagian yang ditandatangani berasal dari tahap penandatanganan "
+                f"ke-{revision.sequence} dokumen {commitment.number}; isi yang ditambahkan "
+                "sesudahnya tidak berasal dari sistem ini."
             )
         return VerificationResult(
             verdict=Verdict.MODIFIED,
@@ -635,8 +653,9 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
         )
     if not base["is_latest"]:
         details.append(
-            f"Salinan ini bukan revisi terbaru: revisi ke-{revision.sequence}, sedangkan revisi "
-            f"terbaru adalah ke-{base['latest_sequence']}. Unduh atau minta revisi terbaru."
+            f"Salinan ini bukan berkas terbaru: tahap penandatanganan ke-{revision.sequence}, "
+            f"sedangkan yang terbaru tahap ke-{base['latest_sequence']}. Unduh atau minta berkas "
+            "terbaru."
         )
     if commitment.is_void:
         details.append(
@@ -737,7 +756,72 @@ def _verify_admitted(
         records = _records(db_session, pdf)
     finally:
         report = pending.result()
-    return _judge(pdf, report, records)
+    return _with_print_copy(db_session, pdf, _judge(pdf, report, records))
+
+
+def _with_print_copy(
+    db_session: Session, pdf: bytes, result: VerificationResult
+) -> VerificationResult:
+    """A file without signatures that is one of our print copies: say so, name the original.
+
+    Only for a file pyHanko found no signature in: a marker appended to a signed file changes
+    nothing.
+    """
+    if result.signatures or result.commitment_id is not None:
+        return result
+    match = recognise_print_copy(db_session, pdf)
+    if match is None:
+        return result
+    from signing.workflow.status import commitment_status  # as in public_status below
+
+    commitment = load_commitment(db_session, commitment_id=match.commitment_id)
+    assert commitment is not None
+    state = commitment_status(commitment).state.label
+    named = {
+        "commitment_code": match.code,
+        "commitment_number": match.number,
+        "region_name": match.region_name,
+        "revision_sequence": match.revision_sequence,
+        "latest_sequence": match.latest_sequence,
+        "is_latest": match.is_latest,
+        "print_copy": match,
+        "current_status": state,
+    }
+    if not match.recorded:
+        return replace(
+            result,
+            details=(
+                *result.details,
+                f"Berkas ini menyebut dirinya salinan cetak dokumen {match.number} "
+                f"({match.region_name}), tetapi tidak sama dengan salinan cetak mana pun yang "
+                "diterbitkan sistem ini: isinya mungkin telah diubah. Bandingkan dengan dokumen "
+                "asli melalui halaman status komitmen.",
+            ),
+            **named,
+        )
+    details = [
+        f"Berkas ini adalah salinan cetak (dengan lembar verifikasi) yang dibuat sistem ini pada "
+        f"{format_wib(match.issued_at)} dari dokumen {match.number} ({match.region_name}), "
+        f"tahap penandatanganan ke-{match.revision_sequence}.",
+        "Salinan cetak tidak lagi memuat tanda tangan elektronik: yang membuktikan adalah "
+        "dokumen aslinya, yang dapat diunduh dan diperiksa dari halaman status komitmen.",
+        f"Status dokumen asli saat ini: {state}.",
+    ]
+    if not match.is_latest:
+        details.append(
+            f"Sejak salinan ini dibuat, dokumen aslinya telah diperbarui (tahap "
+            f"penandatanganan terbaru: ke-{match.latest_sequence})."
+        )
+    if match.is_void:
+        details.append("Komitmen ini telah dibatalkan; gunakan versi penggantinya.")
+    return replace(
+        result,
+        verdict=Verdict.PRINT_COPY,
+        message=Verdict.PRINT_COPY.headline,
+        details=tuple(details),
+        issued_here=True,
+        **named,
+    )
 
 
 def _unverifiable(pdf: bytes, message: str) -> VerificationReport:

@@ -638,7 +638,10 @@ def step():  # type: ignore[no-untyped-def]
         return _choose_page(
             desk,
             grant,
-            message=gettext("Ini bukan slot Anda: dokumen itu tidak memuat slot Anda."),
+            message=gettext(
+                "Ini bukan bagian tanda tangan Anda: dokumen itu tidak memuat bagian tanda "
+                "tangan Anda."
+            ),
             status=403,
         )
     return _step_page(desk, grant, commitment, item)

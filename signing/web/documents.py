@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from signing import db
 from signing.commitments import loading
-from signing.documents.content import BULAN
+from signing.dates import clock_text, moment_text
 from signing.models import Capacity, Commitment, Mandate, Role, SlotRole, User
 from signing.web.errors import error_response
 
@@ -41,14 +41,10 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 @bp.app_template_filter("signing_wib")
 def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
-    """``24 Oktober 2019 10.15 WIB`` (Indonesian clock notation)."""
+    """``24-10-2019 10.15 WIB`` (:mod:`signing.dates`); ``–`` for nothing."""
     if moment is None:
         return "–"
-    local = moment.astimezone(WIB)
-    clock = f"{local.hour:02d}.{local.minute:02d} WIB"
-    if not with_date:
-        return clock
-    return f"{local.day} {BULAN[local.month - 1]} {local.year} {clock}"
+    return moment_text(moment) if with_date else clock_text(moment)
 
 
 # ----------------------------------------------------------------------------- who may see
@@ -112,7 +108,7 @@ def _viewable_or_abort(commitment_id: int) -> Commitment:
         fail(
             403,
             gettext(
-                "Dokumen ini tidak memuat slot penandatanganan Anda, jadi tidak dapat dibuka "
+                "Dokumen ini tidak memuat bagian tanda tangan Anda, jadi tidak dapat dibuka "
                 "dengan akun ini."
             ),
         )

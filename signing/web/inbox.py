@@ -291,8 +291,8 @@ def _sentence(
                 own=_own_office_title(user, principal),
             )
         return gettext(
-            "Anda memaraf %(doc)s %(capacity)s. Paraf bukan tanda tangan: slot ini tetap "
-            "menunggu tanda tangan.",
+            "Anda memaraf %(doc)s %(capacity)s. Paraf bukan tanda tangan: bagian tanda tangan "
+            "ini tetap menunggu tanda tangan.",
             doc=doc,
             capacity=words,
         )
@@ -794,8 +794,8 @@ def _item_or_fail(commitment_id: int, user: User) -> tuple[Commitment, Item]:
         fail(
             403,
             gettext(
-                "Ini bukan slot Anda: dokumen ini tidak memuat slot yang Anda pegang, wakili atau "
-                "saksikan."
+                "Ini bukan bagian tanda tangan Anda: dokumen ini tidak memuat bagian tanda "
+                "tangan yang Anda pegang, wakili atau saksikan."
             ),
         )
     return commitment, item

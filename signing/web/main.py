@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from signing.dates import day_text, moment_text
 from signing.models import Role
 from signing.web.refusals import refusal_text
 
@@ -14,6 +15,9 @@ bp = Blueprint("main", __name__)
 bp.add_app_template_filter(refusal_text, "refusal")
 # A label the models give in Indonesian (act kind, state, role), which is its own msgid.
 bp.add_app_template_filter(gettext, "translated")
+# Dates in the reader's locale, one style (signing.dates): ``{{ event.date|day }}``.
+bp.add_app_template_filter(day_text, "day")
+bp.add_app_template_filter(moment_text, "moment")
 
 #: Where each role's work starts.
 HOME_ENDPOINTS = {

@@ -24,7 +24,7 @@ FIXED: dict[str, tuple[str, ...]] = {
         "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan).",
     ),
     "not_found": (
-        "Slot penandatanganan tidak ditemukan pada dokumen ini.",
+        "Bagian tanda tangan tidak ditemukan pada dokumen ini.",
         "Dokumen komitmen tidak ditemukan.",
     ),
     "not_generated": ("Dokumen belum dibuat; belum ada yang dapat ditandatangani.",),
@@ -33,10 +33,11 @@ FIXED: dict[str, tuple[str, ...]] = {
         "Dokumen sudah dibatalkan sebelumnya.",
     ),
     "not_your_slot": (
-        "Ini bukan slot Anda: sekretariat dan administrator tidak menandatangani untuk siapa pun.",
-        "Ini bukan slot Anda.",
+        "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
+        "menandatangani untuk siapa pun.",
+        "Ini bukan bagian tanda tangan Anda.",
     ),
-    "wrong_kind": ("Slot ini tidak memiliki kolom paraf.",),
+    "wrong_kind": ("Bagian tanda tangan ini tidak memiliki kolom paraf.",),
     "already_done": (
         "Sudah ditandatangani sebelumnya.",
         "Sudah diparaf sebelumnya.",
@@ -142,8 +143,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "not_your_slot",
-        re.compile(r"Ini bukan slot Anda \((?P<slot>.*)\)\."),
-        "Ini bukan slot Anda (%(slot)s).",
+        re.compile(r"Ini bukan bagian tanda tangan Anda \((?P<slot>.*)\)\."),
+        "Ini bukan bagian tanda tangan Anda (%(slot)s).",
     ),
     (
         "declined",
@@ -162,9 +163,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "no_mandate",
         re.compile(
-            r"Tidak ada mandat (?P<mandate>.*) yang tercatat dan berlaku untuk Anda pada slot ini\."
+            r"Tidak ada mandat (?P<mandate>.*) yang tercatat dan berlaku untuk Anda pada "
+            r"bagian tanda tangan ini\."
         ),
-        "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada slot ini.",
+        "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada bagian tanda "
+        "tangan ini.",
     ),
     (
         "locked",
@@ -193,11 +196,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "wrong_passphrase",
         re.compile(
-            r"Frasa sandi penandatanganan salah\. Terlalu banyak percobaan: kunci Anda "
-            r"dikunci selama (?P<minutes>\d+) menit\."
+            r"Frasa sandi penandatanganan salah\. Terlalu banyak percobaan: penandatanganan "
+            r"Anda diblokir selama (?P<minutes>\d+) menit\."
         ),
-        "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: kunci Anda dikunci selama "
-        "%(minutes)s menit.",
+        "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan Anda "
+        "diblokir selama %(minutes)s menit.",
     ),
     (
         "passphrase_rejected",
@@ -209,13 +212,19 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "not_your_turn",
-        re.compile(r"Tidak ada yang perlu diingatkan: slot ini sudah selesai \((?P<state>.*)\)\."),
-        "Tidak ada yang perlu diingatkan: slot ini sudah selesai (%(state)s).",
+        re.compile(
+            r"Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai "
+            r"\((?P<state>.*)\)\."
+        ),
+        "Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai (%(state)s).",
     ),
     (
         "not_your_turn",
-        re.compile(r"Tidak ada yang perlu diingatkan: belum giliran slot ini \((?P<state>.*)\)\."),
-        "Tidak ada yang perlu diingatkan: belum giliran slot ini (%(state)s).",
+        re.compile(
+            r"Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini "
+            r"\((?P<state>.*)\)\."
+        ),
+        "Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini (%(state)s).",
     ),
     (
         "passphrase_rejected",

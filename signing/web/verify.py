@@ -69,13 +69,6 @@ def _wib_filter(moment: dt.datetime | None) -> str:
     return format_wib(moment, seconds=True)
 
 
-@bp.app_template_filter("verify_date")
-def _date_filter(day: dt.date | None) -> str:
-    from signing.documents.content import format_tanggal
-
-    return format_tanggal(day) if day is not None else ""
-
-
 def _verify_limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_IP"]
 
@@ -283,15 +276,19 @@ def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
 @print_bp.get("/komitmen/<int:commitment_id>/salinan.pdf")
 @role_required(*STAFF)
 def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
+    from flask_login import current_user
+
     from signing.commitments.errors import DocumentNotGenerated
     from signing.printing.copy import print_copy as make_copy
+    from signing.printing.copy import record_print_copy
 
     commitment = _commitment_or_404(commitment_id)
     try:
         copy = make_copy(db.session, commitment)
     except DocumentNotGenerated:
         abort(404)
-    _audit_print("print.copy", commitment=commitment, sha256=commitment.current_sha256)
+    record_print_copy(db.session, commitment, copy, actor=current_user._get_current_object())
+    db.session.commit()
     return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)
 
 

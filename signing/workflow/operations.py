@@ -310,7 +310,9 @@ def _field_for(slot: Slot, kind: ActKind) -> str | None:
         return None
     if kind is ActKind.PARAF:
         if not slot.paraf_field_name:
-            raise WorkflowRefused("wrong_kind", "Slot ini tidak memiliki kolom paraf.")
+            raise WorkflowRefused(
+                "wrong_kind", "Bagian tanda tangan ini tidak memiliki kolom paraf."
+            )
         return slot.paraf_field_name
     return slot.field_name
 
@@ -935,9 +937,9 @@ def send_reminder(
     if role not in status.whose_turn:
         state = status.slots[role].state
         why = (
-            "slot ini sudah selesai"
+            "bagian tanda tangan ini sudah selesai"
             if state in (SlotState.SIGNED, SlotState.DECLINED)
-            else "belum giliran slot ini"
+            else "belum giliran bagian tanda tangan ini"
         )
         raise WorkflowRefused(
             "not_your_turn", f"Tidak ada yang perlu diingatkan: {why} ({state.label})."

@@ -225,7 +225,7 @@ def _slot_of(commitment: Commitment, role: SlotRole) -> Slot:
     for slot in commitment.slots:
         if slot.role == role:
             return slot
-    raise _refuse("not_found", "Slot penandatanganan tidak ditemukan pada dokumen ini.")
+    raise _refuse("not_found", "Bagian tanda tangan tidak ditemukan pada dokumen ini.")
 
 
 def check_act(
@@ -268,12 +268,14 @@ def check_act(
     if user.role != Role.OFFICIAL:
         raise _refuse(
             "not_your_slot",
-            "Ini bukan slot Anda: sekretariat dan administrator tidak menandatangani untuk "
-            "siapa pun.",
+            "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
+            "menandatangani untuk siapa pun.",
         )
     caps = capacities(commitment, slot, user, mandates, today)
     if not caps:
-        raise _refuse("not_your_slot", f"Ini bukan slot Anda ({_slot_name(slot, role)}).")
+        raise _refuse(
+            "not_your_slot", f"Ini bukan bagian tanda tangan Anda ({_slot_name(slot, role)})."
+        )
     if kind is ActKind.SEAL or role.is_witness != (kind is ActKind.WITNESS):
         raise _refuse(
             "wrong_kind",
@@ -335,11 +337,11 @@ def _choose(
                 raise _refuse(
                     "no_mandate",
                     f"Tidak ada mandat {wanted.line} yang tercatat dan berlaku untuk Anda pada "
-                    "slot ini.",
+                    "bagian tanda tangan ini.",
                 )
             if wanted is Capacity.STAND_IN and kind is not ActKind.PARAF:
                 raise _refuse("no_mandate", _NO_MANDATE)
-            raise _refuse("not_your_slot", "Ini bukan slot Anda.")
+            raise _refuse("not_your_slot", "Ini bukan bagian tanda tangan Anda.")
     if not fitting:
         # The user relates to the slot only as a stand-in and wants more than a paraf.
         raise _refuse("no_mandate", _NO_MANDATE)

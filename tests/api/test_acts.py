@@ -104,7 +104,7 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
 def test_not_your_slot_is_403_for_officials_and_for_the_secretariat(app, api, kotim) -> None:
     response = api("bupati-62.02").act(kotim, GUB, kind="sign", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (403, "not_your_slot")
-    assert "bukan slot Anda" in response.get_json()["error"]["message"]
+    assert "bukan bagian tanda tangan Anda" in response.get_json()["error"]["message"]
     response = api("sekretariat").act(kotim, KD, kind="sign", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (403, "not_your_slot")
     refused = _audit(app, "act.refused")

@@ -200,7 +200,7 @@ def test_status_report_matches_the_acts(app, tmp_path, scenario) -> None:
     qpdf_check(report.pdf, tmp_path)
     text = " ".join(page_texts(report.pdf))
     assert "REKAPITULASI PENANDATANGANAN" in text
-    assert re.search(r"Dicetak: \d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB", text)
+    assert re.search(r"Dicetak: \d{2}-\d{2}-\d{4} \d{2}\.\d{2} WIB", text)
     for region in regions:
         assert region in text
     totals = dict(report.data.totals)

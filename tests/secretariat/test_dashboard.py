@@ -120,7 +120,7 @@ def test_paraf_only_list_names_the_paraf_its_witnesses_and_the_owed_signature(
     text = " ".join(re.sub(r"<[^>]+>", " ", rows[0][2]).split())
     assert "Wakil Bupati H.M. Taufik Mukri" in text
     assert "wakil tanpa mandat (hanya paraf)" in text
-    assert "24 Okt 2019 10:00 WIB" in text
+    assert "24-10-2019 10.00 WIB" in text
     assert _holder(db_session, OfficeKind.WAKIL_GUBERNUR) in text
     assert _holder(db_session, OfficeKind.KETUA_DPRD_PROVINSI) in text
     assert _holder(db_session, OfficeKind.BUPATI, KOTIM) in text  # who owes the signature

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from signing.models import Commitment, OfficeKind, Region
+from signing.models import ActKind, Commitment, OfficeKind, Region
 from signing.models.commitments import SlotRole
 from signing.regions.importer import find_office
 from signing.secretariat import mcp
@@ -35,7 +36,7 @@ def _expected_words(db_session, event) -> dict[str, list[str]]:  # type: ignore[
 
 def _csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     assert response.data.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read the accents right
-    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
 
 
 def _xlsx(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
@@ -76,7 +77,7 @@ def test_status_csv_and_xlsx_match_the_database(
     assert kotim[header.index("Status komitmen")] == "tanda tangan terutang"
     assert kotim[header.index("MCP PTSP (%)")] == "80"
     assert kotim[header.index("Zona PTSP")] == "hijau"
-    assert kotim[header.index("MCP pendelegasian (%)")] == "62.5"
+    assert kotim[header.index("MCP pendelegasian (%)")] == "62,5"  # decimal comma
     assert kotim[header.index("Zona pendelegasian")] == "hijau muda"
 
     response = client.get(f"/sekretariat/acara/{demo_event.id}/ekspor/status.xlsx")
@@ -121,12 +122,12 @@ def test_paraf_only_export_lists_kotawaringin_timur_with_its_witnesses(
         assert len(body) == 1
         row = dict(zip(header, body[0], strict=True))
         assert row["Kode"] == KOTIM
-        assert row["Slot"] == "Bupati/Wali Kota"
+        assert row["Bagian tanda tangan"] == "Bupati/Wali Kota"
         assert row["Paraf oleh"] == "Wakil Bupati H.M. Taufik Mukri"
-        assert row["Waktu paraf (WIB)"] == "24 Okt 2019 10:00 WIB"
+        assert row["Waktu paraf (WIB)"] == "24-10-2019 10.00 WIB"
         for name in witnesses:
             assert name in row["Disaksikan oleh"]
-        assert float(row["Terutang (jam)"]) > 24
+        assert float(str(row["Terutang (jam)"]).replace(",", ".")) > 24
         assert row["Nomor dokumen"] == rakor[KOTIM].number
 
 
@@ -181,3 +182,36 @@ def test_formula_like_text_is_exported_as_text(
         assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "@", "\t", "\r")]
         # Numbers keep their meaning: a plain "80" or "-2.5" is not touched.
         assert not [c for c in every_cell if c.startswith("-") and not c.lstrip("-")[:1].isdigit()]
+
+
+def test_csv_opens_in_columns_with_indonesian_settings_and_keeps_each_slots_history(
+    client, staff, db_session, rakor, demo_event
+) -> None:
+    """After the Bupati signs, the export still shows that the Wakil Bupati initialled first."""
+    from tests.secretariat.builders import MEETING, act
+
+    commitment = db_session.get(Commitment, rakor[KOTIM].id)
+    bupati = commitment.slot(SlotRole.KEPALA_DAERAH).office.current_holder.name
+    act(
+        db_session,
+        commitment,
+        SlotRole.KEPALA_DAERAH,
+        ActKind.SIGN,
+        at=MEETING + dt.timedelta(hours=2),
+    )
+    db_session.commit()
+
+    response = client.get(f"/sekretariat/acara/{demo_event.id}/ekspor/status.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    text = response.data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] + "\n" + text.splitlines()[1])
+    assert dialect.delimiter == ";"  # Excel with Indonesian regional settings: columns
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    kotim = next(row for row in rows if row["Kode"] == KOTIM)
+    label = COLUMN_LABELS[SlotRole.KEPALA_DAERAH]
+    assert kotim[label] == "ditandatangani"
+    history = kotim[f"{label} - riwayat"]
+    paraf_at = history.find("paraf Wakil Bupati H.M. Taufik Mukri")
+    signed_at = history.find(f"ditandatangani Bupati {bupati}")
+    assert 0 <= paraf_at < signed_at, history
+    assert ", lalu " in history[paraf_at:signed_at]

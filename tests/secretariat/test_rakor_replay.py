@@ -75,7 +75,7 @@ def test_dashboard_lists_and_exports_after_the_replayed_meeting(
         for code, s in statuses.items()
     }
     data = client.get(f"/sekretariat/acara/{event.id}/ekspor/status.csv").data
-    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     header = table[0]
     columns = [header.index(COLUMN_LABELS[role]) for role in MATRIX_SLOTS]
     assert {r[0]: [r[i] for i in columns] for r in table[1:]} == expected

@@ -132,7 +132,7 @@ def test_older_revision_is_valid_but_not_the_latest(app, verify, scenario: Scena
     assert result.is_latest is False
     assert result.revision_sequence == older.sequence
     assert result.latest_sequence == revisions[-1].sequence
-    assert any("bukan revisi terbaru" in line for line in result.details)
+    assert any("bukan berkas terbaru" in line for line in result.details)
     assert {s.kind for s in result.signatures} == {"seal", "paraf", "witness"}
 
 

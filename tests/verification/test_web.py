@@ -54,7 +54,7 @@ def test_upload_shows_the_verdict_then_each_signature(client, current_pdf_of, sc
     assert "H.M. Taufik Mukri" in text and "Paraf" in text and "Saksi" in text
     assert "Mewakili (paraf saja" in text
     assert "Terpercaya (CA aplikasi ini)" in text
-    assert "revisi terbaru" in text
+    assert "berkas terbaru (tahap penandatanganan ke-" in text
 
 
 def test_shadow_edit_over_the_web(client, current_pdf_of, scenario) -> None:
@@ -249,6 +249,11 @@ def test_secretariat_downloads(client, scenario, current_pdf_of) -> None:
     AuthActions(client).login("sekretariat", TEST_PASSWORD)
     page = client.get(_route(PRINT_ROUTES[0], scenario))
     assert page.status_code == 200 and "Kabupaten Kotawaringin Timur" in page.text
+    # The event's tabs, this one current, and the way back to every event.
+    tabs = page.text[page.text.index('class="subnav"') :].split("</nav>")[0]
+    assert f'href="/sekretariat/acara/{scenario.event_id}"' in tabs
+    assert re.search(r'href="/cetak/acara/\d+" class="active" aria-current="page"', tabs)
+    assert 'href="/sekretariat/">' in page.text and "Semua acara" in page.text
     original = client.get(_route(PRINT_ROUTES[1], scenario))
     assert original.status_code == 200
     assert original.data == current_pdf_of(scenario.kotim)
@@ -284,3 +289,37 @@ def test_every_printed_copy_is_audited(app, client, scenario) -> None:  # type: 
         assert [e.action for e in entries] == list(expected)
         assert {e.actor_name for e in entries} == {entries[0].actor_name}
         assert entries[0].sha256_after is not None
+
+
+def test_our_print_copy_uploaded_is_named_a_print_copy_of_its_original(
+    app, client, scenario, current_pdf_of
+) -> None:  # type: ignore[no-untyped-def]
+    """The copy the secretariat downloads is "salinan cetak" of the right document, with the
+    original's current status and a link; edited, it is not claimed as ours."""
+    AuthActions(client).login("sekretariat", TEST_PASSWORD)
+    copy = client.get(f"/cetak/komitmen/{scenario.kotim}/salinan.pdf")
+    assert copy.status_code == 200
+    AuthActions(client).logout()
+    with app.app_context():
+        kotim = db.session.get(Commitment, scenario.kotim)
+        number, code = kotim.number, kotim.code
+        other = db.session.get(Commitment, scenario.complete).number
+
+    response = upload(client, copy.data, "SALINAN.pdf")
+    assert response.status_code == 200
+    text = response.text
+    assert 'data-verdict="print_copy"' in text
+    assert "Salinan cetak dokumen yang diterbitkan sistem ini" in text
+    assert f'data-print-copy="{code}"' in text
+    assert number in text and other not in text
+    assert "Ada paraf, tanda tangan masih ditunggu" in text  # the original's status today
+    assert f'href="/v/{code}"' in text
+    facts = text[text.index("Diterbitkan sistem ini") :]
+    assert facts.split("</dd>")[0].endswith(f"Ya, sebagai salinan cetak dokumen {number}")
+
+    # The same marker on other bytes: named, but not claimed as ours.
+    edited = copy.data.replace(b"%%EOF", b"%%EOF\n% diubah", 1)
+    response = upload(client, edited, "SALINAN-diubah.pdf")
+    assert 'data-verdict="cannot_verify"' in response.text
+    assert "tidak sama dengan salinan cetak mana pun" in response.text
+    assert "Ya, sebagai salinan cetak" not in response.text

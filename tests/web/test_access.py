@@ -160,9 +160,9 @@ def test_refusals_say_why_in_indonesian(world, make_browser) -> None:  # type: i
     other = make_browser(ACTORS[OTHER])
     page = other.get(f"/komitmen/{world[KOTIM]}")
     assert page.status_code == 403
-    assert "bukan slot Anda" in page.text
+    assert "bukan bagian tanda tangan Anda" in page.text
     pdf = other.get(f"/dokumen/{world[KOTIM]}.pdf")
-    assert "tidak memuat slot penandatanganan Anda" in pdf.text
+    assert "tidak memuat bagian tanda tangan Anda" in pdf.text
     staff = make_browser("sekretariat")
     refused = staff.post(
         f"/komitmen/{world[KOTIM]}/tindakan", sign_form("kepala_daerah:sign:holder")

@@ -147,7 +147,7 @@ def test_the_next_official_cannot_see_or_use_the_previous_one(device, world, db_
     # The second official cannot act as the first through the form: the slot is not theirs.
     forged = _act(device, second_grant, kobar, "gubernur:sign:holder")
     assert forged.status_code == 403
-    assert "bukan slot Anda" in forged.text
+    assert "bukan bagian tanda tangan Anda" in forged.text
     signs = [a for a in acts_of(db_session, kobar) if a.kind is ActKind.SIGN]
     assert [a.actor_name for a in signs].count(signs[-1].actor_name) == 1
     assert len(signs) == 3

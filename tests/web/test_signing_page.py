@@ -204,7 +204,7 @@ def test_a_slot_that_is_not_yours_is_403_with_a_message(world, make_browser, db_
         f"/komitmen/{world[KOTIM]}/tindakan", sign_form("kepala_daerah:sign:holder")
     )
     assert response.status_code == 403
-    assert "Ini bukan slot Anda" in response.text
+    assert "Ini bukan bagian tanda tangan Anda" in response.text
     assert acts_of(db_session, world[KOTIM]) == []
 
 

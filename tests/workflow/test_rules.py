@@ -55,7 +55,7 @@ def test_someone_elses_slot_is_refused_as_not_your_slot() -> None:
     refused = refusal(world, KD, SIGN, "ketua_dprd")
     assert refused.code == "not_your_slot"
     assert refused.http_status == 403
-    assert refused.message.startswith("Ini bukan slot Anda")
+    assert refused.message.startswith("Ini bukan bagian tanda tangan Anda")
     assert "Bupati Kotawaringin Timur" in refused.message
     assert refusal(world, KD, SIGN, "outsider").code == "not_your_slot"
     # A Wakil Bupati of another Kabupaten is nobody's deputy here.
