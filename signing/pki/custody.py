@@ -39,6 +39,7 @@ __all__ = [
     "KeyBackend",
     "Pkcs11KeyBackend",
     "RootKeyOffline",
+    "check_root_key_target",
     "export_root_key",
     "import_root_key",
 ]
@@ -285,23 +286,36 @@ class Pkcs11KeyBackend(KeyBackend):
             return bytes(private.sign(data, mechanism=mechanisms[name]))
 
 
+def check_root_key_target(path: Path, passphrase: str | bytes) -> None:
+    """Refuse, before any key is made, a root key file that :func:`export_root_key` could not
+    write: a ceremony must not end with a CA whose root key is lost."""
+    secret = passphrase.encode() if isinstance(passphrase, str) else bytes(passphrase)
+    if len(secret) < 12:
+        raise PkiError("Frasa sandi kunci akar minimal 12 karakter.")
+    path = Path(path)
+    if path.exists():
+        raise PkiError(f"Berkas {path} sudah ada; tidak akan ditimpa.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise PkiError(f"Folder {path.parent} tidak dapat dibuat.") from None
+    if not os.access(path.parent, os.W_OK):
+        raise PkiError(f"Folder {path.parent} tidak dapat ditulisi.")
+
+
 def export_root_key(key: PrivateKey, path: Path, passphrase: str | bytes) -> None:
     """Write the root key for the administrator to take away: PKCS#8 PEM, encrypted.
 
     Standard format (``openssl pkey -in FILE`` opens it), so the key outlives this app.
     """
+    check_root_key_target(path, passphrase)
     secret = passphrase.encode() if isinstance(passphrase, str) else bytes(passphrase)
-    if len(secret) < 12:
-        raise PkiError("Frasa sandi kunci akar minimal 12 karakter.")
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(secret),
     )
     path = Path(path)
-    if path.exists():
-        raise PkiError(f"Berkas {path} sudah ada; tidak akan ditimpa.")
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)

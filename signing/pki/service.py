@@ -52,6 +52,7 @@ from signing.pki.custody import (
     FileKeyBackend,
     KeyBackend,
     Pkcs11KeyBackend,
+    check_root_key_target,
     export_root_key,
     import_root_key,
 )
@@ -287,8 +288,8 @@ def ensure_ca(
     created = not (certs_dir / "ca.json").exists()
     if not created:
         return get_ca(app), False
-    if root_key_out is not None and Path(root_key_out).exists():
-        raise PkiError(f"Berkas {root_key_out} sudah ada; tidak akan ditimpa.")
+    if root_key_out is not None:
+        check_root_key_target(Path(root_key_out), root_passphrase)
     institution = app.config["INSTITUTION"]
     with _LOCK:
         ca = init_ca(
@@ -334,6 +335,7 @@ def migrate_custody(
     ca = get_ca(app)
     if not ca.legacy:
         raise PkiError("CA ini sudah memakai penyimpanan kunci baru; tidak ada yang dipindah.")
+    check_root_key_target(Path(root_key_out), root_passphrase)
     export_root_key(ca.root_key, Path(root_key_out), root_passphrase)
     return rotate_ca(app, Path(root_key_out), root_passphrase)
 

@@ -269,6 +269,18 @@ def test_ca_init_refuses_to_overwrite_the_root_key_file(app, tmp_path):
     assert not (tmp_path / "certs" / "ca.json").exists()
 
 
+def test_ca_init_refuses_a_short_root_passphrase_before_making_anything(app, tmp_path):
+    target = tmp_path / "offline" / "root.p8"
+    result = app.test_cli_runner().invoke(
+        args=["ca", "init", "--root-key-out", str(target), "--root-passphrase", "pendek"]
+    )
+    assert result.exit_code == 1
+    assert "minimal 12 karakter" in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()
+    assert not (tmp_path / "certs" / "ca.json").exists()
+
+
 def test_pkcs11_mode_keeps_every_ca_key_off_the_server(
     tmp_path, database_url, softhsm, db_session, kalteng
 ):
