@@ -138,6 +138,9 @@ def server_env(app: Flask, *, workers: int, port: int, ratelimit: str) -> dict[s
             "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         }
     )
+    # The CA's own passphrase, when the app was given one (else instance/ca_passphrase is read).
+    if config.get("CA_PASSPHRASE"):
+        env["SIGNING_CA_PASSPHRASE"] = str(config["CA_PASSPHRASE"])
     return env
 
 

@@ -82,8 +82,15 @@ MAIL_STARTTLS = False
 MAIL_TIMEOUT = 10
 #: External RFC 3161 time-stamping URL; ``None`` uses the internal TSA.
 TSA_URL: str | None = None
-#: Passphrase protecting the CA's private keys on disk; ``None`` derives it from the secret key.
+#: Passphrase of the CA's online keys in the file backend; ``None``: instance/ca_passphrase,
+#: made on first use. Independent of SECRET_KEY (a CA made before key custody is still opened
+#: with the SECRET_KEY-derived passphrase until ``signing ca migrate-custody``).
 CA_PASSPHRASE: str | None = None
+#: PKCS#11 backend of the CA's online keys (issuing CA, TSA, seal): module path, token label,
+#: user PIN. With a module set, the keys are generated in the token and never leave it.
+CA_PKCS11_MODULE: str | None = None
+CA_PKCS11_TOKEN: str | None = None
+CA_PKCS11_PIN: str | None = None
 #: Name of the issuing institution, written into certificates and on documents.
 INSTITUTION = "DPMPTSP Provinsi Kalimantan Tengah"
 PROVINCE_CODE = "62"

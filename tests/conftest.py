@@ -142,6 +142,9 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Fla
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
+        # The CA's own passphrase (independent of SECRET_KEY): every test app opens the
+        # template CA copied into its CERTS_DIR.
+        "CA_PASSPHRASE": "test-ca-passphrase",
         "CERTS_DIR": str(tmp_path / "certs"),
         "BASE_URL": "http://signing.test",
         "SERVER_NAME": None,
@@ -153,7 +156,7 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Fla
 def make_ca_template(base: Path, **config: object) -> Path:
     """A CA made once (per session) through the app's own service; tests copy it per test.
 
-    The CA passphrase derives from the test secret key, so every test app can open the copy.
+    Every test app has the same CA_PASSPHRASE (see make_test_app), so it can open the copy.
     """
     from signing.pki import service
 

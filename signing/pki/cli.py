@@ -22,21 +22,107 @@ def ca_group() -> None:
     pass
 
 
+_ROOT_PASSPHRASE = click.option(
+    "--root-passphrase",
+    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
+    prompt="Frasa sandi kunci akar",
+    hide_input=True,
+    help="Frasa sandi berkas kunci akar (atau SIGNING_ROOT_KEY_PASSPHRASE).",
+)
+
+
 @ca_group.command("init")
+@click.option(
+    "--root-key-out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="Berkas tujuan kunci akar (PKCS#8 terenkripsi), di media yang dibawa pergi.",
+)
+@click.option(
+    "--root-passphrase",
+    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
+    prompt="Frasa sandi kunci akar",
+    hide_input=True,
+    confirmation_prompt="Ulangi frasa sandi kunci akar",
+    help="Frasa sandi berkas kunci akar, minimal 12 karakter (atau SIGNING_ROOT_KEY_PASSPHRASE).",
+)
 @with_appcontext
-def ca_init() -> None:
-    """Buat CA di CERTS_DIR bila belum ada (aman dijalankan ulang)."""
+def ca_init(root_key_out: str, root_passphrase: str) -> None:
+    """Upacara kunci: buat CA; kunci akar ditulis ke --root-key-out, tidak ke server."""
+    from pathlib import Path
+
     from signing.pki import service
 
     try:
-        ca, created = service.ensure_ca()
+        ca, created = service.ensure_ca(
+            root_key_out=Path(root_key_out), root_passphrase=root_passphrase
+        )
     except service.PkiError as error:
         fail(str(error))
     if created:
-        click.echo(f"CA dibuat di {ca.certs_dir}.")
+        click.echo(f"CA dibuat di {ca.certs_dir} (kunci daring: {ca.backend.kind}).")
+        click.echo(
+            f"Kunci akar ditulis ke {root_key_out}. Simpan di luar server (misalnya dua salinan "
+            "di media terpisah) lalu hapus dari mesin ini; diperlukan lagi hanya untuk "
+            "signing ca rotate."
+        )
     else:
         click.echo(f"CA sudah ada di {ca.certs_dir}; tidak diubah.")
     click.echo(f"Akar: {ca.root_cert.subject.rfc4514_string()}")
+
+
+@ca_group.command("rotate")
+@click.option(
+    "--root-key",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="Berkas kunci akar yang ditulis oleh signing ca init.",
+)
+@_ROOT_PASSPHRASE
+@with_appcontext
+def ca_rotate(root_key: str, root_passphrase: str) -> None:
+    """Terbitkan ulang CA penerbit, TSA dan segel dengan kunci baru (dokumen lama tetap sah)."""
+    from pathlib import Path
+
+    from signing.pki import service
+
+    try:
+        ca = service.rotate_ca(None, Path(root_key), root_passphrase)
+    except service.PkiError as error:
+        fail(str(error))
+    click.echo(f"CA penerbit baru: {ca.issuing_cert.subject.rfc4514_string()}")
+    click.echo(f"{len(ca.previous_issuing)} CA penerbit lama tetap disimpan untuk CRL-nya.")
+    click.echo(f"Kunci daring: {ca.backend.kind}. Bawa kembali berkas kunci akar ke luar server.")
+
+
+@ca_group.command("migrate-custody")
+@click.option(
+    "--root-key-out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="Berkas tujuan kunci akar (PKCS#8 terenkripsi), di media yang dibawa pergi.",
+)
+@click.option(
+    "--root-passphrase",
+    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
+    prompt="Frasa sandi kunci akar",
+    hide_input=True,
+    confirmation_prompt="Ulangi frasa sandi kunci akar",
+    help="Frasa sandi berkas kunci akar (atau SIGNING_ROOT_KEY_PASSPHRASE).",
+)
+@with_appcontext
+def ca_migrate_custody(root_key_out: str, root_passphrase: str) -> None:
+    """Pindahkan CA lama (kunci terenkripsi dengan SECRET_KEY) ke penyimpanan kunci baru."""
+    from pathlib import Path
+
+    from signing.pki import service
+
+    try:
+        ca = service.migrate_custody(None, Path(root_key_out), root_passphrase)
+    except service.PkiError as error:
+        fail(str(error))
+    click.echo(f"Kunci akar ditulis ke {root_key_out}; simpan di luar server.")
+    click.echo(f"Kunci daring baru ({ca.backend.kind}); CA penerbit lama tetap sah.")
 
 
 @ca_group.command("show")
@@ -53,6 +139,13 @@ def ca_show() -> None:
         fail(str(error))
     click.echo(f"Direktori: {ca.certs_dir}")
     click.echo(f"Organisasi: {ca.organisation}")
+    if ca.legacy:
+        click.echo(
+            "PERINGATAN: kunci CA masih terenkripsi dengan SECRET_KEY dan kunci akar ada di "
+            "server. Jalankan: signing ca migrate-custody --root-key-out BERKAS"
+        )
+    else:
+        click.echo(f"Kunci daring: {ca.backend.kind}; kunci akar tidak di server.")
     for label, cert in (
         ("akar", ca.root_cert),
         ("penerbit", ca.issuing_cert),

@@ -37,6 +37,14 @@ def ensure_demo_ca(app: Flask, db_session: Session, scenario: str | None = None)
 
     ca, created = service.ensure_ca(app)
     click.echo(("CA dibuat di " if created else "CA sudah ada di ") + str(ca.certs_dir))
+    if created:
+        # Demo: no administrator to take the root key away, so it is not kept at all.
+        click.echo("Kunci akar demo tidak disimpan (CA demo tidak dapat dirotasi).")
+    elif ca.legacy:
+        click.echo(
+            "Catatan: CA ini dibuat sebelum penyimpanan kunci baru (kunci terenkripsi dengan "
+            "SECRET_KEY). Pindahkan: signing ca migrate-custody --root-key-out BERKAS"
+        )
 
 
 def enrol_demo_officials(app: Flask, db_session: Session, scenario: str | None = None) -> None:

@@ -18,6 +18,8 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import os
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -26,7 +28,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, undefer
@@ -44,6 +45,16 @@ from signing.pki.ca import (
     init_ca,
     issue_certificate,
     load_ca,
+    read_custody,
+    rotate_issuing_ca,
+)
+from signing.pki.custody import (
+    FileKeyBackend,
+    KeyBackend,
+    Pkcs11KeyBackend,
+    check_root_key_target,
+    export_root_key,
+    import_root_key,
 )
 from signing.pki.errors import CertificateNotUsable, PkiError, WrongPassphrase
 from signing.pki.keystore import (
@@ -104,6 +115,7 @@ REVOCATION_REASONS: dict[str, str] = {
 _EXT_CA = "signing.pki.ca"
 _EXT_TSA = "signing.pki.timestamper"
 _EXT_CRLS = "signing.pki.crls"
+_EXT_BACKEND = "signing.pki.key_backend"
 #: session.info key: (transaction, revocation fingerprint) read in that transaction.
 _FINGERPRINT = "signing.pki.crl_fingerprint"
 _LOCK = threading.Lock()
@@ -155,14 +167,77 @@ def _app(app: Flask | None) -> Flask:
     return app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
 
 
-def _ca_passphrase(app: Flask) -> bytes:
+def _configured_ca_passphrase(app: Flask) -> bytes | None:
     configured = app.config.get("CA_PASSPHRASE")
     if configured:
         return configured.encode() if isinstance(configured, str) else bytes(configured)
-    # Derived, so a fresh instance needs no extra secret; rotating SECRET_KEY then needs
-    # CA_PASSPHRASE set to the old derived value (``signing ca show`` does not print it).
+    return None
+
+
+def legacy_ca_passphrase(app: Flask) -> bytes:
+    """The passphrase of a CA made before key custody: derived from SECRET_KEY.
+
+    Only read to open such a CA (and to move it with ``signing ca migrate-custody``).
+    """
+    configured = _configured_ca_passphrase(app)
+    if configured:
+        return configured
     secret = str(app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, b"signing/ca-passphrase/v1", hashlib.sha256).hexdigest().encode()
+
+
+def _ca_passphrase(app: Flask) -> bytes:
+    """``CA_PASSPHRASE``, else ``instance/ca_passphrase`` (made 0600 on first use).
+
+    Independent of SECRET_KEY, so rotating the secret key does not touch the CA keys.
+    """
+    configured = _configured_ca_passphrase(app)
+    if configured:
+        return configured
+    path = Path(app.instance_path) / "ca_passphrase"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(32) + "\n")
+    return path.read_text().strip().encode()
+
+
+def key_backend(app: Flask | None = None) -> KeyBackend:
+    """The configured backend of the CA's online keys: PKCS#11 when ``CA_PKCS11_MODULE`` is
+    set (with ``CA_PKCS11_TOKEN`` and ``CA_PKCS11_PIN``), else encrypted files in CERTS_DIR."""
+    app = _app(app)
+    module = app.config.get("CA_PKCS11_MODULE")
+    if module:
+        token, pin = app.config.get("CA_PKCS11_TOKEN"), app.config.get("CA_PKCS11_PIN")
+        if not token or not pin:
+            raise PkiError("SIGNING_CA_PKCS11_TOKEN dan SIGNING_CA_PKCS11_PIN wajib diisi.")
+        backend = app.extensions.get(_EXT_BACKEND)
+        if backend is None:
+            backend = app.extensions[_EXT_BACKEND] = Pkcs11KeyBackend(module, token, str(pin))
+        return backend
+    return FileKeyBackend(_certs_dir(app), _ca_passphrase(app), kdf_params(app))
+
+
+def _stored_key_backend(app: Flask) -> KeyBackend:
+    """The backend that opens the CA in CERTS_DIR as it is now (legacy: the old passphrase)."""
+    certs_dir = _certs_dir(app)
+    kind = read_custody(certs_dir)
+    if kind == "legacy":
+        return FileKeyBackend(certs_dir, legacy_ca_passphrase(app), kdf_params(app))
+    if kind == "file":
+        # Also with a token configured: ``signing ca rotate`` then moves the keys into it.
+        return FileKeyBackend(certs_dir, _ca_passphrase(app), kdf_params(app))
+    if kind == "pkcs11" and not app.config.get("CA_PKCS11_MODULE"):
+        raise PkiError(
+            "Kunci CA ini ada di token PKCS#11: atur SIGNING_CA_PKCS11_MODULE, "
+            "SIGNING_CA_PKCS11_TOKEN dan SIGNING_CA_PKCS11_PIN."
+        )
+    return key_backend(app)
 
 
 def kdf_params(app: Flask | None = None) -> KdfParams | None:
@@ -193,32 +268,82 @@ def get_ca(app: Flask | None = None) -> CertificateAuthority:
     with _LOCK:
         ca = app.extensions.get(_EXT_CA)
         if ca is None:
-            ca = load_ca(certs_dir, _ca_passphrase(app))
+            ca = load_ca(certs_dir, _stored_key_backend(app))
             app.extensions[_EXT_CA] = ca
     return ca
 
 
-def ensure_ca(app: Flask | None = None) -> tuple[CertificateAuthority, bool]:
-    """Create the CA if ``CERTS_DIR`` holds none; returns ``(ca, created)``. Idempotent."""
+def ensure_ca(
+    app: Flask | None = None, *, root_key_out: Path | None = None, root_passphrase: str = ""
+) -> tuple[CertificateAuthority, bool]:
+    """Create the CA if ``CERTS_DIR`` holds none; returns ``(ca, created)``. Idempotent.
+
+    The ceremony: the root key is written to ``root_key_out`` (encrypted PKCS#8 under
+    ``root_passphrase``) for the administrator to take away, or, without a path (``signing
+    demo``, tests), dropped: such a CA cannot be rotated and is made again instead. Either way
+    the server keeps no root key.
+    """
     app = _app(app)
     certs_dir = _certs_dir(app)
     created = not (certs_dir / "ca.json").exists()
     if not created:
         return get_ca(app), False
+    if root_key_out is not None:
+        check_root_key_target(Path(root_key_out), root_passphrase)
     institution = app.config["INSTITUTION"]
     with _LOCK:
         ca = init_ca(
             certs_dir,
-            _ca_passphrase(app),
+            key_backend(app),
             organisation=institution,
             base_url=app.config["BASE_URL"],
             seal_office=institution,
             kdf=kdf_params(app),
         )
-        app.extensions[_EXT_CA] = ca
-        app.extensions.pop(_EXT_TSA, None)
-        app.extensions.pop(_EXT_CRLS, None)
+        if root_key_out is not None:
+            export_root_key(ca.root_key, Path(root_key_out), root_passphrase)
+        ca._keys.pop("root", None)
+        _forget_ca(app, ca)
     return ca, True
+
+
+def rotate_ca(app: Flask | None, root_key_file: Path, root_passphrase: str) -> CertificateAuthority:
+    """``signing ca rotate``: new issuing CA, TSA and seal keys, certified by the root brought
+    back; the keys go to the configured backend (so this also moves files to a PKCS#11 token,
+    and a legacy CA to the custody layout). Old acts stay valid (see
+    :func:`signing.pki.ca.rotate_issuing_ca`)."""
+    app = _app(app)
+    root_key = import_root_key(root_key_file, root_passphrase)
+    ca = get_ca(app)
+    with _LOCK:
+        rotate_issuing_ca(
+            ca, root_key, seal_office=app.config["INSTITUTION"], backend=key_backend(app)
+        )
+        del root_key
+        ca._keys.pop("root", None)
+        _forget_ca(app, ca)
+    return ca
+
+
+def migrate_custody(
+    app: Flask | None, root_key_out: Path, root_passphrase: str
+) -> CertificateAuthority:
+    """Move a CA made before key custody: its root key goes out to ``root_key_out`` (which
+    must not exist yet), then :func:`rotate_ca` with it replaces the online keys that were
+    encrypted under the SECRET_KEY-derived passphrase."""
+    app = _app(app)
+    ca = get_ca(app)
+    if not ca.legacy:
+        raise PkiError("CA ini sudah memakai penyimpanan kunci baru; tidak ada yang dipindah.")
+    check_root_key_target(Path(root_key_out), root_passphrase)
+    export_root_key(ca.root_key, Path(root_key_out), root_passphrase)
+    return rotate_ca(app, Path(root_key_out), root_passphrase)
+
+
+def _forget_ca(app: Flask, ca: CertificateAuthority) -> None:
+    app.extensions[_EXT_CA] = ca
+    app.extensions.pop(_EXT_TSA, None)
+    app.extensions.pop(_EXT_CRLS, None)
 
 
 def trust_roots(app: Flask | None = None) -> list[x509.Certificate]:
@@ -254,6 +379,8 @@ class _CrlCache:
     built: float
     root: bytes
     issuing: bytes
+    #: CRLs of the issuing CAs replaced by rotations, oldest first.
+    previous: tuple[bytes, ...] = ()
 
 
 def _revocation_fingerprint(db_session: Session) -> tuple[Any, ...]:
@@ -315,12 +442,13 @@ def revoked_entries(db_session: Session) -> list[tuple[int, dt.datetime, str | N
 
 
 def current_crls(db_session: Session, app: Flask | None = None) -> list[bytes]:
-    """The root CRL and the issuing CA's CRL (DER, in that order), from the database's state.
+    """The root CRL and the issuing CA's CRL (DER, in that order), from the database's state,
+    then the CRLs of issuing CAs replaced by ``signing ca rotate``.
 
     Cached per app; rebuilt when a certificate was revoked (or superseded) since, and daily.
     """
     crls = _crls(db_session, app)
-    return [crls.root, crls.issuing]
+    return [crls.root, crls.issuing, *crls.previous]
 
 
 def crl(db_session: Session, level: str, app: Flask | None = None) -> bytes:
@@ -345,9 +473,15 @@ def _crls(db_session: Session, app: Flask | None) -> _CrlCache:
     cache = _CrlCache(
         fingerprint=fingerprint,
         built=time.time(),
-        # Nothing revokes the issuing CA from the database: the root CRL is empty but current.
-        root=build_crl(ca, "root", (), next_update_days=CRL_NEXT_UPDATE_DAYS),
+        # Nothing revokes the issuing CA from the database: the root CRL is empty. Its key is
+        # offline, so it is the one signed at the ceremony or the last rotation.
+        root=ca.root_crl(next_update_days=CRL_NEXT_UPDATE_DAYS),
         issuing=build_crl(ca, "issuing", entries, next_update_days=CRL_NEXT_UPDATE_DAYS),
+        # Serials are random: listing all revocations on every issuer's CRL is harmless.
+        previous=tuple(
+            build_crl(old, "issuing", entries, next_update_days=CRL_NEXT_UPDATE_DAYS)
+            for old in ca.previous_issuing_cas()
+        ),
     )
     app.extensions[_EXT_CRLS] = cache
     return cache
@@ -358,8 +492,12 @@ def publish_crls(db_session: Session, app: Flask | None = None) -> list[Path]:
     ca = get_ca(app)
     crls = _crls(db_session, app)
     paths = []
-    for level, der in (("root", crls.root), ("issuing", crls.issuing)):
-        path = ca.crl_path(level)  # type: ignore[arg-type]
+    files = [(ca.crl_path("root"), crls.root), (ca.crl_path("issuing"), crls.issuing)]
+    files += [
+        (ca.certs_dir / f"issuing-{number}.crl", der)
+        for number, der in enumerate(crls.previous, start=1)
+    ]
+    for path, der in files:
         # Atomic: a web server reading the file never sees half a CRL.
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(der)
@@ -376,7 +514,7 @@ def validation_context(db_session: Session, app: Flask | None = None) -> Any:
     """
     ca = get_ca(app)
     return make_validation_context(
-        ca.trust_roots, current_crls(db_session, app), other_certs=[ca.issuing_cert]
+        ca.trust_roots, current_crls(db_session, app), other_certs=ca.issuing_certs
     )
 
 
@@ -725,9 +863,9 @@ def _unlock(
 
 
 def _check_issued_by_ca(certificate: x509.Certificate, app: Flask) -> None:
-    try:
-        certificate.verify_directly_issued_by(get_ca(app).issuing_cert)
-    except (ValueError, TypeError, InvalidSignature):
+    # Any issuing CA of this app, including one replaced by a rotation: an official's
+    # certificate stays usable until it expires or is re-enrolled.
+    if get_ca(app).issuer_of(certificate) is None:
         raise CertificateNotUsable(
             "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; "
             "hubungi administrator."
@@ -762,7 +900,7 @@ def signer_for_act(
         details={"serial": record.serial},
         defer=True,
     )
-    return EnrolledSigner(record, certificate, key, get_ca(app).chain)
+    return EnrolledSigner(record, certificate, key, get_ca(app).chain_for(certificate))
 
 
 def change_passphrase(

@@ -703,7 +703,7 @@ def _trust_material(
 
     ca = pki.get_ca(app)
     roots = [pki.certificate_der(cert) for cert in ca.trust_roots]
-    others = [pki.certificate_der(ca.issuing_cert)]
+    others = [pki.certificate_der(cert) for cert in ca.issuing_certs]
     return roots, list(pki.current_crls(db_session, app)), others
 
 

@@ -74,10 +74,12 @@ def test_preview_writes_a_png_of_the_page(runner, db_session, demo_event, tmp_pa
 
 def test_ca_init_is_idempotent_and_show_prints_the_chain(app, runner, tmp_path):
     app.config["CERTS_DIR"] = str(tmp_path / "fresh-certs")
-    first = runner.invoke(args=["ca", "init"])
+    init = ["ca", "init", "--root-key-out", str(tmp_path / "offline" / "root.p8")]
+    init += ["--root-passphrase", "frasa-sandi-akar-uji"]
+    first = runner.invoke(args=init)
     assert first.exit_code == 0 and "CA dibuat" in first.output
     root = (tmp_path / "fresh-certs" / "root.crt").read_bytes()
-    second = runner.invoke(args=["ca", "init"])
+    second = runner.invoke(args=init)
     assert second.exit_code == 0 and "sudah ada" in second.output
     assert (tmp_path / "fresh-certs" / "root.crt").read_bytes() == root
     shown = runner.invoke(args=["ca", "show"])

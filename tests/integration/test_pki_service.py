@@ -425,7 +425,7 @@ def test_timestamper_is_internal_unless_a_tsa_url_is_configured(
         other.extensions["signing.engine"].dispose()
 
 
-def test_ca_passphrase_is_derived_from_the_secret_key_when_not_configured(tmp_path, database_url):
+def test_ca_passphrase_lives_in_the_instance_folder_when_not_configured(tmp_path, database_url):
     from ..conftest import make_test_app
     from .conftest import pki_config
 
@@ -433,11 +433,15 @@ def test_ca_passphrase_is_derived_from_the_secret_key_when_not_configured(tmp_pa
     first = make_test_app(tmp_path / "a", database_url, **config)
     ca, created = service.ensure_ca(first)
     assert created
-    again = make_test_app(tmp_path / "b", database_url, **config)
-    assert service.ensure_ca(again)[1] is False
-    assert service.get_ca(again).root_cert == ca.root_cert
-    other_secret = make_test_app(tmp_path / "c", database_url, **config, SECRET_KEY="anders")
+    passphrase_file = tmp_path / "a" / "instance" / "ca_passphrase"
+    assert len(passphrase_file.read_text().strip()) >= 40
+    # The same instance folder with another SECRET_KEY: the CA opens unchanged.
+    other_secret = make_test_app(tmp_path / "a", database_url, **config, SECRET_KEY="anders")
+    assert service.ensure_ca(other_secret)[1] is False
+    assert service.get_ca(other_secret).root_cert == ca.root_cert
+    # Another instance folder has another passphrase: the CA's keys do not open.
+    elsewhere = make_test_app(tmp_path / "c", database_url, **config)
     with pytest.raises(service.WrongPassphrase):
-        service.get_ca(other_secret)
-    for app in (first, again, other_secret):
+        service.get_ca(elsewhere)
+    for app in (first, other_secret, elsewhere):
         app.extensions["signing.engine"].dispose()

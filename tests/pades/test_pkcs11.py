@@ -50,6 +50,8 @@ def softhsm(tmp_path_factory) -> str:
         check=True,
         capture_output=True,
     )
+    # SoftHSM2 reads SOFTHSM2_CONF once per initialisation: another test may have loaded it.
+    pkcs11.lib(lib).reinitialize()
     token = pkcs11.lib(lib).get_token(token_label=TOKEN)
     with token.open(rw=True, user_pin=USER_PIN) as session:
         session.generate_keypair(pkcs11.KeyType.RSA, 2048, store=True, label="kunci-rsa")

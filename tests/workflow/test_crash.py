@@ -27,7 +27,14 @@ ROLE, KIND, USER = SlotRole.KETUA_DPRD, ActKind.SIGN, "ketua-dprd-62.02"
 def start_actor(app, commitment_id: int, pause: float, user: str = USER) -> subprocess.Popen:  # type: ignore[no-untyped-def, type-arg]
     config = {
         key: app.config[key]
-        for key in ("DATABASE_URL", "CERTS_DIR", "INSTANCE_PATH", "SECRET_KEY", "BASE_URL")
+        for key in (
+            "DATABASE_URL",
+            "CERTS_DIR",
+            "INSTANCE_PATH",
+            "SECRET_KEY",
+            "CA_PASSPHRASE",
+            "BASE_URL",
+        )
         if key in app.config
     }
     config.update(WORKFLOW_CONFIG, TESTING=True, CRASH_PASSPHRASE=PASSPHRASE)
