@@ -243,3 +243,16 @@ def test_throttles_are_shared_by_workers_through_redis(tmp_path, database_url, m
         redis.Redis.from_url(url).flushdb()
         for worker in workers:
             worker.extensions["signing.engine"].dispose()
+
+
+def test_login_works_with_rate_limits_switched_off(tmp_path, database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    """RATELIMIT_ENABLED = False (an operator's switch) leaves no limiter storage: a login,
+    right or wrong, still answers instead of failing with 500."""
+    app = make_test_app(tmp_path / "no-limits", database_url, RATELIMIT_ENABLED=False)
+    try:
+        make_user("bupati-62.02")
+        client = app.test_client()
+        assert _login_from(client, "127.0.0.1", "bupati-62.02", "salah-sekali").status_code == 401
+        assert _login_from(client, "127.0.0.1", "bupati-62.02").status_code == 302
+    finally:
+        app.extensions["signing.engine"].dispose()
