@@ -26,20 +26,31 @@ import datetime as dt
 import enum
 import logging
 import smtplib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from signing import audit
+from signing import audit, db
 from signing.db import begin_write, utcnow
 from signing.models import MailStatus, Notification, OutboxMail
 from signing.notifications import MailSettings, build_message, open_smtp
 
-__all__ = ["DeliveryReport", "Mailer", "Outcome", "RetryPolicy", "deliver", "follow", "requeue"]
+__all__ = [
+    "DeliveryReport",
+    "Mailer",
+    "Outcome",
+    "RetryPolicy",
+    "deliver",
+    "follow",
+    "requeue",
+    "start_in_background",
+]
 
 log = logging.getLogger(__name__)
 
@@ -340,3 +351,28 @@ def requeue(db_session: Session, ids: list[int] | None, now: dt.datetime) -> lis
         mail.next_attempt_at = now
     db_session.flush()
     return rows
+
+
+def start_in_background(app: Flask, interval: float | None = None) -> threading.Event:
+    """Run the worker in a daemon thread of this process (what ``signing demo`` does: one
+    command, mail still never sent by a request). Set the returned event to stop it.
+
+    Production runs ``signing notifications deliver --follow`` as a service of its own instead
+    (docs/notifications.md): a web server's threads come and go with its workers.
+    """
+    stop = threading.Event()
+    pause = interval or float(app.config.get("MAIL_POLL_SECONDS") or 5)
+
+    def run() -> None:
+        with app.app_context():
+            follow(
+                db.engine(),
+                MailSettings.from_config(app.config),
+                RetryPolicy.from_config(app.config),
+                interval=pause,
+                wait=stop.wait,
+                stopped=stop.is_set,
+            )
+
+    threading.Thread(target=run, name="mail-outbox", daemon=True).start()
+    return stop

@@ -33,7 +33,14 @@ from signing.models import (
     SlotRole,
 )
 from signing.notifications import MAIL_TEMPLATES, MailSettings, notify, pending_mail
-from signing.notifications.delivery import DeliveryReport, Outcome, RetryPolicy, deliver
+from signing.notifications.delivery import (
+    DeliveryReport,
+    Outcome,
+    RetryPolicy,
+    deliver,
+    follow,
+    start_in_background,
+)
 from signing.workflow.operations import perform_act, send_reminder
 from signing.workflow.rules import WorkflowRefused
 from tests.conftest import csrf_token
@@ -573,3 +580,47 @@ def test_several_workers_on_postgresql_send_each_mail_once(  # type: ignore[no-u
     assert len(smtp.messages) == 20
     assert len({message["Message-ID"] for _r, message in smtp.messages}) == 20
     assert {row.status for row in outbox(db_session)} == {MailStatus.SENT}
+
+
+def test_follow_delivers_what_is_written_while_it_waits(  # type: ignore[no-untyped-def]
+    app, kalteng, smtp: Inbox
+) -> None:
+    give_emails(app, "gubernur")
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:  # an act commits while the worker waits
+            with app.app_context():
+                notify(db.session, user_named(db.session, "gubernur"), "turn", **TURN)
+                db.session.commit()
+
+    with app.app_context():
+        follow(
+            db.engine(),
+            MailSettings.from_config(app.config),
+            RetryPolicy.from_config(app.config),
+            interval=7,
+            wait=wait,
+            stopped=lambda: len(waits) >= 2,
+        )
+    assert waits == [7, 7]
+    assert subjects(smtp) == {
+        "gubernur": ["Giliran Anda menandatangani Komitmen PTSP Prima Kabupaten Kotawaringin Timur"]
+    }
+
+
+def test_the_demo_worker_thread_delivers_in_the_background(  # type: ignore[no-untyped-def]
+    app, kalteng, smtp: Inbox
+) -> None:
+    give_emails(app, "gubernur")
+    stop = start_in_background(app, interval=0.05)
+    try:
+        with app.app_context():
+            notify(db.session, user_named(db.session, "gubernur"), "turn", **TURN)
+            db.session.commit()
+        with smtp.arrived:
+            assert smtp.arrived.wait_for(lambda: smtp.messages, timeout=20)
+    finally:
+        stop.set()
+    assert len(smtp.messages) == 1
