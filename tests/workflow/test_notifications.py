@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import select
+import signal
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -33,6 +35,7 @@ from signing.models import (
     SlotRole,
 )
 from signing.notifications import MAIL_TEMPLATES, MailSettings, notify, pending_mail
+from signing.notifications.beside import WorkerProcess
 from signing.notifications.delivery import (
     DeliveryReport,
     Outcome,
@@ -624,3 +627,23 @@ def test_the_demo_worker_thread_delivers_in_the_background(  # type: ignore[no-u
     finally:
         stop.set()
     assert len(smtp.messages) == 1
+
+
+def test_the_worker_beside_gunicorn_is_restarted_and_stopped() -> None:
+    # A child that exits at once is started again (after the delay) until stopped.
+    quitter = WorkerProcess([sys.executable, "-c", "pass"], restart_delay=0.05)
+    quitter.start()
+    deadline = time.monotonic() + 30
+    while quitter.starts < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    quitter.stop()
+    assert quitter.starts >= 3
+    # A child that runs on is asked to stop with SIGTERM and is not started again.
+    sleeper = WorkerProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    sleeper.start()
+    while sleeper.starts < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    assert sleeper.stop(timeout=20) == -signal.SIGTERM
+    assert time.monotonic() - started < 20
+    assert sleeper.starts == 1
