@@ -32,6 +32,7 @@ from signing.models import (
     MailStatus,
     Notification,
     OutboxMail,
+    Role,
     SlotRole,
 )
 from signing.notifications import MAIL_TEMPLATES, MailSettings, notify, pending_mail
@@ -647,3 +648,37 @@ def test_the_worker_beside_gunicorn_is_restarted_and_stopped() -> None:
     assert sleeper.stop(timeout=20) == -signal.SIGTERM
     assert time.monotonic() - started < 20
     assert sleeper.starts == 1
+
+
+def test_the_administrator_sees_failed_mail_and_queues_it_again(  # type: ignore[no-untyped-def]
+    app, kalteng, db_session, client, auth, make_user, smtp: Inbox
+) -> None:
+    with app.app_context():
+        session = db.session
+        user_named(session, "gubernur").email = "gubernur@ditolak.test"
+        notify(session, user_named(session, "gubernur"), "turn", **TURN)
+        session.commit()
+    assert run_deliverer(app)[Outcome.FAILED] == 1
+    assert auth.login("sekretariat").status_code == 302
+    assert client.get("/admin/surel").status_code == 403
+    auth.logout()
+    make_user("admin-uji", Role.ADMIN)
+    assert auth.login("admin-uji").status_code == 302
+    page = client.get("/admin/surel").text
+    assert "Terkirim 0, menunggu 0, gagal 1." in page
+    assert "gubernur@ditolak.test" in page and "550 5.1.1 Mailbox unavailable" in page
+    assert 'href="/admin/surel"' in page
+    response = client.post(
+        "/admin/surel/ulang", data={"csrf_token": csrf_token(client)}, follow_redirects=True
+    )
+    assert "1 e-mail diantrekan lagi." in response.text
+    assert "Terkirim 0, menunggu 1, gagal 0." in response.text
+    [mail] = outbox(db_session)
+    assert (mail.status, mail.attempts) == (MailStatus.PENDING, 0)
+    entry = db_session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "mail.requeue")
+    ).one()
+    assert entry.details == {"ids": [mail.id]}
+    client.post("/bahasa/en", data={"csrf_token": csrf_token(client)})
+    english = client.get("/admin/surel").text
+    assert "<h1>Outgoing mail</h1>" in english and "Sent 0, waiting 1, failed 0." in english
