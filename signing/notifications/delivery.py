@@ -23,6 +23,7 @@ refuses the recipient or the message for good (5xx), the row is marked failed an
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import enum
 import logging
 import smtplib
@@ -108,6 +109,10 @@ class Unreachable(Exception):
     """The SMTP server could not be connected to (or refused the login)."""
 
 
+class Malformed(Exception):
+    """The row cannot be made into a mail (an address the e-mail package rejects)."""
+
+
 class Mailer:
     """One SMTP connection reused for a whole pass, opened on the first mail and dropped after
     any error (the conversation's state is unknown then)."""
@@ -122,14 +127,17 @@ class Mailer:
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, mail: OutboxMail) -> None:
-        message = build_message(self.settings.sender, mail)
+        try:
+            message = build_message(self.settings.sender, mail)
+        except (ValueError, TypeError, email.errors.MessageError) as error:
+            raise Malformed(_describe(error)) from error
         if self._smtp is None:
             try:
                 self._smtp = self._connect(self.settings)
             except (OSError, smtplib.SMTPException) as error:
                 raise Unreachable(_describe(error)) from error
         try:
-            self._smtp.send_message(message)
+            self._smtp.send_message(message, to_addrs=[mail.recipient])
         except BaseException:
             self.close()
             raise
@@ -161,6 +169,8 @@ def _permanent(error: BaseException) -> bool:
     Only refusals of the recipient or of the message; a 5xx on login or on the sender is a
     configuration mistake that hits every mail and is worth retrying once it is fixed.
     """
+    if isinstance(error, Malformed):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _reply in error.recipients.values())
     return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
@@ -256,8 +266,13 @@ def _attempt(mailer: Mailer, mail: OutboxMail) -> BaseException | None:
         return None
     try:
         mailer.send(mail)
-    except (OSError, smtplib.SMTPException, Unreachable) as error:
+    except (OSError, smtplib.SMTPException, Unreachable, Malformed) as error:
         log.warning("E-mail %s ke %s gagal dikirim: %s", mail.id, mail.recipient, error)
+        return error
+    except Exception as error:
+        # Anything else is a fault of ours, not the server's. Counted like a failed attempt so
+        # that one bad row backs off and is given up instead of stopping every pass at itself.
+        log.exception("E-mail %s ke %s gagal dikirim", mail.id, mail.recipient)
         return error
     return None
 

@@ -682,3 +682,21 @@ def test_the_administrator_sees_failed_mail_and_queues_it_again(  # type: ignore
     client.post("/bahasa/en", data={"csrf_token": csrf_token(client)})
     english = client.get("/admin/surel").text
     assert "<h1>Outgoing mail</h1>" in english and "Sent 0, waiting 1, failed 0." in english
+
+
+def test_a_mail_that_cannot_be_built_is_given_up_and_does_not_block_the_others(  # type: ignore[no-untyped-def]
+    app, kalteng, db_session, smtp: Inbox
+) -> None:
+    with app.app_context():
+        session = db.session
+        # A line break in an address would be a header injection: the e-mail package refuses it.
+        user_named(session, "gubernur").email = "gubernur@pemda.test\nBcc: x@y.test"
+        user_named(session, "wakil-gubernur").email = "wagub@pemda.test"
+        for username in ("gubernur", "wakil-gubernur"):
+            notify(session, user_named(session, username), "turn", **TURN)
+        session.commit()
+    report = run_deliverer(app)
+    assert (report[Outcome.FAILED], report[Outcome.SENT]) == (1, 1)
+    bad, good = outbox(db_session)
+    assert (bad.status, good.status) == (MailStatus.FAILED, MailStatus.SENT)
+    assert [recipients for recipients, _m in smtp.messages] == [["wagub@pemda.test"]]
