@@ -308,6 +308,8 @@ def _record(
         "mail.failed",
         object_type="mail",
         object_id=mail.id,
+        # In the commitment's timeline too, where the secretariat looks.
+        commitment_id=mail.notification.commitment_id if mail.notification else None,
         details={
             "recipient": mail.recipient,
             "subject": mail.subject,

@@ -81,6 +81,7 @@ AUDIT_WORDS = {
     "act.decline": "Ditolak",
     "act.refused": "Tindakan ditolak sistem",
     "reminder.send": "Pengingat dikirim",
+    "mail.failed": "E-mail pemberitahuan tidak terkirim",
     "notification.turn": "Pemberitahuan giliran",
     "mandate.create": "Mandat dicatat",
     "mandate.revoke": "Mandat dicabut",
