@@ -700,3 +700,80 @@ def test_a_mail_that_cannot_be_built_is_given_up_and_does_not_block_the_others( 
     bad, good = outbox(db_session)
     assert (bad.status, good.status) == (MailStatus.FAILED, MailStatus.SENT)
     assert [recipients for recipients, _m in smtp.messages] == [["wagub@pemda.test"]]
+
+
+def test_a_mail_given_up_shows_in_the_commitments_timeline(  # type: ignore[no-untyped-def]
+    app, db_session, desk: Desk, kotim: int, client, auth, smtp: Inbox
+) -> None:
+    with app.app_context():
+        user_named(db.session, "wakil-gubernur").email = "wagub@ditolak.test"
+        db.session.commit()
+    desk.act(kotim, SlotRole.KETUA_DPRD, ActKind.SIGN, "ketua-dprd-62.02")
+    assert run_deliverer(app)[Outcome.FAILED] == 1
+    entry = db_session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "mail.failed")
+    ).one()
+    assert entry.commitment_id == kotim
+    assert auth.login("sekretariat").status_code == 302
+    page = client.get(f"/sekretariat/komitmen/{kotim}").text
+    assert "E-mail pemberitahuan tidak terkirim" in page
+
+
+class CountingSmtp:
+    """Stands in for smtplib.SMTP: counts connections, and can run something during a send."""
+
+    def __init__(self, during_send=None) -> None:  # type: ignore[no-untyped-def]
+        self.connections = 0
+        self.sent: list[str] = []
+        self.during_send = during_send
+
+    def connect(self, settings):  # type: ignore[no-untyped-def]
+        self.connections += 1
+        return self
+
+    def send_message(self, message, to_addrs):  # type: ignore[no-untyped-def]
+        if self.during_send is not None:
+            self.during_send(message)
+        self.sent.extend(to_addrs)
+
+    def quit(self) -> None:
+        pass
+
+
+def test_one_pass_uses_one_smtp_connection(app, kalteng, db_session) -> None:  # type: ignore[no-untyped-def]
+    give_emails(app, "gubernur", "wakil-gubernur", "ketua-dprd-provinsi")
+    app.config.update(MAIL_HOST="127.0.0.1")
+    with app.app_context():
+        for username in ("gubernur", "wakil-gubernur", "ketua-dprd-provinsi"):
+            notify(db.session, user_named(db.session, username), "turn", **TURN)
+        db.session.commit()
+    smtp = CountingSmtp()
+    assert run_deliverer(app, connect=smtp.connect)[Outcome.SENT] == 3
+    assert smtp.connections == 1 and len(smtp.sent) == 3
+
+
+def test_on_sqlite_a_row_another_worker_sent_meanwhile_is_left_alone(  # type: ignore[no-untyped-def]
+    app, kalteng, db_session, caplog
+) -> None:
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("on PostgreSQL the row is locked while the mail is sent")
+    give_emails(app, "gubernur")
+    app.config.update(MAIL_HOST="127.0.0.1")
+    with app.app_context():
+        notify(db.session, user_named(db.session, "gubernur"), "turn", **TURN)
+        db.session.commit()
+    marked_at = utcnow() - dt.timedelta(seconds=5)
+
+    def other_worker_marks_it(_message) -> None:  # type: ignore[no-untyped-def]
+        # SQLite: the worker holds no transaction while it sends, so this write goes through.
+        with db.engine().begin() as connection:
+            connection.execute(
+                sa.update(OutboxMail).values(status=MailStatus.SENT, attempts=1, sent_at=marked_at)
+            )
+
+    smtp = CountingSmtp(during_send=other_worker_marks_it)
+    report = run_deliverer(app, connect=smtp.connect)
+    assert report[Outcome.SKIPPED] == 1
+    assert "handled by another worker" in caplog.text
+    [mail] = outbox(db_session)
+    assert (mail.status, mail.attempts, mail.sent_at) == (MailStatus.SENT, 1, marked_at)
