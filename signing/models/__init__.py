@@ -13,6 +13,7 @@ from signing.models.commitments import (
     Slot,
     SlotRole,
 )
+from signing.models.desk import DeskTurn, TurnOutcome
 from signing.models.events import Event
 from signing.models.mcp import BandScheme, McpScore
 from signing.models.pki import CertificateStatus, SigningCertificate
@@ -39,6 +40,7 @@ __all__ = [
     "Capacity",
     "CertificateStatus",
     "Commitment",
+    "DeskTurn",
     "Event",
     "Mandate",
     "MandateKind",
@@ -56,5 +58,6 @@ __all__ = [
     "SpecimenKind",
     "Slot",
     "SlotRole",
+    "TurnOutcome",
     "User",
 ]
