@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -637,7 +638,8 @@ def _timer(grant: Grant) -> dict[str, Any]:
     turn = grant.turn
     remaining = 0
     if turn.expires_at is not None:
-        remaining = max(0, int((turn.expires_at - utcnow()).total_seconds()))
+        # Rounded up: the page reaches zero no earlier than the server's deadline.
+        remaining = max(0, math.ceil((turn.expires_at - utcnow()).total_seconds()))
     return {
         "seconds": _grant_seconds(),
         "remaining": remaining,
