@@ -67,3 +67,13 @@ def test_the_secretariats_forms_use_our_messages(world, make_browser, db_session
             if re.search(r"\srequired[\s>]", body):
                 assert "novalidate" in form, (url, form)
         assert "forms.js" in page.text and 'id="form-texts"' in page.text
+
+
+def test_forms_js_reads_every_text_the_template_hands_it() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    template = (root / "templates" / "_form_texts.html").read_text(encoding="utf-8")
+    offered = set(re.findall(r'^\s*"(\w+)":', template, re.M))
+    script = (root / "signing" / "static" / "forms.js").read_text(encoding="utf-8")
+    assert set(re.findall(r'\bt\("(\w+)"', script)) == offered
