@@ -135,6 +135,13 @@
     form.addEventListener("change", recheck);
   });
 
+  // A page answered with fields the server refused: focus its message (#galat, an alert the
+  // fields name in aria-describedby) or else the first refused field.
+  var galat = document.getElementById("galat");
+  var refused = document.querySelector("form [aria-invalid=true]");
+  if (galat && galat.tabIndex === -1) galat.focus();
+  else if (refused) refused.focus();
+
   // --- tables that scroll sideways (a phone): reachable by keyboard and named --------------
   // Only a wrapper that really overflows becomes a focusable, labelled region, so wide screens
   // get no extra tab stop (WCAG 2.1.1; axe "scrollable-region-focusable").

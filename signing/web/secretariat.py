@@ -120,6 +120,7 @@ def event_list():  # type: ignore[no-untyped-def]
 def event_new():  # type: ignore[no-untyped-def]
     provinces = db.session.execute(sa.select(Province).order_by(Province.code)).scalars().all()
     form = request.form if request.method == "POST" else {}
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             policy = event_ops.routing_from_form(request.form)
@@ -136,6 +137,7 @@ def event_new():  # type: ignore[no-untyped-def]
         except event_ops.EventRefused as error:
             db.session.rollback()
             _flash_errors(error.errors)
+            field_errors = _event_field_errors(error.errors)
         else:
             db.session.commit()
             flash(gettext("Acara dibuat. Periksa kesiapan lalu buat dokumennya."), "success")
@@ -150,7 +152,28 @@ def event_new():  # type: ignore[no-untyped-def]
         advance_modes=event_ops.ADVANCE_MODES,
         party_roles=_party_roles(),
         policy={},
+        field_errors=field_errors,
     ), (422 if request.method == "POST" else 200)
+
+
+#: Which field of the new-event form a problem found by ``create_event`` is about.
+_EVENT_FIELDS = (
+    ("Nama acara", "name"),
+    ("Tempat", "place"),
+    ("Tanggal", "date"),
+    ("Provinsi", "province_code"),
+    ("Awalan nomor", "number_prefix"),
+)
+
+
+def _event_field_errors(errors: list[str]) -> dict[str, str]:
+    """The first problem of each field, for the message beside it (the flash lists them all)."""
+    found: dict[str, str] = {}
+    for message in errors:
+        for prefix, field in _EVENT_FIELDS:
+            if message.startswith(prefix):
+                found.setdefault(field, gettext(message))
+    return found
 
 
 def _party_roles() -> list[tuple[str, str]]:

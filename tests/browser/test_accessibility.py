@@ -366,6 +366,39 @@ def test_signing_from_the_inbox_with_the_keyboard_only(live, chromium) -> None: 
     assert not weak, f"focus indicator under 3:1: {weak[:5]}"
 
 
+def test_empty_fields_get_our_own_messages_and_focus(live, contexts) -> None:  # type: ignore[no-untyped-def]
+    """No browser bubble: our message beside the field, named by it, focus on the first."""
+    page = contexts["pejabat"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live.url + f"/komitmen/{live.ids[BARSEL]}")
+    form = page.locator("form[data-sign-form]")
+    assert form.count() == 1
+    form.locator("[data-submit-button]").click()
+    field = page.locator("#passphrase")
+    assert page.evaluate("() => document.activeElement.id") == "passphrase"
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "passphrase-galat" in (field.get_attribute("aria-describedby") or "")
+    assert page.locator("#passphrase-galat").inner_text() == (
+        "Masukkan frasa sandi penandatanganan Anda."
+    )
+    assert page.locator("#confirm-galat").inner_text() == (
+        "Centang pernyataan ini untuk melanjutkan."
+    )
+    page.locator("#passphrase").fill("x")
+    assert field.get_attribute("aria-invalid") is None
+    assert page.locator("#passphrase-galat").count() == 0
+
+    staff = contexts["sekretariat"]
+    staff.set_viewport_size({"width": 1366, "height": 768})
+    staff.goto(live.url + "/sekretariat/acara/baru")
+    staff.get_by_role("button", name="Buat acara").click()
+    assert staff.url.endswith("/sekretariat/acara/baru")
+    assert staff.evaluate("() => document.activeElement.id") == "name"
+    assert staff.locator("#name-galat").inner_text() == "Nama acara wajib diisi."
+    assert staff.locator("#place-galat").inner_text() == "Tempat wajib diisi."
+    assert staff.locator("#name").get_attribute("aria-describedby") == "name-galat"
+
+
 def test_the_dashboard_does_not_announce_its_clock(live, contexts) -> None:  # type: ignore[no-untyped-def]
     page = contexts["sekretariat"]
     session = live.session()

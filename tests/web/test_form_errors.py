@@ -77,3 +77,18 @@ def test_forms_js_reads_every_text_the_template_hands_it() -> None:
     offered = set(re.findall(r'^\s*"(\w+)":', template, re.M))
     script = (root / "signing" / "static" / "forms.js").read_text(encoding="utf-8")
     assert set(re.findall(r'\bt\("(\w+)"', script)) == offered
+
+
+def test_a_refused_new_event_marks_its_fields_and_keeps_the_values(world, make_browser) -> None:
+    staff = make_browser("sekretariat")
+    page = staff.post(
+        "/sekretariat/acara/baru",
+        {"name": "", "date": "kemarin", "place": "Sampit", "province_code": "62"},
+    )
+    assert page.status_code == 422
+    name = _tag(page.text, 'id="name"')
+    assert 'aria-invalid="true"' in name and 'aria-describedby="name-galat"' in name
+    assert '<p class="field-error" id="name-galat">Nama acara wajib diisi.</p>' in page.text
+    assert 'aria-describedby="date-galat"' in _tag(page.text, 'id="date"')
+    place = _tag(page.text, 'id="place"')
+    assert 'value="Sampit"' in place and "aria-invalid" not in place
