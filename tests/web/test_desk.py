@@ -349,3 +349,14 @@ def test_tambah_waktu_moves_the_deadline_a_limited_number_of_times(
     page = device.browser.post("/meja/tambah-waktu", {"grant": grant})
     assert page.status_code == 409 and _grant(page) == grant
     assert _act(device, grant, world[KOTIM], "kepala_daerah:paraf:stand_in").status_code == 303
+
+
+def test_a_turn_takes_one_official(device, world, db_session) -> None:
+    _page, turn = device.board()
+    first = device.login("wakil-bupati-62.02", turn=turn)
+    assert first.status_code == 200
+    # The same login form posted again (Back + resubmit) cannot bring a second official in.
+    second = device.login("bupati-62.02", turn=turn)
+    assert second.status_code == 409 and GRANT.search(second.text) is None
+    turns = _turns(db_session)
+    assert len([t for t in turns if t.official_id is not None]) == 1
