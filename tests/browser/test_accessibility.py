@@ -91,6 +91,15 @@ def _all_pages(live: Live) -> dict[str, list[tuple[str, str]]]:
 
 #: Filled by the sweep, read by the summary (pages x roles x sizes checked).
 CHECKED: list[str] = []
+#: Pages on which a table scrolls sideways (each must be a focusable, named region).
+SCROLLING: set[str] = set()
+_SCROLLING = """() => Array.from(document.querySelectorAll('.table-wrap'))
+    .filter((w) => w.scrollWidth > w.clientWidth + 1).length"""
+_SCROLLERS = """() => Array.from(document.querySelectorAll('.table-wrap'))
+    .filter((w) => w.scrollWidth > w.clientWidth + 1)
+    .filter((w) => w.tabIndex !== 0 || w.getAttribute('role') !== 'region'
+                   || !(w.getAttribute('aria-label') || '').trim())
+    .map((w) => 'tabel bergeser tanpa fokus/nama: ' + w.outerHTML.slice(0, 80))"""
 
 
 @pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -107,6 +116,8 @@ def test_every_main_page_passes_axe_as_each_role(live, contexts, axe_source, siz
                 page.wait_for_load_state("load")
             CHECKED.append(f"{role}:{name}@{width}")
             problems += [f"{role} {path} @{width}px: {line}" for line in _axe(page, axe_source)]
+            problems += [f"{role} {path} @{width}px: {x}" for x in page.evaluate(_SCROLLERS)]
+            SCROLLING.update(f"{role}:{name}@{width}" for _ in range(page.evaluate(_SCROLLING)))
     assert not problems, "\n".join(problems)
 
 
@@ -422,4 +433,5 @@ def test_summary_of_what_was_checked() -> None:
     if not CHECKED:
         pytest.skip("the axe sweep did not run")
     print(f"\naxe: {len(CHECKED)} page x role x size checks, {len(set(CHECKED))} distinct")
+    print(f"tables scrolling sideways (focusable, named): {sorted(SCROLLING)}")
     assert len({c.rsplit("@", 1)[1] for c in CHECKED}) == 3
