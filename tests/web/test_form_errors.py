@@ -92,3 +92,18 @@ def test_a_refused_new_event_marks_its_fields_and_keeps_the_values(world, make_b
     assert 'aria-describedby="date-galat"' in _tag(page.text, 'id="date"')
     place = _tag(page.text, 'id="place"')
     assert 'value="Sampit"' in place and "aria-invalid" not in place
+
+
+def test_a_refused_mandate_keeps_what_was_entered(world, make_browser) -> None:
+    staff = make_browser("sekretariat")
+    page = staff.post(
+        "/sekretariat/mandat",
+        {"kind": "plt", "letter_number": "800/12/BKD", "letter_date": "bukan-tanggal"},
+    )
+    assert page.status_code == 422
+    assert 'value="800/12/BKD"' in _tag(page.text, 'id="letter_number"')
+    letter_date = _tag(page.text, 'id="letter_date"')
+    assert 'aria-invalid="true"' in letter_date
+    assert 'aria-describedby="letter_date-galat"' in letter_date
+    assert 'id="principal_office_id-galat">Pilih jabatan yang diwakili.</p>' in page.text
+    assert re.search(r'<option value="plt" selected>', page.text)
