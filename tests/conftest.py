@@ -31,10 +31,10 @@ TEST_PASSWORD = "kata-sandi-uji-123"
 TEST_SWITCHES = frozenset(
     {
         "SIGNING_TEST_DATABASE_URL",
-        "SIGNING_AXE_JS",
         "SIGNING_SCALE_REDIS",
         "SIGNING_BENCH_POSTGRES",
         "SIGNING_BENCH_REDIS",
+        "SIGNING_AXE_JS",
     }
 )
 _scrubbed_environment: dict[str, str] = {}
