@@ -301,6 +301,10 @@ _FOCUS = """() => {
         if (c && c.a > 0.5) { behind = c; break; }
     }
     const style = getComputedStyle(el);
+    // A text field's edge is what shows it is there: 3:1 as well (WCAG 1.4.11).
+    const field = ['text', 'password', 'date', 'email', 'number'].includes(el.type)
+        || ['SELECT', 'TEXTAREA'].includes(el.tagName);
+    const edge = field ? ratio(parse(style.borderTopColor), behind) : null;
     const width = parseFloat(style.outlineWidth) || 0;
     const ring = style.outlineStyle !== 'none' && width >= 2 ? parse(style.outlineColor) : null;
     return {
@@ -308,6 +312,7 @@ _FOCUS = """() => {
         text: (el.innerText || el.value || '').trim().slice(0, 40),
         href: el.getAttribute('href'),
         ring: ring ? ratio(ring, behind) : 0,
+        edge: edge,
     };
 }"""
 
@@ -374,8 +379,10 @@ def test_signing_from_the_inbox_with_the_keyboard_only(live, chromium) -> None: 
     finally:
         context.close()
     weak = [f for f in seen if f["ring"] < 3]
+    faint = [f for f in seen if f["edge"] is not None and f["edge"] < 3]
     assert len(seen) > 10
     assert not weak, f"focus indicator under 3:1: {weak[:5]}"
+    assert not faint, f"field edge under 3:1: {faint[:5]}"
 
 
 def test_empty_fields_get_our_own_messages_and_focus(live, contexts) -> None:  # type: ignore[no-untyped-def]
