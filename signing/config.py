@@ -56,8 +56,13 @@ VERIFY_PUBLIC_DOWNLOAD = True
 API_LIMIT_PER_TOKEN = "120 per minute"
 #: Requests refused for an unknown or malformed API token, per client address.
 API_LIMIT_BAD_TOKEN_PER_IP = "20 per minute"
-#: How long an official's authentication on the shared signing desk stays usable (seconds).
+#: How long an official's turn on the shared signing desk stays usable (seconds); the server
+#: holds the deadline, and "Tambah waktu" restarts it from the moment it is pressed.
 DESK_GRANT_SECONDS = 300
+#: How long before that deadline the desk warns, visibly and to screen readers (seconds).
+DESK_WARN_SECONDS = 60
+#: How many times one official may press "Tambah waktu" in one turn.
+DESK_MAX_EXTENSIONS = 3
 #: Officials' keys and certificates.
 SIGNING_KEY_KIND = "rsa2048"
 SIGNING_CERT_DAYS = 730

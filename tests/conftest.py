@@ -24,7 +24,8 @@ from signing.migrations import upgrade
 
 TEST_PASSWORD = "kata-sandi-uji-123"
 
-#: The SIGNING_* variables the suite reads on purpose: which database to test on and where the
+#: The SIGNING_* variables the suite reads on purpose: which database to test on, where axe-core
+#: is (SIGNING_AXE_JS, for the accessibility tests) and where the
 #: load test and the benchmark find their services. Every other SIGNING_* variable belongs to the
 #: caller's shell (a demo password, a database URL, a TSA) and must not steer the suite.
 TEST_SWITCHES = frozenset(
@@ -34,6 +35,7 @@ TEST_SWITCHES = frozenset(
         "SIGNING_SCALE_REDIS",
         "SIGNING_BENCH_POSTGRES",
         "SIGNING_BENCH_REDIS",
+        "SIGNING_AXE_JS",
     }
 )
 _scrubbed_environment: dict[str, str] = {}

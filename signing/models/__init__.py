@@ -13,6 +13,7 @@ from signing.models.commitments import (
     Slot,
     SlotRole,
 )
+from signing.models.desk import DeskTurn, TurnOutcome
 from signing.models.events import Event
 from signing.models.mcp import BandScheme, McpScore
 from signing.models.outbox import MailStatus, OutboxMail
@@ -40,6 +41,7 @@ __all__ = [
     "Capacity",
     "CertificateStatus",
     "Commitment",
+    "DeskTurn",
     "Event",
     "MailStatus",
     "Mandate",
@@ -59,5 +61,6 @@ __all__ = [
     "SpecimenKind",
     "Slot",
     "SlotRole",
+    "TurnOutcome",
     "User",
 ]

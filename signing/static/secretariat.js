@@ -38,8 +38,39 @@
     // server every time (If-None-Match), so an unchanged board costs a bodiless 304. The
     // browser then hands us the cached copy as a 200; the ETag tells us not to redraw it.
     var shown = null;
+    var paused = false;
+    var news = document.getElementById("papan-berita");
+    var toggle = document.getElementById("refresh-toggle");
+    var counts = function () {
+      var tiles = board.querySelector(".tiles");
+      if (!tiles) return null;
+      return { done: Number(tiles.dataset.slotsDone), total: Number(tiles.dataset.slotsTotal),
+        paraf: Number(tiles.dataset.parafOnly), declined: Number(tiles.dataset.declined),
+        complete: Number(tiles.dataset.complete) };
+    };
+    // Announce what changed (a new signature, a new paraf, a decline), never the clock.
+    var announce = function (before, after) {
+      if (!news || !before || !after) return;
+      var parts = [];
+      if (after.done > before.done) parts.push(t("news_signed", "{n} tanda tangan atau kesaksian baru ({done} dari {total}).",
+        { n: after.done - before.done, done: after.done, total: after.total }));
+      if (after.paraf > before.paraf) parts.push(t("news_paraf", "{n} paraf baru tanpa tanda tangan.", { n: after.paraf - before.paraf }));
+      if (after.declined > before.declined) parts.push(t("news_declined", "{n} penolakan baru.", { n: after.declined - before.declined }));
+      if (after.complete > before.complete) parts.push(t("news_complete", "{n} komitmen baru lengkap.", { n: after.complete - before.complete }));
+      if (parts.length) news.textContent = parts.join(" ");
+    };
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.addEventListener("click", function () {
+        paused = !paused;
+        toggle.setAttribute("aria-pressed", paused ? "true" : "false");
+        toggle.textContent = paused ? t("resume_refresh", "Lanjutkan pembaruan otomatis")
+          : t("pause_refresh", "Jeda pembaruan otomatis");
+        if (!paused) refresh();
+      });
+    }
     var refresh = function () {
-      if (stopped || document.hidden) return;
+      if (stopped || paused || document.hidden) return;
       fetch(board.dataset.refreshUrl, {
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch", Accept: "text/html" },
@@ -56,8 +87,10 @@
         return response.text().then(function (html) { return { html: html, etag: etag }; });
       }).then(function (fresh) {
         if (fresh) {
+          var before = counts();
           board.innerHTML = fresh.html;
           shown = fresh.etag;
+          announce(before, counts());
         }
         failures = 0;
         if (note) {

@@ -91,6 +91,76 @@
   var done = document.getElementById("hasil");
   if (done) done.focus();
 
+  // --- signing desk: countdown to the server's deadline, a warning, "Tambah waktu" --------
+  // The server holds the deadline and refuses after it; this shows it, warns warn seconds
+  // before (once, in a live region: the ticking clock itself is not announced) and returns
+  // the device to the board at zero.
+  var timer = document.querySelector("[data-desk-timer]");
+  if (timer) {
+    var clock = timer.querySelector("[data-timer-clock]");
+    var warning = timer.querySelector("[data-timer-warning]");
+    var extendForm = timer.querySelector("[data-timer-extend]");
+    var extendButton = timer.querySelector("[data-timer-button]");
+    var extendLeft = timer.querySelector("[data-timer-left]");
+    var warnAt = Number(timer.dataset.warn) || 60;
+    var deadline = Date.now() + Number(timer.dataset.remaining || 0) * 1000;
+    var warned = Number(timer.dataset.remaining || 0) <= warnAt;
+    var handle = null;
+    var format = function (seconds) {
+      return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    };
+    var tick = function () {
+      var remaining = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      clock.textContent = format(remaining);
+      timer.classList.toggle("is-warning", remaining <= warnAt);
+      if (remaining <= warnAt && !warned) {
+        warned = true;
+        warning.textContent = t("desk_warning",
+          "Waktu Anda di meja hampir habis: sisa {time}. Tekan \u201eTambah waktu\u201d bila masih memerlukan waktu.",
+          { time: format(remaining) });
+      }
+      if (remaining <= 0) {
+        window.clearInterval(handle);
+        window.location.assign(timer.dataset.boardUrl);
+      }
+    };
+    handle = window.setInterval(tick, 1000);
+    tick();
+    if (extendForm) extendForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (extendForm.dataset.submitting) return;
+      extendForm.dataset.submitting = "1";
+      fetch(extendForm.action, {
+        method: "POST",
+        body: new FormData(extendForm),
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) throw new Error(String(response.status));
+        return response.json();
+      }).then(function (body) {
+        delete extendForm.dataset.submitting;
+        if (typeof body.remaining === "number") {
+          deadline = Date.now() + body.remaining * 1000;
+          warned = body.remaining <= warnAt;
+        }
+        if (typeof body.extensions_left === "number") {
+          extendLeft.textContent = t("desk_left", "Dapat ditambah {n} kali lagi.", { n: body.extensions_left });
+          if (body.extensions_left <= 0) extendButton.disabled = true;
+        }
+        warning.textContent = body.ok
+          ? t("desk_extended", "Waktu ditambah: sisa {time}.", { time: format(Math.max(0, body.remaining)) })
+          : body.message;
+        tick();
+      }).catch(function () {
+        // Without an answer we can read (an expired form, a lost session): post normally.
+        delete extendForm.dataset.submitting;
+        HTMLFormElement.prototype.submit.call(extendForm);
+      });
+    });
+  }
+
   // --- after a bulk run the list is drawn again from the server (see finish() below); the run's
   // summary, kept in sessionStorage across that redraw, is shown once at the top of the page.
   var SUMMARY_KEY = "signing.bulkSummary";

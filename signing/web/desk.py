@@ -7,36 +7,43 @@ How the sessions are kept apart
 -------------------------------
 - **The desk** lives in the secretariat's own login session (cookie), as
   ``session["signing_desk"]``: a random desk id, the event, a fingerprint of the secretariat's
-  server-side login session (the desk dies with that login) and a *turn* value. While a desk is
+  server-side login session (the desk dies with that login) and the token naming the current
+  *turn*. The turn itself is a row on the server (:class:`~signing.models.DeskTurn`); the
+  cookie only names it, so replaying an old cookie names a closed turn. While a desk is
   open the secretariat's session is confined to the desk (a ``before_app_request`` hook sends
   every other page back to the board), so an official at the device cannot use the
   secretariat's rights. Closing the desk asks for the secretariat's password again.
 - **An official** never gets a login session. Username and password are checked on the desk
   (``POST /meja/masuk``), and the answer is a page carrying a *grant*: a signed, short-lived
-  token (``DESK_GRANT_SECONDS``, default 300 s) naming the desk, the desk's current turn, the
-  official and a random nonce, in a hidden form field only. Nothing is written to the cookie
+  token naming the desk, the desk's current turn, the official and a random nonce, in a hidden
+  form field only. The turn row records the official and a deadline (``DESK_GRANT_SECONDS``,
+  default 300 s), checked by the server on every request; the page counts down, warns
+  ``DESK_WARN_SECONDS`` before the end and "Tambah waktu" moves the deadline on the server, at
+  most ``DESK_MAX_EXTENSIONS`` times. Nothing is written to the cookie
   session during the official's steps (no ``login_user``, no ``flash``), and every official page
   is ``Cache-Control: no-store``.
-- **The grant is consumed by the act**: the ``desk.grant_used`` audit entry (object = the nonce)
-  is written in the act's own transaction, after the commitment lock and the audit chain lock are
-  held; if another entry for the same nonce exists the whole act is rolled back (so one grant can
-  never make two acts, even concurrently). Cancelling writes the same entry.
-- **The turn rotates whenever the board (the desk's home) is shown**: a grant, or a replayed
-  login form, from before the board was last shown is refused. So "Back" + "resubmit" after an
-  official left cannot bring their step back, and the step pages refresh to the board on their
-  own when the grant expires.
+- **The turn is consumed by the act**: the act's own transaction closes the turn row with a
+  conditional update (``closed_at IS NULL``); if it was already closed the whole act is rolled
+  back (so one turn can never make two acts, even concurrently). The ``desk.grant_used`` audit
+  entry (object = the nonce) is written there too. Cancelling closes the turn the same way.
+- **A new turn is opened whenever the board (the desk's home) is shown**, and every earlier
+  open turn of the desk is closed: a grant, or a replayed login form or cookie, from before the
+  board was last shown is refused. So "Back" + "resubmit" after an official left cannot bring
+  their step back, and the step pages return to the board when the deadline passes.
 
 Every step is in the audit trail: ``desk.open``, ``desk.official_login`` /
 ``auth.login_failed`` and ``desk.login_refused``, ``desk.step`` (the document an official
 opened), the act itself (``act.*`` / ``act.refused`` as everywhere), ``desk.grant_used``
 (outcome ``act`` or ``cancel``: the automatic logout), ``desk.refused`` (a spent, stale or
-expired grant or login form tried), ``desk.close`` / ``desk.close_refused``.
+expired grant or login form tried), ``desk.extend`` ("Tambah waktu"), ``desk.close`` /
+``desk.close_refused``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -53,12 +60,21 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from signing import audit, db
 from signing.db import utcnow
 from signing.extensions import limiter
-from signing.models import Act, AuditEntry, Commitment, Event, Role, SlotRole, User
+from signing.models import (
+    Act,
+    Commitment,
+    DeskTurn,
+    Event,
+    Role,
+    SlotRole,
+    TurnOutcome,
+    User,
+)
 from signing.web.access import role_required
 from signing.web.documents import current_geometry, load_commitment, user_mandates
 from signing.web.inbox import (
@@ -79,6 +95,8 @@ bp = Blueprint("desk", __name__, url_prefix="/meja")
 SESSION_KEY = "signing_desk"
 GRANT_SALT = "signing.desk.grant.v1"
 DEFAULT_GRANT_SECONDS = 300
+DEFAULT_WARN_SECONDS = 60
+DEFAULT_MAX_EXTENSIONS = 3
 #: How long after an act the board still shows it (with "Saksi berikutnya").
 RECENT_ACT = dt.timedelta(minutes=15)
 #: Endpoints a secretariat session may reach while its desk is open. Not even logout: an
@@ -104,6 +122,73 @@ def _fingerprint(auth_session_id: str) -> str:
 
 def _grant_seconds() -> int:
     return int(current_app.config.get("DESK_GRANT_SECONDS", DEFAULT_GRANT_SECONDS))
+
+
+def _warn_seconds() -> int:
+    return int(current_app.config.get("DESK_WARN_SECONDS", DEFAULT_WARN_SECONDS))
+
+
+def _max_extensions() -> int:
+    return int(current_app.config.get("DESK_MAX_EXTENSIONS", DEFAULT_MAX_EXTENSIONS))
+
+
+def _close_open_turns(desk_id: str, outcome: TurnOutcome) -> None:
+    """Close every open turn of the desk (the expired ones as expired)."""
+    now = utcnow()
+    base = sa.update(DeskTurn).where(DeskTurn.desk_id == desk_id, DeskTurn.closed_at.is_(None))
+    db.session.execute(
+        base.where(DeskTurn.expires_at.is_not(None), DeskTurn.expires_at <= now).values(
+            closed_at=now, outcome=TurnOutcome.EXPIRED
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        base.values(closed_at=now, outcome=outcome),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _open_turn(desk: dict[str, Any]) -> DeskTurn:
+    """Close the desk's earlier turns and open a new one (the caller commits)."""
+    _close_open_turns(desk["id"], TurnOutcome.SUPERSEDED)
+    turn = DeskTurn(
+        token=secrets.token_urlsafe(18),
+        desk_id=desk["id"],
+        event_id=desk["event_id"],
+        opened_by_id=current_user.id,
+        auth=desk["auth"],
+    )
+    db.session.add(turn)
+    db.session.flush()
+    return turn
+
+
+def _current_turn(desk: dict[str, Any]) -> DeskTurn | None:
+    """The open turn the cookie names, if it really is this desk's and this login's."""
+    token = desk.get("turn")
+    if not isinstance(token, str) or not token:
+        return None
+    turn = db.session.execute(
+        sa.select(DeskTurn).where(DeskTurn.token == token)
+    ).scalar_one_or_none()
+    if turn is None or turn.desk_id != desk["id"] or turn.auth != desk["auth"]:
+        return None
+    return turn
+
+
+def _close_turn(turn: DeskTurn, outcome: TurnOutcome, act: Act | None = None) -> bool:
+    """Close ``turn`` unless it is closed already; False if someone else closed it first.
+
+    A conditional update, so two requests racing on one turn cannot both close it: on
+    PostgreSQL the second waits for the first's row lock and then finds it closed.
+    """
+    result = db.session.execute(
+        sa.update(DeskTurn)
+        .where(DeskTurn.id == turn.id, DeskTurn.closed_at.is_(None))
+        .values(closed_at=utcnow(), outcome=outcome, act_id=act.id if act is not None else None),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == 1
 
 
 def current_desk() -> dict[str, Any] | None:
@@ -149,8 +234,9 @@ def _confine_desk_session():  # type: ignore[no-untyped-def]
     return redirect(url_for("desk.board", terkunci=1))
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=GRANT_SALT)
+def _serializer() -> URLSafeSerializer:
+    # No time limit in the token: the turn row on the server holds the deadline.
+    return URLSafeSerializer(current_app.secret_key, salt=GRANT_SALT)
 
 
 @dataclass(frozen=True)
@@ -159,59 +245,62 @@ class Grant:
     user: User
     nonce: str
     desk_id: str
+    turn: DeskTurn
 
 
-def _issue_grant(desk: dict[str, Any], user: User) -> str:
+def _issue_grant(desk: dict[str, Any], turn: DeskTurn, user: User) -> str:
     payload = {
         "d": desk["id"],
-        "t": desk["turn"],
+        "t": turn.token,
         "u": user.id,
         "n": secrets.token_urlsafe(12),
     }
     return _serializer().dumps(payload)
 
 
-def _consumed(nonce: str) -> int:
-    return db.session.execute(
-        sa.select(sa.func.count(AuditEntry.id)).where(
-            AuditEntry.action == "desk.grant_used",
-            AuditEntry.object_type == "desk_grant",
-            AuditEntry.object_id == nonce,
-        )
-    ).scalar_one()
+GRANT_EXPIRED = DeskRefused(
+    "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.", 401, "grant_expired"
+)
+GRANT_STALE = DeskRefused(
+    "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan masuk kembali.",
+    401,
+    "grant_stale",
+)
+GRANT_USED = DeskRefused(
+    "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
+    409,
+    "grant_used",
+)
 
 
 def _load_grant(desk: dict[str, Any]) -> Grant:
+    """The grant of the form, valid only for the open, unexpired turn the cookie names."""
     token = request.form.get("grant") or ""
     try:
-        payload = _serializer().loads(token, max_age=_grant_seconds())
-    except SignatureExpired:
-        raise DeskRefused(
-            "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.",
-            401,
-            "grant_expired",
-        ) from None
+        payload = _serializer().loads(token)
     except BadSignature:
         raise DeskRefused(
             "Otorisasi meja tidak sah. Silakan masuk kembali.", 401, "grant_invalid"
         ) from None
     if payload.get("d") != desk["id"] or payload.get("t") != desk.get("turn"):
-        raise DeskRefused(
-            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. "
-            "Silakan masuk kembali.",
-            401,
-            "grant_stale",
-        )
-    if _consumed(payload["n"]):
-        raise DeskRefused(
-            "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
-            409,
-            "grant_used",
-        )
+        raise GRANT_STALE
+    turn = _current_turn(desk)
+    if turn is None or turn.official_id != payload.get("u"):
+        raise GRANT_STALE
+    if not turn.is_open:
+        if turn.outcome in (TurnOutcome.ACT, TurnOutcome.CANCEL):
+            raise GRANT_USED
+        if turn.outcome is TurnOutcome.EXPIRED:
+            raise GRANT_EXPIRED
+        raise GRANT_STALE
+    if turn.expired(utcnow()):
+        _close_turn(turn, TurnOutcome.EXPIRED)
+        db.session.commit()
+        raise GRANT_EXPIRED
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.role != Role.OFFICIAL:
         raise DeskRefused("Akun pejabat ini tidak dapat bertindak.", 403)
-    return Grant(token=token, user=user, nonce=payload["n"], desk_id=desk["id"])
+    return Grant(token=token, user=user, nonce=payload["n"], desk_id=desk["id"], turn=turn)
 
 
 def _record_use(grant: Grant, desk: dict[str, Any], outcome: str, act: Act | None) -> None:
@@ -283,7 +372,7 @@ def open_desk():  # type: ignore[no-untyped-def]
         "id": secrets.token_urlsafe(12),
         "event_id": event.id,
         "auth": _fingerprint(current_user.get_id()),
-        "turn": secrets.token_urlsafe(12),
+        "turn": None,  # the board opens the first turn
         "opened_at": utcnow().isoformat(),
     }
     audit.record(
@@ -343,6 +432,7 @@ def close():  # type: ignore[no-untyped-def]
         object_id=desk["id"],
         details={"event_id": desk["event_id"]},
     )
+    _close_open_turns(desk["id"], TurnOutcome.DESK_CLOSED)
     db.session.commit()
     session.pop(SESSION_KEY, None)
     return redirect(url_for(".start"), code=303)
@@ -446,7 +536,9 @@ def board():  # type: ignore[no-untyped-def]
     desk = current_desk()
     if desk is None:
         return redirect(url_for(".start"))
-    desk = {**desk, "turn": secrets.token_urlsafe(12)}
+    turn = _open_turn(desk)
+    db.session.commit()
+    desk = {**desk, "turn": turn.token}
     session[SESSION_KEY] = desk
     target = _target_from(request.args, desk["event_id"])
     return _no_store(_board_page(desk, target=target))
@@ -481,8 +573,15 @@ def login():  # type: ignore[no-untyped-def]
     if desk is None:
         return redirect(url_for(".start"))
     target = _target_from(request.form, desk["event_id"])
-    if request.form.get("turn") != desk.get("turn"):
-        # A login form from before the desk last returned home (e.g. Back + resubmit).
+    turn = _current_turn(desk)
+    if (
+        request.form.get("turn") != desk.get("turn")
+        or turn is None
+        or not turn.is_open
+        or turn.official_id is not None
+    ):
+        # A login form from before the desk last returned home (e.g. Back + resubmit), or a
+        # replayed cookie naming a turn that is closed or already taken by an official.
         return _refusal_page(
             desk,
             DeskRefused(
@@ -518,14 +617,35 @@ def login():  # type: ignore[no-untyped-def]
         object_id=desk["id"],
         details={"event_id": desk["event_id"], "desk_opened_by": current_user.id},
     )
+    now = utcnow()
+    turn.official_id = user.id
+    turn.granted_at = now
+    turn.expires_at = now + dt.timedelta(seconds=_grant_seconds())
     db.session.commit()
-    grant = Grant(token=_issue_grant(desk, user), user=user, nonce="", desk_id=desk["id"])
+    grant = Grant(
+        token=_issue_grant(desk, turn, user), user=user, nonce="", desk_id=desk["id"], turn=turn
+    )
     if target is not None:
         item = build_item(target.commitment, user, user_mandates(db.session, user))
         if item is not None and item.choices:
             _audit_step(desk, user, target.commitment, item)
             return _step_page(desk, grant, target.commitment, item, target=target)
     return _choose_page(desk, grant)
+
+
+def _timer(grant: Grant) -> dict[str, Any]:
+    """What the pages need for the countdown: the server's deadline is the truth."""
+    turn = grant.turn
+    remaining = 0
+    if turn.expires_at is not None:
+        # Rounded up: the page reaches zero no earlier than the server's deadline.
+        remaining = max(0, math.ceil((turn.expires_at - utcnow()).total_seconds()))
+    return {
+        "seconds": _grant_seconds(),
+        "remaining": remaining,
+        "warn_seconds": min(_warn_seconds(), _grant_seconds()),
+        "extensions_left": max(0, _max_extensions() - turn.extensions),
+    }
 
 
 def _choose_page(  # type: ignore[no-untyped-def]
@@ -543,7 +663,7 @@ def _choose_page(  # type: ignore[no-untyped-def]
             items=[i for i in items if i.section == "action"],
             others=[i for i in items if i.section != "action"],
             message=message,
-            seconds=_grant_seconds(),
+            **_timer(grant),
         ),
         status,
     )
@@ -585,7 +705,7 @@ def _step_page(
             official=grant.user,
             error=error,
             form=form,
-            seconds=_grant_seconds(),
+            **_timer(grant),
             **context,
         ),
         status,
@@ -671,9 +791,9 @@ def act():  # type: ignore[no-untyped-def]
 
     def consume(done: Act) -> None:
         _record_use(grant, desk, "act", done)
-        # Counted after the locks are held: a concurrent use of the same grant has either
+        # Closed after the locks are held: a concurrent use of the same turn has either
         # committed (seen here: undo this act) or waits behind us and is refused the same way.
-        if _consumed(grant.nonce) > 1:
+        if not _close_turn(grant.turn, TurnOutcome.ACT, done):
             raise WorkflowRefused(
                 "grant_used",
                 "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan "
@@ -712,6 +832,59 @@ def cancel():  # type: ignore[no-untyped-def]
         grant = _load_grant(desk)
     except DeskRefused:
         return redirect(url_for(".board"), code=303)
-    _record_use(grant, desk, "cancel", None)
+    if _close_turn(grant.turn, TurnOutcome.CANCEL):
+        _record_use(grant, desk, "cancel", None)
     db.session.commit()
     return redirect(url_for(".board", keluar=1), code=303)
+
+
+@bp.post("/tambah-waktu")
+@role_required(Role.SECRETARIAT)
+def extend():  # type: ignore[no-untyped-def]
+    """ "Tambah waktu": move the open turn's deadline, at most ``DESK_MAX_EXTENSIONS`` times.
+
+    Answers JSON to the page's script (the countdown restarts in place, nothing typed is lost)
+    and, without script, the page the official was on.
+    """
+    desk = current_desk()
+    try:
+        desk = _desk_or_start()
+        grant = _load_grant(desk)
+    except DeskRefused as refused:
+        if _wants_json():
+            db.session.rollback()
+            return {"ok": False, "message": refusal_text(refused)}, refused.status
+        return _refusal_page(desk, refused)
+    turn = grant.turn
+    message = None
+    status = 200
+    if turn.extensions >= _max_extensions():
+        message = gettext(
+            "Waktu tidak dapat ditambah lagi. Selesaikan tindakan Anda atau masuk kembali."
+        )
+        status = 409
+    else:
+        turn.extensions += 1
+        turn.expires_at = utcnow() + dt.timedelta(seconds=_grant_seconds())
+        audit.record(
+            db.session,
+            "desk.extend",
+            actor=grant.user,
+            object_type="desk",
+            object_id=desk["id"],
+            details={"extensions": turn.extensions, "expires_at": turn.expires_at.isoformat()},
+        )
+        db.session.commit()
+    if _wants_json():
+        return {"ok": status == 200, "message": message, **_timer(grant)}, status
+    value = request.form.get("commitment_id", "")
+    commitment = load_commitment(db.session, int(value)) if value.isdigit() else None
+    if commitment is not None and commitment.event_id == desk["event_id"]:
+        item = build_item(commitment, grant.user, user_mandates(db.session, grant.user))
+        if item is not None and item.choices:
+            return _step_page(desk, grant, commitment, item, status=status)
+    return _choose_page(desk, grant, message=message, status=status)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"

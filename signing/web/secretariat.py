@@ -120,6 +120,7 @@ def event_list():  # type: ignore[no-untyped-def]
 def event_new():  # type: ignore[no-untyped-def]
     provinces = db.session.execute(sa.select(Province).order_by(Province.code)).scalars().all()
     form = request.form if request.method == "POST" else {}
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             policy = event_ops.routing_from_form(request.form)
@@ -136,6 +137,7 @@ def event_new():  # type: ignore[no-untyped-def]
         except event_ops.EventRefused as error:
             db.session.rollback()
             _flash_errors(error.errors)
+            field_errors = _event_field_errors(error.errors)
         else:
             db.session.commit()
             flash(gettext("Acara dibuat. Periksa kesiapan lalu buat dokumennya."), "success")
@@ -150,7 +152,28 @@ def event_new():  # type: ignore[no-untyped-def]
         advance_modes=event_ops.ADVANCE_MODES,
         party_roles=_party_roles(),
         policy={},
+        field_errors=field_errors,
     ), (422 if request.method == "POST" else 200)
+
+
+#: Which field of the new-event form a problem found by ``create_event`` is about.
+_EVENT_FIELDS = (
+    ("Nama acara", "name"),
+    ("Tempat", "place"),
+    ("Tanggal", "date"),
+    ("Provinsi", "province_code"),
+    ("Awalan nomor", "number_prefix"),
+)
+
+
+def _event_field_errors(errors: list[str]) -> dict[str, str]:
+    """The first problem of each field, for the message beside it (the flash lists them all)."""
+    found: dict[str, str] = {}
+    for message in errors:
+        for prefix, field in _EVENT_FIELDS:
+            if message.startswith(prefix):
+                found.setdefault(field, gettext(message))
+    return found
 
 
 def _party_roles() -> list[tuple[str, str]]:
@@ -662,6 +685,11 @@ def _mandate_choices(province_code: str) -> dict[str, Any]:
 @bp.get("/mandat")
 @role_required(*STAFF)
 def mandates():  # type: ignore[no-untyped-def]
+    return _mandates_page(request.args)
+
+
+def _mandates_page(form: Any, field_errors: dict[str, str] | None = None) -> str:
+    """The mandates page; after a refused form, with what was entered and each field's problem."""
     province_code = request.args.get("provinsi") or current_app.config.get("PROVINCE_CODE", "62")
     rows = (
         db.session.execute(
@@ -689,7 +717,8 @@ def mandates():  # type: ignore[no-untyped-def]
         used=used,
         kinds=MANDATE_WORDS,
         today=today_wib(),
-        form=request.args,
+        form=form,
+        field_errors=field_errors or {},
         **_mandate_choices(province_code),
     )
 
@@ -725,32 +754,52 @@ def mandate_create():  # type: ignore[no-untyped-def]
     from signing.workflow.operations import WorkflowRefused, record_mandate
 
     errors: list[str] = []
+    #: The first problem of each field, shown beside it; the form is answered again with the
+    #: values entered (no redirect that would drop them).
+    field_errors: dict[str, str] = {}
+
+    def problem(field: str, message: str) -> None:
+        errors.append(message)
+        field_errors.setdefault(field, message)
+
     try:
         kind = MandateKind(request.form.get("kind", ""))
     except ValueError:
-        errors.append(gettext("Pilih jenis mandat (Plt., Plh. atau a.n.)."))
+        problem("kind", gettext("Pilih jenis mandat (Plt., Plh. atau a.n.)."))
         kind = None
     principal = db.session.get(Office, _optional_int("principal_office_id") or 0)
     if principal is None:
-        errors.append(gettext("Pilih jabatan yang diwakili."))
+        problem("principal_office_id", gettext("Pilih jabatan yang diwakili."))
     deputy = db.session.get(User, _optional_int("deputy_user_id") or 0)
     if deputy is None:
-        errors.append(gettext("Pilih akun pejabat yang menerima mandat."))
+        problem("deputy_user_id", gettext("Pilih akun pejabat yang menerima mandat."))
     letter_number = " ".join((request.form.get("letter_number") or "").split())
     if not letter_number:
-        errors.append(gettext("Nomor surat mandat wajib diisi."))
-    letter_date = _date_field("letter_date", gettext("Tanggal surat"), errors, required=True)
-    valid_from = _date_field("valid_from", gettext("Berlaku mulai"), errors, required=True)
-    valid_until = _date_field("valid_until", gettext("Berlaku sampai"), errors, required=False)
+        problem("letter_number", gettext("Nomor surat mandat wajib diisi."))
+    dates: dict[str, dt.date | None] = {}
+    for name, label, required in (
+        ("letter_date", gettext("Tanggal surat"), True),
+        ("valid_from", gettext("Berlaku mulai"), True),
+        ("valid_until", gettext("Berlaku sampai"), False),
+    ):
+        before = len(errors)
+        dates[name] = _date_field(name, label, errors, required=required)
+        if len(errors) > before:
+            field_errors.setdefault(name, errors[-1])
+    letter_date, valid_from, valid_until = (
+        dates["letter_date"],
+        dates["valid_from"],
+        dates["valid_until"],
+    )
     if valid_from and valid_until and valid_until < valid_from:
-        errors.append(gettext("Tanggal akhir berlaku sebelum tanggal mulai."))
+        problem("valid_until", gettext("Tanggal akhir berlaku sebelum tanggal mulai."))
     event_id = _optional_int("event_id")
     event = db.session.get(Event, event_id) if event_id else None
     if event_id and event is None:
-        errors.append(gettext("Acara tidak dikenal."))
+        problem("event_id", gettext("Acara tidak dikenal."))
     if errors:
         _flash_errors(errors)
-        return redirect(url_for(".mandates"))
+        return _mandates_page(request.form, field_errors), 422
     try:
         mandate = record_mandate(
             db.session,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from signing.models import ActKind, Capacity, Commitment
+from signing.models import ActKind, Capacity, Commitment, DeskTurn, TurnOutcome
 
 from .conftest import PASSPHRASE, TEST_PASSWORD, Browser, acts_of, audit_since, last_audit_id
 from .world import KOBAR, KOTIM
@@ -38,6 +39,11 @@ class DeskDevice:
     def session(self) -> dict:
         with self.browser.client.session_transaction() as data:
             return dict(data)
+
+
+def _turns(db_session) -> list[DeskTurn]:  # type: ignore[no-untyped-def]
+    db_session.rollback()
+    return list(db_session.execute(sa.select(DeskTurn).order_by(DeskTurn.id)).scalars())
 
 
 @pytest.fixture()
@@ -181,12 +187,13 @@ def test_cancel_spends_the_grant(device, world, db_session) -> None:
 
 
 def test_an_expired_grant_is_refused(device, world, db_session, app) -> None:
+    app.config["DESK_GRANT_SECONDS"] = -1  # the server sets the turn's deadline in the past
     grant = _grant(device.login("wakil-bupati-62.02"))
-    app.config["DESK_GRANT_SECONDS"] = -1
     response = _act(device, grant, world[KOTIM], "kepala_daerah:paraf:stand_in")
     assert response.status_code == 401
     assert "habis" in response.text
     assert acts_of(db_session, world[KOTIM]) == []
+    assert _turns(db_session)[-1].outcome is TurnOutcome.EXPIRED
 
 
 def test_a_wrong_passphrase_on_the_desk_may_be_retried(device, world, db_session) -> None:
@@ -262,3 +269,94 @@ def test_the_desk_refuses_documents_of_another_event(app, device, world) -> None
     step = device.browser.post("/meja/langkah", {"grant": _grant(login), "commitment_id": other})
     assert step.status_code == 403
     assert "bukan bagian dari acara meja ini" in step.text
+
+
+def _cookie(device: DeskDevice) -> str:
+    return device.browser.client.get_cookie("signing_session").value
+
+
+def _replay(device: DeskDevice, value: str) -> None:
+    device.browser.client.set_cookie("signing_session", value)
+
+
+def test_a_replayed_cookie_does_not_revive_a_turn_the_board_closed(
+    device, world, db_session
+) -> None:
+    """Issue 17 finding 10: the official walked away, the board was shown, and the old cookie
+    (naming the old turn) was replayed with the old grant to decline."""
+    grant = _grant(device.login("wakil-bupati-62.02"))
+    old_cookie = _cookie(device)
+    device.board()
+    _replay(device, old_cookie)
+    declined = _act(
+        device, grant, world[KOTIM], "kepala_daerah:decline:stand_in", reason="Tidak setuju"
+    )
+    assert declined.status_code == 401
+    assert "sudah tidak berlaku" in declined.text
+    step = device.browser.post("/meja/langkah", {"grant": grant, "commitment_id": world[KOTIM]})
+    assert step.status_code == 401 and "Anda masuk sebagai" not in step.text
+    assert acts_of(db_session, world[KOTIM]) == []
+    outcomes = [t.outcome for t in _turns(db_session)]
+    assert TurnOutcome.SUPERSEDED in outcomes
+
+
+def test_a_replayed_cookie_does_not_revive_a_finished_officials_turn(
+    device, world, db_session
+) -> None:
+    first = device.login("gubernur")
+    grant = _grant(first)
+    old_cookie = _cookie(device)
+    assert _act(device, grant, world[KOBAR], "gubernur:sign:holder").status_code == 303
+    _replay(device, old_cookie)
+    again = _act(device, grant, world[KOTIM], "gubernur:decline:holder", reason="Replay")
+    assert again.status_code == 409
+    assert "sudah dipakai" in again.text
+    # Nor can the old turn take a new login: it is closed on the server.
+    old_turn = _turns(db_session)[0]
+    assert TURN.search(device.browser.get("/meja/papan").text).group(1) != old_turn.token
+    _replay(device, old_cookie)
+    relogin = device.login("bupati-62.02", turn=old_turn.token)
+    assert relogin.status_code == 409 and GRANT.search(relogin.text) is None
+    finished = [t for t in _turns(db_session) if t.outcome is TurnOutcome.ACT]
+    assert len(finished) == 1 and finished[0].act_id is not None
+    assert [a.kind for a in acts_of(db_session, world[KOTIM])] == []
+
+
+def test_tambah_waktu_moves_the_deadline_a_limited_number_of_times(
+    device, world, db_session, app
+) -> None:
+    app.config["DESK_MAX_EXTENSIONS"] = 2
+    login = device.login("wakil-bupati-62.02")
+    grant = _grant(login)
+    assert "Tambah waktu" in login.text and 'http-equiv="refresh"' not in login.text
+    first_deadline = _turns(db_session)[-1].expires_at
+    headers = {"Accept": "application/json"}
+    answers = [
+        device.browser.client.post(
+            "/meja/tambah-waktu",
+            data={"grant": grant, "csrf_token": device.browser.csrf()},
+            headers=headers,
+        )
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 409]
+    assert answers[0].json["extensions_left"] == 1 and answers[1].json["extensions_left"] == 0
+    assert "tidak dapat ditambah lagi" in answers[2].json["message"]
+    turn = _turns(db_session)[-1]
+    assert turn.extensions == 2 and turn.expires_at >= first_deadline
+    assert [e.action for e in audit_since(db_session)].count("desk.extend") == 2
+    # Without script the form answers the page again, with the grant still good.
+    page = device.browser.post("/meja/tambah-waktu", {"grant": grant})
+    assert page.status_code == 409 and _grant(page) == grant
+    assert _act(device, grant, world[KOTIM], "kepala_daerah:paraf:stand_in").status_code == 303
+
+
+def test_a_turn_takes_one_official(device, world, db_session) -> None:
+    _page, turn = device.board()
+    first = device.login("wakil-bupati-62.02", turn=turn)
+    assert first.status_code == 200
+    # The same login form posted again (Back + resubmit) cannot bring a second official in.
+    second = device.login("bupati-62.02", turn=turn)
+    assert second.status_code == 409 and GRANT.search(second.text) is None
+    turns = _turns(db_session)
+    assert len([t for t in turns if t.official_id is not None]) == 1
