@@ -1,7 +1,7 @@
 """Mail outbox
 
-Revision ID: 0008
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 16:00:00
 
 Notifications' e-mails are written as rows in the act's own transaction and sent by
@@ -17,8 +17,8 @@ from alembic import op
 
 import signing.db
 
-revision = "0008"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
