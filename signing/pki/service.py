@@ -22,6 +22,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from signing.pki.keystore import (
     generate_private_key,
     key_matches_certificate,
 )
+from signing.pki.ocsp import ocsp_response
 from signing.pki.tsa import make_timestamper
 
 __all__ = [
@@ -81,6 +83,7 @@ __all__ = [
     "active_certificate",
     "change_passphrase",
     "current_crls",
+    "document_timestamp",
     "enrol",
     "ensure_ca",
     "get_ca",
@@ -515,6 +518,78 @@ def validation_context(db_session: Session, app: Flask | None = None) -> Any:
     ca = get_ca(app)
     return make_validation_context(
         ca.trust_roots, current_crls(db_session, app), other_certs=ca.issuing_certs
+    )
+
+
+# ------------------------------------------------------------ long-term validation
+
+
+def _revocation_of(db_session: Session, cert: x509.Certificate) -> Any:
+    serial = cert.serial_number
+    for entry_serial, revoked_at, reason in revoked_entries(db_session):
+        if entry_serial == serial:
+            flag = x509.ReasonFlags[reason] if reason else None
+            return revoked_at, flag
+    return None
+
+
+def ocsp_responses(
+    db_session: Session, certificates: Iterable[x509.Certificate], app: Flask | None = None
+) -> list[bytes]:
+    """A fresh OCSP response (DER) for each certificate an issuing CA of ours signed (the
+    others, like a root-certified TSA, are covered by the root CRL)."""
+    ca = get_ca(app)
+    responses = []
+    for cert in certificates:
+        issuer = ca.issuer_of(cert)
+        if issuer is None:
+            continue
+        key = ca.issuing_key
+        if issuer != ca.issuing_cert:
+            view = next(v for v in ca.previous_issuing_cas() if v.issuing_cert == issuer)
+            key = view.issuing_key
+        responses.append(
+            ocsp_response(
+                cert,
+                issuer,
+                key,
+                revoked=_revocation_of(db_session, cert),
+                next_update_days=CRL_NEXT_UPDATE_DAYS,
+            )
+        )
+    return responses
+
+
+def document_timestamp(
+    db_session: Session,
+    pdf: bytes,
+    signers: Iterable[x509.Certificate] = (),
+    app: Flask | None = None,
+) -> bytes:
+    """``pdf`` with a document time stamp whose revision first stores, in the DSS, what a
+    validator needs without us: our CA certificates, the current CRLs (root CRL from the
+    ceremony, issuing CRLs fresh) and an OCSP response for each of ``signers`` (the
+    certificates that just signed), all issued after those signatures. The stamp proves they
+    existed then; see docs/long-term-validation.md.
+
+    With an external TSA (``TSA_URL``) our data goes in just the same; the TSA's own
+    certificates are in its token and its revocation data is not fetched (offline design).
+
+    :raises PadesError: the time stamp could not be made.
+    """
+    from signing.pades.sign import add_document_timestamp
+
+    app = _app(app)
+    ca = get_ca(app)
+    return add_document_timestamp(
+        pdf,
+        timestamper(app),
+        None,
+        revocation_data=(
+            [*ca.issuing_certs, ca.root_cert, ca.tsa_cert],
+            current_crls(db_session, app),
+        ),
+        ocsps=ocsp_responses(db_session, signers, app),
     )
 
 

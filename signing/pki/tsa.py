@@ -54,8 +54,9 @@ class InternalTimeStamper(DummyTimeStamper):
     """pyHanko's in-process time stamper, made fit for production use.
 
     The stock class reloads its RSA key from DER for every token (~36 ms of OpenSSL
-    key checks each time) and stamps a third party's policy OID. This one keeps the
-    parsed key, uses our own policy OID, and reports time in UTC.
+    key checks each time), stamps a third party's policy OID and names its certificate
+    with a SHA-1 ESSCertID. This one keeps the parsed key, uses our own policy OID,
+    identifies the certificate by ESSCertIDv2 (SHA-256) and reports time in UTC.
     """
 
     def __init__(self, material: TsaMaterial):
@@ -101,7 +102,11 @@ class InternalTimeStamper(DummyTimeStamper):
             [
                 attr("content_type", "tst_info"),
                 attr("signing_time", cms.Time({"utc_time": core.UTCTime(dt_)})),
-                attr("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                # ESSCertIDv2 with SHA-256 (RFC 5816), not the SHA-1 ESSCertID of RFC 2634.
+                attr(
+                    "signing_certificate_v2",
+                    general.as_signing_certificate_v2(self.tsa_cert, "sha256"),
+                ),
                 attr("message_digest", md.finalize()),
             ]
         )
@@ -125,7 +130,7 @@ def make_timestamper(
 
         return RequestsHTTPTimeStamper(external_url, timeout=timeout)
     if isinstance(source, CertificateAuthority):
-        source = TsaMaterial(source.tsa_cert, source.tsa_key, tuple(source.chain))
+        source = TsaMaterial(source.tsa_cert, source.tsa_key, tuple(source.tsa_chain))
     if not isinstance(source, TsaMaterial):
         raise PkiError("Tidak ada TSA: berikan CA, bahan TSA, atau URL TSA eksternal.")
     return InternalTimeStamper(source)
