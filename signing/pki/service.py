@@ -665,6 +665,28 @@ def _office_line(user: User) -> str:
     return "; ".join(office.title for office in user.current_offices)
 
 
+def institution_of(office: Any) -> str:
+    """The institution an office belongs to, as a certificate's O names it: "Pemerintah
+    Kabupaten Kotawaringin Timur", "DPRD Kota Palangka Raya", "Pemerintah Provinsi
+    Kalimantan Tengah", "DPRD Provinsi Kalimantan Tengah"."""
+    from signing.models.regions import OfficeKind
+
+    kind = OfficeKind(office.kind)
+    if kind is OfficeKind.KETUA_DPRD_PROVINSI:
+        return f"DPRD Provinsi {office.province.name}"
+    if kind.is_provincial:
+        return f"Pemerintah Provinsi {office.province.name}"
+    region = office.region.name if office.region is not None else office.province.name
+    if kind in (OfficeKind.KETUA_DPRD, OfficeKind.WAKIL_KETUA_DPRD):
+        return f"DPRD {region}"
+    return f"Pemerintah {region}"
+
+
+def _institution_line(user: User) -> str:
+    names = dict.fromkeys(institution_of(office) for office in user.current_offices)
+    return "; ".join(names)
+
+
 def enrol(
     db_session: Session,
     user: User,
@@ -676,8 +698,8 @@ def enrol(
 ) -> SigningCertificate:
     """Give ``user`` a new key pair and certificate; the key is stored encrypted only.
 
-    The certificate names the official (CN), their current office(s) (title) and the
-    institution (O, config ``INSTITUTION``). An earlier active certificate is marked
+    The certificate names the official (CN), their current office(s) (title) and their own
+    institution (O: "Pemerintah Kabupaten ...", "DPRD Provinsi ...", see :func:`institution_of`). An earlier active certificate is marked
     SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
 
     ``check_password`` refuses a passphrase equal to the login password (an Argon2 check; the
@@ -702,7 +724,7 @@ def enrol(
         key.public_key(),
         common_name=user.display_name,
         office=_office_line(user),
-        institution=app.config["INSTITUTION"],
+        institution=_institution_line(user),
         email=user.email or None,
         validity_days=int(app.config.get("SIGNING_CERT_DAYS", 2 * 365)),
     )
