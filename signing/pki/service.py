@@ -699,8 +699,8 @@ def enrol(
     """Give ``user`` a new key pair and certificate; the key is stored encrypted only.
 
     The certificate names the official (CN), their current office(s) (title) and their own
-    institution (O: "Pemerintah Kabupaten ...", "DPRD Provinsi ...", see :func:`institution_of`). An earlier active certificate is marked
-    SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
+    institution (O: "Pemerintah Kabupaten ...", "DPRD Provinsi ...", see :func:`institution_of`).
+    An earlier active certificate is marked SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
 
     ``check_password`` refuses a passphrase equal to the login password (an Argon2 check; the
     demo, which knows both, skips it).
