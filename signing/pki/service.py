@@ -700,7 +700,8 @@ def enrol(
 
     The certificate names the official (CN), their current office(s) (title) and their own
     institution (O: "Pemerintah Kabupaten ...", "DPRD Provinsi ...", see :func:`institution_of`).
-    An earlier active certificate is marked SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
+    An earlier active certificate is marked SUPERSEDED and revoked (reason "superseded"), so the
+    next CRL lists it.
 
     ``check_password`` refuses a passphrase equal to the login password (an Argon2 check; the
     demo, which knows both, skips it).

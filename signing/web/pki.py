@@ -3,8 +3,8 @@ page that tells a reader how to trust the root (``/pki/``) and the CPS (``/pki/c
 end-entity certificate's certificatePolicies points to.
 
 No login: validators (pyHanko, Adobe, poppler) and readers fetch these anonymously. CRLs are
-built from the database's revocations (see :func:`signing.pki.service.current_crls`), so a revocation shows here
-as soon as it is committed, whichever worker answers.
+built from the database's revocations (see :func:`signing.pki.service.current_crls`), so a
+revocation shows here as soon as it is committed, whichever worker answers.
 """
 
 from __future__ import annotations
