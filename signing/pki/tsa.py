@@ -68,6 +68,14 @@ class InternalTimeStamper(DummyTimeStamper):
             certs_to_embed=[to_asn1(c) for c in material.chain],
         )
         self._key = material.key
+        # The same for every token: built once and kept parsed, so asn1crypto dumps its bytes
+        # instead of serialising the structure (with the TSA's name in it) again per token.
+        self._signing_certificate = cms.CMSAttribute.load(
+            general.simple_cms_attribute(
+                "signing_certificate_v2",
+                general.as_signing_certificate_v2(self.tsa_cert, "sha256"),
+            ).dump()
+        )
         #: Size of the DER certificates a token embeds, for signature space estimates.
         self.embedded_certs_size = len(self.tsa_cert.dump()) + sum(
             len(c.dump()) for c in self.certs_to_embed
@@ -103,10 +111,7 @@ class InternalTimeStamper(DummyTimeStamper):
                 attr("content_type", "tst_info"),
                 attr("signing_time", cms.Time({"utc_time": core.UTCTime(dt_)})),
                 # ESSCertIDv2 with SHA-256 (RFC 5816), not the SHA-1 ESSCertID of RFC 2634.
-                attr(
-                    "signing_certificate_v2",
-                    general.as_signing_certificate_v2(self.tsa_cert, "sha256"),
-                ),
+                self._signing_certificate,
                 attr("message_digest", md.finalize()),
             ]
         )
