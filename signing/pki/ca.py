@@ -333,14 +333,19 @@ def _crl_dp(url: str) -> x509.CRLDistributionPoints:
     )
 
 
-def _aia(url: str) -> x509.AuthorityInformationAccess:
-    return x509.AuthorityInformationAccess(
-        [
+def _aia(url: str, ocsp_url: str | None = None) -> x509.AuthorityInformationAccess:
+    descriptions = [
+        x509.AccessDescription(
+            x509.AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(url)
+        )
+    ]
+    if ocsp_url:
+        descriptions.append(
             x509.AccessDescription(
-                x509.AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(url)
+                x509.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
             )
-        ]
-    )
+        )
+    return x509.AuthorityInformationAccess(descriptions)
 
 
 _CA_USAGE = x509.KeyUsage(
@@ -408,7 +413,11 @@ def _issue_leaf(
         .add_extension(_aki(issuer), critical=False)
         .add_extension(_policies(ca), critical=False)
         .add_extension(_crl_dp(ca.url(f"{level}.crl")), critical=False)
-        .add_extension(_aia(ca.url(f"{level}.crt")), critical=False)
+        .add_extension(
+            # The app answers OCSP for what the issuing CA signs (signing.pki.service.answer_ocsp).
+            _aia(ca.url(f"{level}.crt"), ca.url("ocsp") if by_root is None else None),
+            critical=False,
+        )
     )
     if email:
         builder = builder.add_extension(

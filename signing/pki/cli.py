@@ -160,6 +160,19 @@ def ca_show() -> None:
         )
         click.echo(f"    SHA-256 {fingerprint}")
     click.echo(f"CRL: {ca.url('root.crl')}  {ca.url('issuing.crl')}")
+    if ca.crl_path("root").exists():
+        from signing.pki.ca import crl_from_bytes
+
+        until = crl_from_bytes(ca.crl_path("root").read_bytes()).next_update_utc
+        if until is not None:
+            click.echo(
+                f"CRL akar berlaku s.d. {until:%Y-%m-%d} (perbarui dengan signing ca rotate)."
+            )
+    if ca.tsa_cert.issuer != ca.root_cert.subject:
+        click.echo(
+            "Catatan: TSA diterbitkan oleh CA penerbit (CRL 7 hari); signing ca rotate "
+            "menerbitkannya dari akar agar salinan tetap dapat diperiksa luring."
+        )
     tsa = current_app.config.get("TSA_URL")
     click.echo(f"TSA: {tsa or 'internal'}")
 

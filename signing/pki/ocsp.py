@@ -1,4 +1,5 @@
-"""OCSP responses (RFC 6960) signed by the issuing CA itself, for embedding, not served.
+"""OCSP responses (RFC 6960) signed by the issuing CA itself: embedded after every act, and
+answered at ``/pki/ocsp`` for validators that ask online.
 
 Why they exist: a validator that checks a signature long after its CRLs expired (AdES past
 signature validation) needs revocation data of the signer's certificate that was *issued after
@@ -31,6 +32,7 @@ def ocsp_response(
     revoked: tuple[dt.datetime, x509.ReasonFlags | None] | None = None,
     now: dt.datetime | None = None,
     next_update_days: int = 7,
+    algorithm: hashes.HashAlgorithm | None = None,
 ) -> bytes:
     """A DER OCSP response for ``cert``: good, or revoked at ``revoked[0]``."""
     now = now or dt.datetime.now(dt.UTC)
@@ -45,7 +47,7 @@ def ocsp_response(
         .add_response(
             cert=cert,
             issuer=issuer_cert,
-            algorithm=hashes.SHA256(),
+            algorithm=algorithm or hashes.SHA256(),
             cert_status=status,
             this_update=now,
             next_update=now + dt.timedelta(days=next_update_days),

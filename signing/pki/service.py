@@ -538,7 +538,15 @@ def ocsp_responses(
 ) -> list[bytes]:
     """A fresh OCSP response (DER) for each certificate an issuing CA of ours signed (the
     others, like a root-certified TSA, are covered by the root CRL)."""
-    ca = get_ca(app)
+    return _ocsp_for(db_session, certificates, get_ca(app))
+
+
+def _ocsp_for(
+    db_session: Session,
+    certificates: Iterable[x509.Certificate],
+    ca: CertificateAuthority,
+    algorithm: Any = None,
+) -> list[bytes]:
     responses = []
     for cert in certificates:
         issuer = ca.issuer_of(cert)
@@ -555,9 +563,49 @@ def ocsp_responses(
                 key,
                 revoked=_revocation_of(db_session, cert),
                 next_update_days=CRL_NEXT_UPDATE_DAYS,
+                algorithm=algorithm,
             )
         )
     return responses
+
+
+def answer_ocsp(db_session: Session, request_der: bytes, app: Flask | None = None) -> bytes:
+    """The DER OCSP response (RFC 6960) to ``request_der``: good or revoked for a certificate
+    one of our issuing CAs signed (officials' from the database, the office seal), else
+    ``unauthorized``; ``malformedRequest`` for anything unreadable. Signed by that issuing CA.
+    """
+    from cryptography.x509 import ocsp as x509_ocsp
+
+    from signing.pki.tsa import to_asn1
+
+    def refusal(status: x509_ocsp.OCSPResponseStatus) -> bytes:
+        response = x509_ocsp.OCSPResponseBuilder.build_unsuccessful(status)
+        return response.public_bytes(serialization.Encoding.DER)
+
+    try:
+        request = x509_ocsp.load_der_ocsp_request(request_der)
+        algorithm = request.hash_algorithm
+        key_hash, serial = request.issuer_key_hash, request.serial_number
+    except (ValueError, TypeError, x509.UnsupportedGeneralNameType):
+        return refusal(x509_ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    ca = get_ca(app)
+    name = algorithm.name.replace("-", "")
+    issuers = [
+        c for c in ca.issuing_certs if getattr(to_asn1(c).public_key, name, None) == key_hash
+    ]
+    candidates = [ca.seal_cert] if ca.seal_cert.serial_number == serial else []
+    record = db_session.execute(
+        sa.select(SigningCertificate).where(SigningCertificate.serial == format(serial, "x"))
+    ).scalar_one_or_none()
+    if record is not None:
+        candidates.append(certificate_of(record))
+    for cert in candidates:
+        issuer = ca.issuer_of(cert)
+        if issuer is None or issuer not in issuers:
+            continue
+        (response,) = _ocsp_for(db_session, [cert], ca, algorithm)
+        return response
+    return refusal(x509_ocsp.OCSPResponseStatus.UNAUTHORIZED)
 
 
 def document_timestamp(

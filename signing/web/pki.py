@@ -10,9 +10,10 @@ revocation shows here as soon as it is committed, whichever worker answers.
 from __future__ import annotations
 
 from cryptography.hazmat.primitives import hashes
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from signing import db
+from signing.extensions import csrf
 from signing.pki import service
 from signing.web.errors import error_response
 
@@ -48,6 +49,39 @@ def certificate(level: str):  # type: ignore[no-untyped-def]
         return error_response(503, "CA aplikasi belum dibuat.", "The CA is not set up yet.")
     cert = ca.root_cert if level == "root" else ca.issuing_cert
     return _der(service.certificate_der(cert), CERT_TYPE, f"{level}.crt", 86400)
+
+
+OCSP_RESPONSE_TYPE = "application/ocsp-response"
+#: An OCSP request is a few hundred bytes; refuse anything much larger before parsing.
+OCSP_MAX_REQUEST = 8192
+
+
+@bp.post("/ocsp")
+@bp.get("/ocsp/<path:encoded>")
+@csrf.exempt  # validators POST binary requests with no cookie or form
+def ocsp(encoded: str | None = None):  # type: ignore[no-untyped-def]
+    """RFC 6960 responder (POST, or GET with the base64 request in the path) for the
+    certificates our issuing CAs signed."""
+    import base64
+    import binascii
+    from urllib.parse import unquote
+
+    if encoded is None:
+        data = request.get_data(cache=False)[: OCSP_MAX_REQUEST + 1]
+    else:
+        try:
+            data = base64.b64decode(unquote(encoded), validate=False)
+        except (binascii.Error, ValueError):
+            data = b""
+    if len(data) > OCSP_MAX_REQUEST:
+        data = b""
+    try:
+        answer = service.answer_ocsp(db.session, data)
+    except service.CaMissing:
+        return error_response(503, "CA aplikasi belum dibuat.", "The CA is not set up yet.")
+    response = Response(answer, mimetype=OCSP_RESPONSE_TYPE)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def fingerprint(cert, algorithm=None) -> str:  # type: ignore[no-untyped-def]

@@ -90,9 +90,11 @@ def test_enrolment_issues_a_certificate_naming_official_office_and_own_instituti
     assert ext(x509.CRLDistributionPoints)[0].full_name[0].value == (
         "http://signing.test/pki/issuing.crl"
     )
-    (aia,) = ext(x509.AuthorityInformationAccess)
-    assert aia.access_method == x509.oid.AuthorityInformationAccessOID.CA_ISSUERS
-    assert aia.access_location.value == "http://signing.test/pki/issuing.crt"
+    issuers, ocsp = ext(x509.AuthorityInformationAccess)
+    assert issuers.access_method == x509.oid.AuthorityInformationAccessOID.CA_ISSUERS
+    assert issuers.access_location.value == "http://signing.test/pki/issuing.crt"
+    assert ocsp.access_method == x509.oid.AuthorityInformationAccessOID.OCSP
+    assert ocsp.access_location.value == "http://signing.test/pki/ocsp"
     assert audit_actions(db_session, "pki.") == ["pki.enrol"]
 
 
@@ -105,8 +107,10 @@ def test_every_end_entity_certificate_carries_policy_crl_and_issuer_pointers(app
         assert policy.policy_qualifiers == ["http://signing.test/pki/cps"]
         points = exts.get_extension_for_class(x509.CRLDistributionPoints).value
         assert points[0].full_name[0].value == f"http://signing.test/pki/{level}.crl"
-        (aia,) = exts.get_extension_for_class(x509.AuthorityInformationAccess).value
-        assert aia.access_location.value == f"http://signing.test/pki/{level}.crt"
+        aia = exts.get_extension_for_class(x509.AuthorityInformationAccess).value
+        assert aia[0].access_location.value == f"http://signing.test/pki/{level}.crt"
+        # OCSP for what the issuing CA signs; the root-certified TSA has the root CRL only.
+        assert len(aia) == (2 if level == "issuing" else 1)
     eku = ca.seal_cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     assert x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36") in list(eku)
 

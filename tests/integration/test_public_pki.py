@@ -53,3 +53,74 @@ def test_the_pki_page_in_english(app):
     page = _text(client.get("/pki/"))
     assert "Root certificate and how to trust it" in page
     assert "SHA-256 fingerprint" in page
+
+
+def _ask(client, cert, issuer, *, get: bool = False):  # type: ignore[no-untyped-def]
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509 import ocsp
+
+    der = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(cert, issuer, hashes.SHA1())  # noqa: S303 - what most clients send
+        .build()
+        .public_bytes(serialization.Encoding.DER)
+    )
+    if get:
+        response = client.get("/pki/ocsp/" + base64.b64encode(der).decode())
+    else:
+        response = client.post("/pki/ocsp", data=der, content_type="application/ocsp-request")
+    assert response.status_code == 200
+    assert response.mimetype == "application/ocsp-response"
+    return ocsp.load_der_ocsp_response(response.data)
+
+
+def test_the_ocsp_responder_answers_good_then_revoked_signed_by_the_issuing_ca(
+    app, db_session, kalteng
+):
+    from cryptography.x509 import ocsp
+
+    from .conftest import SIGNING_PASSPHRASE
+    from .helpers import user
+
+    with app.app_context():
+        record = service.enrol(
+            db_session, user(db_session, "bupati-62.02"), SIGNING_PASSPHRASE, actor="uji"
+        )
+        db_session.commit()
+        ca = service.get_ca()
+        cert = service.certificate_of(record)
+        issuing, seal = ca.issuing_cert, ca.seal_cert
+    client = app.test_client()
+    answer = _ask(client, cert, issuing)
+    assert answer.response_status is ocsp.OCSPResponseStatus.SUCCESSFUL
+    assert answer.certificate_status is ocsp.OCSPCertStatus.GOOD
+    assert answer.serial_number == cert.serial_number
+    issuing.public_key().verify(
+        answer.signature, answer.tbs_response_bytes, *_padding(issuing, answer)
+    )
+    assert _ask(client, seal, issuing, get=True).certificate_status is ocsp.OCSPCertStatus.GOOD
+    with app.app_context():
+        service.revoke(db_session, record, "key_compromise", actor="uji")
+        db_session.commit()
+    revoked = _ask(client, cert, issuing)
+    assert revoked.certificate_status is ocsp.OCSPCertStatus.REVOKED
+    assert revoked.revocation_reason is x509.ReasonFlags.key_compromise
+    # Not ours, or not a request at all.
+    stranger = _ask(client, issuing, issuing)  # the issuing CA itself is the root's business
+    assert stranger.response_status is ocsp.OCSPResponseStatus.UNAUTHORIZED
+    junk = client.post(
+        "/pki/ocsp", data=b"bukan permintaan", content_type="application/ocsp-request"
+    )
+    assert ocsp.load_der_ocsp_response(junk.data).response_status is (
+        ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+    )
+
+
+def _padding(issuer, answer):  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    if isinstance(issuer.public_key(), ec.EllipticCurvePublicKey):
+        return (ec.ECDSA(answer.signature_hash_algorithm),)
+    return (padding.PKCS1v15(), answer.signature_hash_algorithm)
