@@ -732,7 +732,7 @@ def warm_up(
     code paths, the time stamper's sizing token, asn1crypto's first parses); a worker calls this
     before it accepts requests so that no official waits for them. Nothing is stored.
     """
-    apply_act(
+    signed = apply_act(
         blank_document(_WARM_UP_FIELD),
         field_name=_WARM_UP_FIELD,
         kind=ActKind.SIGN,
@@ -743,3 +743,6 @@ def warm_up(
         embed_revocation=validation_context is not None,
         signer_checked=True,
     )
+    if timestamper is not None:
+        # Every act ends with a document time stamp: its code paths warm up too.
+        add_document_timestamp(signed, timestamper, None, revocation_data=([], []))
