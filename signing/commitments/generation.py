@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from signing import audit
 from signing.commitments.content import content_for, resolve_offices
 from signing.commitments.errors import EventTextLocked, GenerationError, GenerationRefused
-from signing.commitments.storage import GENERATED, SEALED, store_revision
+from signing.commitments.storage import GENERATED, SEALED, TIMESTAMPED, store_revision
 from signing.db import begin_write, utcnow
 from signing.documents.content import PARTY_SLOTS, paraf_field_name, signature_field_name
 from signing.documents.render import DocumentLayoutError, render_commitment
@@ -175,6 +175,10 @@ def _seal(
     db_session.flush()
     revision = store_revision(db_session, commitment, sealed, SEALED, act=act)
     act.sha256_after = revision.sha256
+    # The copy handed out from now on is B-LTA: a document time stamp over the seal with the
+    # seal's revocation data (see docs/long-term-validation.md).
+    stamped = pki.document_timestamp(db_session, sealed, [pki.get_ca().seal_cert])
+    store_revision(db_session, commitment, stamped, TIMESTAMPED)
     db_session.flush()
     audit.record(
         db_session,

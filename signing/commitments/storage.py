@@ -20,6 +20,8 @@ from signing.models import Act, Blob, Commitment, Revision
 #: Label of the first revision of a (re)generated document.
 GENERATED = "generated"
 SEALED = "sealed"
+#: A document time stamp (with the revocation data of the signature before it).
+TIMESTAMPED = "timestamp"
 
 
 def store_blob(db_session: Session, data: bytes, sha256: str | None = None) -> str:

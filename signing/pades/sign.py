@@ -14,11 +14,13 @@ import enum
 import functools
 import logging
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 
 from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -81,6 +83,8 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 _MD = "sha256"
 _SEAL_FIELD = "Segel"
+#: Document time stamps get fields named ``CapWaktuDokumen-<random>``.
+TIMESTAMP_FIELD_PREFIX = "CapWaktuDokumen"
 # A time stamp token: TSTInfo, signed attributes, signature, framing (certs extra).
 _TST_OVERHEAD = 1280
 _SIZE_MARGIN = 512
@@ -268,6 +272,12 @@ def _asn1_cert(cert) -> asn1_x509.Certificate:
             data = x509.load_pem_x509_certificate(data).public_bytes(serialization.Encoding.DER)
         return asn1_x509.Certificate.load(data)
     raise TypeError(f"not a certificate: {type(cert).__name__}")
+
+
+def _asn1_ocsp(value) -> asn1_ocsp.OCSPResponse:
+    if isinstance(value, asn1_ocsp.OCSPResponse):
+        return value
+    return asn1_ocsp.OCSPResponse.load(bytes(value))
 
 
 def _asn1_crl(value) -> asn1_crl.CertificateList:
@@ -621,19 +631,42 @@ def add_document_timestamp(
     validation_context: ValidationContext | None,
     *,
     field_name: str | None = None,
+    revocation_data: tuple[Iterable, Iterable] | None = None,
+    ocsps: Iterable = (),
 ) -> bytes:
-    """Append a document time stamp (PAdES B-LTA) when a commitment is complete.
+    """Append a document time stamp (PAdES B-LTA) with its revocation data before it.
 
-    The TSA's revocation data goes into the DSS in the same revision, before the
-    time stamp, so the stamp protects it too.
+    ``revocation_data`` (certificates, CRLs; pyca or asn1crypto objects) goes into the DSS of
+    the same revision, before the time stamp, so the stamp protects it: the CRLs of every
+    signer and of the TSA, built *after* the signatures it follows. That is what a validator
+    needs to check the earlier signatures at a later date, when those CRLs have expired: they
+    existed at the stamp's time (proof of existence) and say the keys were not revoked after
+    the signatures were made. With an internal TSA (its certificates known) pyHanko does not
+    validate the TSA again; otherwise ``validation_context`` lets pyHanko collect the TSA's
+    own revocation data as well.
     """
     writer = _writer(pdf)
-    stamper = PdfTimeStamper(timestamper, field_name=field_name)
+    context = validation_context
+    if revocation_data is not None:
+        certs, crls = revocation_data
+        tsa_certs = _timestamper_certs(timestamper)
+        DocumentSecurityStore.supply_dss_in_writer(
+            writer,
+            None,
+            certs=[*(_asn1_cert(c) for c in certs), *(tsa_certs or ())],
+            crls=[_asn1_crl(c) for c in crls],
+            ocsps=[_asn1_ocsp(r) for r in ocsps] or None,
+        )
+        if tsa_certs is not None:
+            context = None
+    # A document carries one stamp per act: each in its own field, named for a reader.
+    name = field_name or f"{TIMESTAMP_FIELD_PREFIX}-{uuid.uuid4().hex[:12]}"
+    stamper = PdfTimeStamper(timestamper, field_name=name)
     try:
         out = stamper.timestamp_pdf(
             writer,
             _MD,
-            validation_context=validation_context,
+            validation_context=context,
             bytes_reserved=_timestamp_reserve(timestamper),
             dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True),
         )
@@ -699,7 +732,7 @@ def warm_up(
     code paths, the time stamper's sizing token, asn1crypto's first parses); a worker calls this
     before it accepts requests so that no official waits for them. Nothing is stored.
     """
-    apply_act(
+    signed = apply_act(
         blank_document(_WARM_UP_FIELD),
         field_name=_WARM_UP_FIELD,
         kind=ActKind.SIGN,
@@ -710,3 +743,6 @@ def warm_up(
         embed_revocation=validation_context is not None,
         signer_checked=True,
     )
+    if timestamper is not None:
+        # Every act ends with a document time stamp: its code paths warm up too.
+        add_document_timestamp(signed, timestamper, None, revocation_data=([], []))

@@ -356,13 +356,15 @@ def verify_pdf(
 
 
 def signed_field_names(pdf: bytes) -> set[str]:
-    """Names of the signature fields that hold a signature (empty set if unreadable)."""
+    """Names of the signature fields that hold a signature of an act (empty set if unreadable).
+
+    Document time stamps (one after every act) are not acts and are left out."""
     try:
         reader = PdfFileReader(BytesIO(pdf), decode_limits=_DECODE_LIMITS)
         return {
             name
             for name, value, _ref in sig_fields.enumerate_sig_fields(reader, filled_status=True)
-            if value is not None
+            if value is not None and value.get_object().get("/Type") != "/DocTimeStamp"
         }
     except Exception:  # noqa: BLE001 - unreadable means nothing is signed for us
         return set()

@@ -17,10 +17,18 @@ by the labels in ca.json. A CA made before key custody (no ``custody`` in ca.jso
 ``root.key.enc`` and the others as ``<name>.key.enc`` under the old passphrase and still
 loads ("legacy"); ``signing ca migrate-custody`` moves it to the new layout.
 
-Certificates carry the CRL URLs ``{base_url}/pki/root.crl`` (issuing CA) and
-``{base_url}/pki/issuing.crl`` (everything the issuing CA signs), and AIA caIssuers
-``{base_url}/pki/root.crt`` / ``{base_url}/pki/issuing.crt``: strict AdES validators
-want revocation pointers, and poppler/NSS want EKU emailProtection on signers.
+Certificates carry the CRL URLs ``{base_url}/pki/root.crl`` (what the root signs: the
+issuing CA and the TSA) and ``{base_url}/pki/issuing.crl`` (everything the issuing CA signs),
+and AIA caIssuers ``{base_url}/pki/root.crt`` / ``{base_url}/pki/issuing.crt``: strict AdES
+validators want revocation pointers, and poppler/NSS want EKU emailProtection on signers.
+
+The profile (see docs/long-term-validation.md): every end-entity certificate carries
+certificatePolicies with :data:`CERTIFICATE_POLICY_OID` and the URL of the CPS the app serves
+(``{base_url}/pki/cps``); officials and the seal have EKU documentSigning (RFC 9336) beside
+emailProtection. The TSA is certified by the root itself, at the ceremony or a rotation: its
+revocation data is then the root CRL, signed for :data:`ROOT_CRL_DAYS`, so the newest
+document time stamp of a copy stays verifiable offline for months, not for the week an
+issuing CRL lives.
 """
 
 from __future__ import annotations
@@ -83,6 +91,12 @@ _DEFAULT_LEAF_DAYS = 2 * 365
 # Clocks of clients and servers drift; a certificate valid from "now" would be
 # rejected by a validator whose clock is a minute behind.
 _BACKDATE = dt.timedelta(minutes=5)
+
+#: Our certificate policy (the CPS at /pki/cps describes it), under the UUID arc (ITU-T X.667),
+#: like the TSA policy: ours without registering an arc.
+CERTIFICATE_POLICY_OID = x509.ObjectIdentifier("2.25.109417420312318733218207733441924349163")
+#: RFC 9336 id-kp-documentSigning.
+DOCUMENT_SIGNING_OID = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 _KEY_FILES = ("root", "issuing", "tsa", "seal")
 _ONLINE_KEYS = ("issuing", "tsa", "seal")
@@ -148,8 +162,16 @@ class CertificateAuthority:
         return None
 
     def chain_for(self, certificate: x509.Certificate) -> list[x509.Certificate]:
-        """The chain to embed after ``certificate``: its issuing CA, then the root."""
+        """The chain to embed after ``certificate``: its issuing CA, then the root (just the
+        root for a certificate the root signed, like the TSA's)."""
+        if certificate.issuer == self.root_cert.subject:
+            return [self.root_cert]
         return [self.issuer_of(certificate) or self.issuing_cert, self.root_cert]
+
+    @property
+    def tsa_chain(self) -> list[x509.Certificate]:
+        """What a time-stamp token embeds after the TSA's certificate."""
+        return self.chain_for(self.tsa_cert)
 
     def previous_issuing_cas(self) -> list[CertificateAuthority]:
         """Each replaced issuing CA as a CA view, to build its CRL with :func:`build_crl`."""
@@ -311,14 +333,19 @@ def _crl_dp(url: str) -> x509.CRLDistributionPoints:
     )
 
 
-def _aia(url: str) -> x509.AuthorityInformationAccess:
-    return x509.AuthorityInformationAccess(
-        [
+def _aia(url: str, ocsp_url: str | None = None) -> x509.AuthorityInformationAccess:
+    descriptions = [
+        x509.AccessDescription(
+            x509.AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(url)
+        )
+    ]
+    if ocsp_url:
+        descriptions.append(
             x509.AccessDescription(
-                x509.AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(url)
+                x509.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
             )
-        ]
-    )
+        )
+    return x509.AuthorityInformationAccess(descriptions)
 
 
 _CA_USAGE = x509.KeyUsage(
@@ -346,6 +373,13 @@ _SIGNER_USAGE = x509.KeyUsage(
 )
 
 
+def _policies(ca: CertificateAuthority) -> x509.CertificatePolicies:
+    """Our policy OID with the CPS URL as qualifier (RFC 5280 4.2.1.4)."""
+    return x509.CertificatePolicies(
+        [x509.PolicyInformation(CERTIFICATE_POLICY_OID, [ca.url("cps")])]
+    )
+
+
 def _issue_leaf(
     ca: CertificateAuthority,
     public_key,
@@ -355,15 +389,19 @@ def _issue_leaf(
     eku: list[x509.ObjectIdentifier],
     eku_critical: bool,
     email: str | None = None,
+    by_root: PrivateKey | None = None,
 ) -> x509.Certificate:
+    """An end-entity certificate from the issuing CA, or from the root when ``by_root`` (the
+    root key, at hand only at the ceremony or a rotation) is given."""
     if validity_days < 1:
         raise PkiError("Masa berlaku sertifikat minimal satu hari.")
+    issuer, level = (ca.root_cert, "root") if by_root is not None else (ca.issuing_cert, "issuing")
     now = _now()
-    not_after = min(now + dt.timedelta(days=validity_days), ca.issuing_cert.not_valid_after_utc)
+    not_after = min(now + dt.timedelta(days=validity_days), issuer.not_valid_after_utc)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
-        .issuer_name(ca.issuing_cert.subject)
+        .issuer_name(issuer.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - _BACKDATE)
@@ -372,15 +410,20 @@ def _issue_leaf(
         .add_extension(_SIGNER_USAGE, critical=True)
         .add_extension(x509.ExtendedKeyUsage(eku), critical=eku_critical)
         .add_extension(_ski(public_key), critical=False)
-        .add_extension(_aki(ca.issuing_cert), critical=False)
-        .add_extension(_crl_dp(ca.url("issuing.crl")), critical=False)
-        .add_extension(_aia(ca.url("issuing.crt")), critical=False)
+        .add_extension(_aki(issuer), critical=False)
+        .add_extension(_policies(ca), critical=False)
+        .add_extension(_crl_dp(ca.url(f"{level}.crl")), critical=False)
+        .add_extension(
+            # The app answers OCSP for what the issuing CA signs (signing.pki.service.answer_ocsp).
+            _aia(ca.url(f"{level}.crt"), ca.url("ocsp") if by_root is None else None),
+            critical=False,
+        )
     )
     if email:
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
         )
-    return builder.sign(ca.issuing_key, hashes.SHA256())
+    return builder.sign(by_root if by_root is not None else ca.issuing_key, hashes.SHA256())
 
 
 def issue_certificate(
@@ -393,17 +436,19 @@ def issue_certificate(
     email: str | None = None,
     validity_days: int = _DEFAULT_LEAF_DAYS,
 ) -> x509.Certificate:
-    """Certificate for an official: CN = name, title = office, O = institution.
+    """Certificate for an official: CN = name, title = office, O = the official's own
+    institution ("Pemerintah Kabupaten ...", "DPRD Provinsi ...").
 
-    keyUsage digitalSignature + nonRepudiation, EKU emailProtection (poppler/NSS
-    reject a documentSigning-only EKU), CRL distribution point of the issuing CA.
+    keyUsage digitalSignature + nonRepudiation, EKU documentSigning (RFC 9336) beside
+    emailProtection (poppler/NSS reject a documentSigning-only EKU), certificatePolicies with
+    the CPS URL, CRL distribution point and caIssuers of the issuing CA.
     """
     return _issue_leaf(
         ca,
         public_key,
         _name(common_name, institution, title=office),
         validity_days=validity_days,
-        eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION],
+        eku=[DOCUMENT_SIGNING_OID, ExtendedKeyUsageOID.EMAIL_PROTECTION],
         eku_critical=False,
         email=email,
     )
@@ -423,7 +468,7 @@ def issue_seal_certificate(
         public_key,
         _name(office, organisation or ca.organisation, title="Segel Elektronik"),
         validity_days=validity_days,
-        eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION],
+        eku=[DOCUMENT_SIGNING_OID, ExtendedKeyUsageOID.EMAIL_PROTECTION],
         eku_critical=False,
     )
 
@@ -434,8 +479,12 @@ def issue_tsa_certificate(
     *,
     common_name: str | None = None,
     validity_days: int = _TSA_DAYS,
+    root_key: PrivateKey | None = None,
 ) -> x509.Certificate:
-    """Certificate of the internal time-stamping authority (EKU timeStamping, critical)."""
+    """Certificate of the internal time-stamping authority (EKU timeStamping, critical).
+
+    With ``root_key`` (the ceremony, a rotation) the root certifies it: see the module doc.
+    """
     return _issue_leaf(
         ca,
         public_key,
@@ -443,6 +492,7 @@ def issue_tsa_certificate(
         validity_days=validity_days,
         eku=[ExtendedKeyUsageOID.TIME_STAMPING],
         eku_critical=True,  # RFC 3161 2.3 requires the TSA's EKU to be critical
+        by_root=root_key,
     )
 
 
@@ -654,7 +704,7 @@ def _issue_online(
     seal_key = backend.generate(labels["seal"], key_kind)
     ca.key_labels = labels
     ca._keys = {"root": root_key, "issuing": issuing_key, "tsa": tsa_key, "seal": seal_key}
-    ca.tsa_cert = issue_tsa_certificate(ca, tsa_key.public_key())
+    ca.tsa_cert = issue_tsa_certificate(ca, tsa_key.public_key(), root_key=root_key)
     ca.seal_cert = issue_seal_certificate(ca, seal_key.public_key(), office=seal_office)
     certs = {"issuing": ca.issuing_cert, "tsa": ca.tsa_cert, "seal": ca.seal_cert}
     for name, cert in certs.items():

@@ -160,6 +160,19 @@ def ca_show() -> None:
         )
         click.echo(f"    SHA-256 {fingerprint}")
     click.echo(f"CRL: {ca.url('root.crl')}  {ca.url('issuing.crl')}")
+    if ca.crl_path("root").exists():
+        from signing.pki.ca import crl_from_bytes
+
+        until = crl_from_bytes(ca.crl_path("root").read_bytes()).next_update_utc
+        if until is not None:
+            click.echo(
+                f"CRL akar berlaku s.d. {until:%Y-%m-%d} (perbarui dengan signing ca rotate)."
+            )
+    if ca.tsa_cert.issuer != ca.root_cert.subject:
+        click.echo(
+            "Catatan: TSA diterbitkan oleh CA penerbit (CRL 7 hari); signing ca rotate "
+            "menerbitkannya dari akar agar salinan tetap dapat diperiksa luring."
+        )
     tsa = current_app.config.get("TSA_URL")
     click.echo(f"TSA: {tsa or 'internal'}")
 
@@ -272,4 +285,57 @@ def users_change_passphrase(username: str, old: str, new: str) -> None:
     click.echo("Frasa sandi penandatanganan diganti.")
 
 
-COMMANDS = [ca_group]
+@click.group("archive", help="Arsip jangka panjang: cap waktu dokumen yang diperbarui.")
+def archive_group() -> None:
+    pass
+
+
+@archive_group.command("renew")
+@click.option(
+    "--before",
+    "before_days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Perbarui bila cap waktu terakhir tidak dapat diperiksa lagi dalam sekian hari "
+    "(bawaan 60).",
+)
+@click.option("--all", "everything", is_flag=True, help="Perbarui semua dokumen lengkap.")
+@with_appcontext
+def archive_renew(before_days: int | None, everything: bool) -> None:
+    """Tambahkan cap waktu dokumen baru (dengan data pencabutan baru) ke dokumen lengkap yang
+    cap waktu terakhirnya hampir kedaluwarsa. Jalankan setiap hari (cron atau systemd timer)."""
+    import datetime as dt
+
+    from signing.commitments.archive import DEFAULT_BEFORE_DAYS, due_records, renew
+    from signing.pades.errors import PadesError
+    from signing.pki import service
+    from signing.pki.ca import crl_from_bytes
+
+    require_migrated()
+    days = DEFAULT_BEFORE_DAYS if before_days is None else before_days
+    begin_write(db.session)
+    checked = renewed = 0
+    try:
+        for check in list(due_records(db.session, before_days=days, everything=everything)):
+            checked += 1
+            if not check.due:
+                continue
+            renew(db.session, check.commitment, actor="cli")
+            renewed += 1
+            click.echo(f"Diperbarui: {check.commitment.number}")
+    except (PadesError, service.PkiError) as error:
+        db.session.rollback()
+        fail(f"Pembaruan arsip gagal, tidak ada yang disimpan: {error}")
+    db.session.commit()
+    click.echo(f"{renewed} dari {checked} dokumen lengkap diperbarui.")
+    root_crl = crl_from_bytes(service.get_ca().root_crl())
+    until = root_crl.next_update_utc
+    if until is not None and until - dt.datetime.now(dt.UTC) < dt.timedelta(days=days):
+        click.echo(
+            f"PERINGATAN: CRL akar berlaku hanya s.d. {until:%Y-%m-%d}. Bawa kunci akar dan "
+            "jalankan signing ca rotate (menandatangani CRL akar baru), lalu archive renew.",
+            err=True,
+        )
+
+
+COMMANDS = [ca_group, archive_group]

@@ -22,6 +22,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from signing.pki.keystore import (
     generate_private_key,
     key_matches_certificate,
 )
+from signing.pki.ocsp import ocsp_response
 from signing.pki.tsa import make_timestamper
 
 __all__ = [
@@ -81,6 +83,7 @@ __all__ = [
     "active_certificate",
     "change_passphrase",
     "current_crls",
+    "document_timestamp",
     "enrol",
     "ensure_ca",
     "get_ca",
@@ -518,6 +521,126 @@ def validation_context(db_session: Session, app: Flask | None = None) -> Any:
     )
 
 
+# ------------------------------------------------------------ long-term validation
+
+
+def _revocation_of(db_session: Session, cert: x509.Certificate) -> Any:
+    serial = cert.serial_number
+    for entry_serial, revoked_at, reason in revoked_entries(db_session):
+        if entry_serial == serial:
+            flag = x509.ReasonFlags[reason] if reason else None
+            return revoked_at, flag
+    return None
+
+
+def ocsp_responses(
+    db_session: Session, certificates: Iterable[x509.Certificate], app: Flask | None = None
+) -> list[bytes]:
+    """A fresh OCSP response (DER) for each certificate an issuing CA of ours signed (the
+    others, like a root-certified TSA, are covered by the root CRL)."""
+    return _ocsp_for(db_session, certificates, get_ca(app))
+
+
+def _ocsp_for(
+    db_session: Session,
+    certificates: Iterable[x509.Certificate],
+    ca: CertificateAuthority,
+    algorithm: Any = None,
+) -> list[bytes]:
+    responses = []
+    for cert in certificates:
+        issuer = ca.issuer_of(cert)
+        if issuer is None:
+            continue
+        key = ca.issuing_key
+        if issuer != ca.issuing_cert:
+            view = next(v for v in ca.previous_issuing_cas() if v.issuing_cert == issuer)
+            key = view.issuing_key
+        responses.append(
+            ocsp_response(
+                cert,
+                issuer,
+                key,
+                revoked=_revocation_of(db_session, cert),
+                next_update_days=CRL_NEXT_UPDATE_DAYS,
+                algorithm=algorithm,
+            )
+        )
+    return responses
+
+
+def answer_ocsp(db_session: Session, request_der: bytes, app: Flask | None = None) -> bytes:
+    """The DER OCSP response (RFC 6960) to ``request_der``: good or revoked for a certificate
+    one of our issuing CAs signed (officials' from the database, the office seal), else
+    ``unauthorized``; ``malformedRequest`` for anything unreadable. Signed by that issuing CA.
+    """
+    from cryptography.x509 import ocsp as x509_ocsp
+
+    from signing.pki.tsa import to_asn1
+
+    def refusal(status: x509_ocsp.OCSPResponseStatus) -> bytes:
+        response = x509_ocsp.OCSPResponseBuilder.build_unsuccessful(status)
+        return response.public_bytes(serialization.Encoding.DER)
+
+    try:
+        request = x509_ocsp.load_der_ocsp_request(request_der)
+        algorithm = request.hash_algorithm
+        key_hash, serial = request.issuer_key_hash, request.serial_number
+    except (ValueError, TypeError, x509.UnsupportedGeneralNameType):
+        return refusal(x509_ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    ca = get_ca(app)
+    name = algorithm.name.replace("-", "")
+    issuers = [
+        c for c in ca.issuing_certs if getattr(to_asn1(c).public_key, name, None) == key_hash
+    ]
+    candidates = [ca.seal_cert] if ca.seal_cert.serial_number == serial else []
+    record = db_session.execute(
+        sa.select(SigningCertificate).where(SigningCertificate.serial == format(serial, "x"))
+    ).scalar_one_or_none()
+    if record is not None:
+        candidates.append(certificate_of(record))
+    for cert in candidates:
+        issuer = ca.issuer_of(cert)
+        if issuer is None or issuer not in issuers:
+            continue
+        (response,) = _ocsp_for(db_session, [cert], ca, algorithm)
+        return response
+    return refusal(x509_ocsp.OCSPResponseStatus.UNAUTHORIZED)
+
+
+def document_timestamp(
+    db_session: Session,
+    pdf: bytes,
+    signers: Iterable[x509.Certificate] = (),
+    app: Flask | None = None,
+) -> bytes:
+    """``pdf`` with a document time stamp whose revision first stores, in the DSS, what a
+    validator needs without us: our CA certificates, the current CRLs (root CRL from the
+    ceremony, issuing CRLs fresh) and an OCSP response for each of ``signers`` (the
+    certificates that just signed), all issued after those signatures. The stamp proves they
+    existed then; see docs/long-term-validation.md.
+
+    With an external TSA (``TSA_URL``) our data goes in just the same; the TSA's own
+    certificates are in its token and its revocation data is not fetched (offline design).
+
+    :raises PadesError: the time stamp could not be made.
+    """
+    from signing.pades.sign import add_document_timestamp
+
+    app = _app(app)
+    ca = get_ca(app)
+    return add_document_timestamp(
+        pdf,
+        timestamper(app),
+        None,
+        revocation_data=(
+            [*ca.issuing_certs, ca.root_cert, ca.tsa_cert],
+            current_crls(db_session, app),
+        ),
+        ocsps=ocsp_responses(db_session, signers, app),
+    )
+
+
 # ----------------------------------------------------------------- officials' keys
 
 
@@ -590,6 +713,28 @@ def _office_line(user: User) -> str:
     return "; ".join(office.title for office in user.current_offices)
 
 
+def institution_of(office: Any) -> str:
+    """The institution an office belongs to, as a certificate's O names it: "Pemerintah
+    Kabupaten Kotawaringin Timur", "DPRD Kota Palangka Raya", "Pemerintah Provinsi
+    Kalimantan Tengah", "DPRD Provinsi Kalimantan Tengah"."""
+    from signing.models.regions import OfficeKind
+
+    kind = OfficeKind(office.kind)
+    if kind is OfficeKind.KETUA_DPRD_PROVINSI:
+        return f"DPRD Provinsi {office.province.name}"
+    if kind.is_provincial:
+        return f"Pemerintah Provinsi {office.province.name}"
+    region = office.region.name if office.region is not None else office.province.name
+    if kind in (OfficeKind.KETUA_DPRD, OfficeKind.WAKIL_KETUA_DPRD):
+        return f"DPRD {region}"
+    return f"Pemerintah {region}"
+
+
+def _institution_line(user: User) -> str:
+    names = dict.fromkeys(institution_of(office) for office in user.current_offices)
+    return "; ".join(names)
+
+
 def enrol(
     db_session: Session,
     user: User,
@@ -601,9 +746,10 @@ def enrol(
 ) -> SigningCertificate:
     """Give ``user`` a new key pair and certificate; the key is stored encrypted only.
 
-    The certificate names the official (CN), their current office(s) (title) and the
-    institution (O, config ``INSTITUTION``). An earlier active certificate is marked
-    SUPERSEDED and revoked (reason "superseded"), so the next CRL lists it.
+    The certificate names the official (CN), their current office(s) (title) and their own
+    institution (O: "Pemerintah Kabupaten ...", "DPRD Provinsi ...", see :func:`institution_of`).
+    An earlier active certificate is marked SUPERSEDED and revoked (reason "superseded"), so the
+    next CRL lists it.
 
     ``check_password`` refuses a passphrase equal to the login password (an Argon2 check; the
     demo, which knows both, skips it).
@@ -627,7 +773,7 @@ def enrol(
         key.public_key(),
         common_name=user.display_name,
         office=_office_line(user),
-        institution=app.config["INSTITUTION"],
+        institution=_institution_line(user),
         email=user.email or None,
         validity_days=int(app.config.get("SIGNING_CERT_DAYS", 2 * 365)),
     )

@@ -54,8 +54,9 @@ class InternalTimeStamper(DummyTimeStamper):
     """pyHanko's in-process time stamper, made fit for production use.
 
     The stock class reloads its RSA key from DER for every token (~36 ms of OpenSSL
-    key checks each time) and stamps a third party's policy OID. This one keeps the
-    parsed key, uses our own policy OID, and reports time in UTC.
+    key checks each time), stamps a third party's policy OID and names its certificate
+    with a SHA-1 ESSCertID. This one keeps the parsed key, uses our own policy OID,
+    identifies the certificate by ESSCertIDv2 (SHA-256) and reports time in UTC.
     """
 
     def __init__(self, material: TsaMaterial):
@@ -67,6 +68,14 @@ class InternalTimeStamper(DummyTimeStamper):
             certs_to_embed=[to_asn1(c) for c in material.chain],
         )
         self._key = material.key
+        # The same for every token: built once and kept parsed, so asn1crypto dumps its bytes
+        # instead of serialising the structure (with the TSA's name in it) again per token.
+        self._signing_certificate = cms.CMSAttribute.load(
+            general.simple_cms_attribute(
+                "signing_certificate_v2",
+                general.as_signing_certificate_v2(self.tsa_cert, "sha256"),
+            ).dump()
+        )
         #: Size of the DER certificates a token embeds, for signature space estimates.
         self.embedded_certs_size = len(self.tsa_cert.dump()) + sum(
             len(c.dump()) for c in self.certs_to_embed
@@ -101,7 +110,8 @@ class InternalTimeStamper(DummyTimeStamper):
             [
                 attr("content_type", "tst_info"),
                 attr("signing_time", cms.Time({"utc_time": core.UTCTime(dt_)})),
-                attr("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                # ESSCertIDv2 with SHA-256 (RFC 5816), not the SHA-1 ESSCertID of RFC 2634.
+                self._signing_certificate,
                 attr("message_digest", md.finalize()),
             ]
         )
@@ -125,7 +135,7 @@ def make_timestamper(
 
         return RequestsHTTPTimeStamper(external_url, timeout=timeout)
     if isinstance(source, CertificateAuthority):
-        source = TsaMaterial(source.tsa_cert, source.tsa_key, tuple(source.chain))
+        source = TsaMaterial(source.tsa_cert, source.tsa_key, tuple(source.tsa_chain))
     if not isinstance(source, TsaMaterial):
         raise PkiError("Tidak ada TSA: berikan CA, bahan TSA, atau URL TSA eksternal.")
     return InternalTimeStamper(source)

@@ -60,7 +60,7 @@ def event_label(commitment: Commitment) -> str:
 
 
 def _sheet_acts(commitment: Commitment) -> list[SheetAct]:
-    """Every act in the order it happened, then the closing document time stamp."""
+    """Every act in the order it happened, then the newest document time stamp."""
     rows: list[tuple[dt.datetime, SheetAct]] = []
     for act in commitment.acts:
         kind = ActKind(act.kind)
@@ -85,22 +85,25 @@ def _sheet_acts(commitment: Commitment) -> list[SheetAct]:
                 ),
             )
         )
-    for revision in commitment.revisions:
-        if revision.label == "timestamp":
-            rows.append(
-                (
-                    revision.created_at,
-                    SheetAct(
-                        number=0,
-                        kind_label="Cap waktu dokumen",
-                        name="Otoritas cap waktu (TSA) " + current_app.config["INSTITUTION"],
-                        office=None,
-                        capacity=None,
-                        slot_label="Seluruh dokumen (PAdES B-LTA)",
-                        time_wib=format_wib(revision.created_at),
-                    ),
-                )
+    # A document time stamp follows the seal and every act; the newest one covers them all,
+    # so the sheet lists that one (a row per stamp would double the list).
+    stamps = [r for r in commitment.revisions if r.label == "timestamp"]
+    if stamps:
+        revision = max(stamps, key=lambda r: r.sequence)
+        rows.append(
+            (
+                revision.created_at,
+                SheetAct(
+                    number=0,
+                    kind_label="Cap waktu dokumen",
+                    name="Otoritas cap waktu (TSA) " + current_app.config["INSTITUTION"],
+                    office=None,
+                    capacity=None,
+                    slot_label="Seluruh dokumen (PAdES B-LTA)",
+                    time_wib=format_wib(revision.created_at),
+                ),
             )
+        )
     rows.sort(key=lambda item: item[0])
     return [
         SheetAct(**{**act.__dict__, "number": k}) for k, (_when, act) in enumerate(rows, start=1)

@@ -516,6 +516,9 @@ def _perform(
             store_revision(
                 db_session, commitment, new_pdf, kind.value, act=act, sha256=act.sha256_after
             )
+            # Every signed revision is followed by a document time stamp with the revocation
+            # data of this signature (B-LTA for every copy handed out, complete or not).
+            _timestamp(db_session, commitment, new_pdf, certificate_id)
         else:
             _touch(commitment)
             db_session.flush()
@@ -523,8 +526,6 @@ def _perform(
         if after_status.is_complete and commitment.completed_at is None:
             commitment.completed_at = now
             completed = True
-            assert new_pdf is not None  # completion always comes with a signature
-            _timestamp(db_session, commitment, new_pdf)
             after_status = commitment_status(commitment, policy)
     except sa.exc.IntegrityError as error:
         log.info("act refused by the database: %s", error.orig)
@@ -667,19 +668,22 @@ def _sign_pdf(
     return new_pdf, certificate_id
 
 
-def _timestamp(db_session: Session, commitment: Commitment, pdf: bytes) -> None:
+def _timestamp(
+    db_session: Session, commitment: Commitment, pdf: bytes, certificate_id: int | None
+) -> None:
+    """Store ``pdf`` with a document time stamp as the commitment's next revision: the DSS of
+    that revision holds the current CRLs and an OCSP response for the certificate that just
+    signed, so the copy validates offline long after those CRLs expire."""
     from signing.commitments.storage import store_revision
+    from signing.models import SigningCertificate
     from signing.pades.errors import PadesError
-    from signing.pades.sign import add_document_timestamp
     from signing.pki import service
 
+    # Loaded by the unlock of this very act: the identity map answers, no query.
+    record = db_session.get(SigningCertificate, certificate_id) if certificate_id else None
+    signers = [service.certificate_of(record)] if record is not None else []
     try:
-        stamped = add_document_timestamp(
-            pdf,
-            service.timestamper(),
-            service.validation_context(db_session),
-            field_name=TIMESTAMP_FIELD,
-        )
+        stamped = service.document_timestamp(db_session, pdf, signers)
     except PadesError as error:
         raise WorkflowRefused("signing_failed", str(error)) from None
     store_revision(db_session, commitment, stamped, "timestamp")

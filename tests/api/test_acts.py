@@ -47,7 +47,11 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
     assert body["commitment"]["status"] == "paraf_outstanding"
     assert body["commitment"]["owed_signatures"] == [KD]
     assert body["commitment"]["slots"][KD]["status"] == "paraf_only"
-    assert body["commitment"]["current_sha256"] == paraf["revision_sha256"]
+    # The current revision is the act's revision with a document time stamp on top.
+    revisions = body["commitment"]["revisions"]
+    assert revisions[-1]["sha256"] == body["commitment"]["current_sha256"]
+    assert revisions[-1]["label"] == "timestamp"
+    assert revisions[-1]["parent_sha256"] == paraf["revision_sha256"] == revisions[-2]["sha256"]
 
     witness = api("wakil-gubernur").act(
         kotim, SAKSI1, kind="witness", passphrase=PASSPHRASE, attests_act_id=paraf["id"]
@@ -85,7 +89,7 @@ def test_the_rakor_scene_through_the_api(app: Flask, api, kotim: int) -> None:
         fields = signed_field_names(pdf)
         assert audit.verify_chain(db.session) == []
     assert report.valid and report.has_lta, report.problems
-    assert len(fields) == 8  # seal, paraf, 2 witnesses, 3 signatures, document time stamp
+    assert len(fields) == 7  # seal, paraf, 2 witnesses, 3 signatures (time stamps are not acts)
 
     # The engine's own entries, as for the web pages, each naming the token: one per act.
     engine = _audit(app, "act.paraf")

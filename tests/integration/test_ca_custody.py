@@ -419,7 +419,7 @@ def test_rotation_keeps_old_documents_valid_and_new_acts_validate(
         ]
         ca.issuing_cert.verify_directly_issued_by(ca.root_cert)
         ca.seal_cert.verify_directly_issued_by(ca.issuing_cert)
-        ca.tsa_cert.verify_directly_issued_by(ca.issuing_cert)
+        ca.tsa_cert.verify_directly_issued_by(ca.root_cert)
         # The document signed before the rotation still validates, with today's CRLs.
         _assert_valid(fresh, db_session, signed_before)
         # New acts: the new seal, the gubernur's certificate from the old issuing CA, and a

@@ -96,10 +96,16 @@ def test_an_event_generates_all_14_sealed_commitments(ctx, db_session, demo_even
         reg = commitment.region
         assert commitment.number == f"DEMO/PTSP-PRIMA/{reg.kemendagri_code}/2019"
         assert commitment.version == 1 and commitment.generated_at is not None
-        generated, sealed = revisions(db_session, commitment)
-        assert (generated.label, sealed.label) == ("generated", "sealed")
+        generated, sealed, stamped = revisions(db_session, commitment)
+        assert (generated.label, sealed.label, stamped.label) == (
+            "generated",
+            "sealed",
+            "timestamp",
+        )
         assert generated.parent_sha256 is None and sealed.parent_sha256 == generated.sha256
-        assert commitment.current_sha256 == sealed.sha256
+        # The document time stamp over the seal (B-LTA from the first copy on).
+        assert stamped.parent_sha256 == sealed.sha256
+        assert commitment.current_sha256 == stamped.sha256
         fielded = revision_pdf(db_session, commitment, generated.sha256)
         pdf = current_pdf(db_session, commitment)
         assert pdf.startswith(fielded)  # the seal is an incremental update
@@ -107,7 +113,9 @@ def test_an_event_generates_all_14_sealed_commitments(ctx, db_session, demo_even
         assert {f.name for f in fields} == EXPECTED_FIELDS
         assert all(f.page >= 0 for f in fields)
         assert all(flags & 4 for flags in signature_widget_flags(fielded).values())
-        assert {f.name for f in list_signature_fields(pdf)} == EXPECTED_FIELDS | {"Segel"}
+        names = {f.name for f in list_signature_fields(pdf)}
+        stamps = {n for n in names if n.startswith(pades.TIMESTAMP_FIELD_PREFIX)}
+        assert len(stamps) == 1 and names - stamps == EXPECTED_FIELDS | {"Segel"}
         slots = {slot.role: slot for slot in commitment.slots}
         assert set(slots) == set(SlotRole)
         assert {s.field_name for s in slots.values()} | {
@@ -129,7 +137,8 @@ def test_an_event_generates_all_14_sealed_commitments(ctx, db_session, demo_even
 
         result = verify(db_session, pdf)
         assert result.valid, result.problems
-        (seal,) = result.signatures
+        seal, stamp = result.signatures
+        assert stamp.is_document_timestamp and stamp.bottom_line and result.has_lta
         assert seal.field_name == "Segel" and seal.is_certification
         assert seal.trusted and seal.intact and not seal.revoked and seal.bottom_line
         assert seal.timestamp_time is not None
@@ -227,12 +236,19 @@ def test_two_generations_of_the_same_data_give_identical_bytes(ctx, db_session, 
     generation.regenerate(db_session, commitment, actor="uji")
     db_session.commit()
     revs = revisions(db_session, commitment)
-    assert [r.label for r in revs] == ["generated", "sealed", "generated", "sealed"]
-    assert revs[2].sha256 == generated_sha  # same rendering, byte for byte
-    assert revs[3].sha256 != sealed_before  # a new seal (its time stamp differs)
+    assert [r.label for r in revs] == [
+        "generated",
+        "sealed",
+        "timestamp",
+        "generated",
+        "sealed",
+        "timestamp",
+    ]
+    assert revs[3].sha256 == generated_sha  # same rendering, byte for byte
+    assert revs[4].sha256 != sealed_before  # a new seal (its time stamp differs)
     assert revs[1].act_id is None  # the replaced seal act is gone; its revision stays
     seals = [a for a in commitment.acts if a.kind == ActKind.SEAL]
-    assert len(seals) == 1 and revs[3].act_id == seals[0].id
+    assert len(seals) == 1 and revs[4].act_id == seals[0].id
     assert verify(db_session, current_pdf(db_session, commitment)).valid
 
 
@@ -288,7 +304,8 @@ def test_after_an_act_regeneration_and_text_changes_are_refused(ctx, db_session,
     sign_paraf(db_session, commitment, "wakil-bupati-62.02")
     result = verify(db_session, current_pdf(db_session, commitment))
     assert result.valid, result.problems
-    assert [s.field_name for s in result.signatures] == ["Segel", "paraf_kepala_daerah"]
+    acts = [s.field_name for s in result.signatures if not s.is_document_timestamp]
+    assert acts == ["Segel", "paraf_kepala_daerah"]
     with pytest.raises(GenerationRefused, match="sudah ada tindakan; batalkan \\(void\\)"):
         generation.regenerate(db_session, commitment, actor="uji")
     generation.regenerate(db_session, other, actor="uji")  # no act there: still allowed

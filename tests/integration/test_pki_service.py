@@ -14,6 +14,7 @@ from cryptography.x509.oid import NameOID
 from signing.db import Base, utcnow
 from signing.models import CertificateStatus, Role, SigningCertificate
 from signing.pki import service
+from signing.pki.ca import CERTIFICATE_POLICY_OID
 from signing.pki.keystore import decrypt_private_key
 
 from ..conftest import TEST_PASSWORD
@@ -41,26 +42,77 @@ def attempt(db_session, app, username: str, passphrase: str):  # type: ignore[no
     return signer
 
 
-def test_enrolment_issues_a_certificate_naming_official_office_and_institution(
-    app, db_session, kalteng
+@pytest.mark.parametrize(
+    ("username", "office", "institution"),
+    [
+        ("bupati-62.02", "Bupati Kotawaringin Timur", "Pemerintah Kabupaten Kotawaringin Timur"),
+        (
+            "ketua-dprd-62.02",
+            "Ketua DPRD Kabupaten Kotawaringin Timur",
+            "DPRD Kabupaten Kotawaringin Timur",
+        ),
+        ("walikota-62.71", None, "Pemerintah Kota Palangka Raya"),
+        ("gubernur", "Gubernur Kalimantan Tengah", "Pemerintah Provinsi Kalimantan Tengah"),
+        ("ketua-dprd-provinsi", None, "DPRD Provinsi Kalimantan Tengah"),
+    ],
+)
+def test_enrolment_issues_a_certificate_naming_official_office_and_own_institution(
+    app, db_session, kalteng, username, office, institution
 ):
-    record = enrol(db_session, app, "bupati-62.02")
+    record = enrol(db_session, app, username)
     cert = x509.load_pem_x509_certificate(record.certificate_pem.encode())
-    official = user(db_session, "bupati-62.02")
+    official = user(db_session, username)
 
     def attr(oid):  # type: ignore[no-untyped-def]
         return cert.subject.get_attributes_for_oid(oid)[0].value
 
+    def ext(kind):  # type: ignore[no-untyped-def]
+        return cert.extensions.get_extension_for_class(kind).value
+
     assert attr(NameOID.COMMON_NAME) == official.display_name
-    assert attr(NameOID.TITLE) == "Bupati Kotawaringin Timur"
-    assert attr(NameOID.ORGANIZATION_NAME) == INSTITUTION
+    if office is not None:
+        assert attr(NameOID.TITLE) == office
+    # O is the official's own institution, not the CA operator (INSTITUTION).
+    assert attr(NameOID.ORGANIZATION_NAME) == institution != INSTITUTION
     assert cert.issuer == service.get_ca(app).issuing_cert.subject
     assert record.serial == format(cert.serial_number, "x")
     assert record.status == CertificateStatus.ACTIVE
-    # The CRL URL in the certificate is the app's public endpoint.
-    points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
-    assert points[0].full_name[0].value == "http://signing.test/pki/issuing.crl"
+    usage = ext(x509.KeyUsage)
+    assert usage.content_commitment and usage.digital_signature and not usage.key_cert_sign
+    assert list(ext(x509.ExtendedKeyUsage)) == [
+        x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36"),  # documentSigning, RFC 9336
+        x509.oid.ExtendedKeyUsageOID.EMAIL_PROTECTION,
+    ]
+    (policy,) = ext(x509.CertificatePolicies)
+    assert policy.policy_identifier == CERTIFICATE_POLICY_OID
+    assert policy.policy_qualifiers == ["http://signing.test/pki/cps"]
+    # The CRL URL and the issuer's certificate are the app's public endpoints.
+    assert ext(x509.CRLDistributionPoints)[0].full_name[0].value == (
+        "http://signing.test/pki/issuing.crl"
+    )
+    issuers, ocsp = ext(x509.AuthorityInformationAccess)
+    assert issuers.access_method == x509.oid.AuthorityInformationAccessOID.CA_ISSUERS
+    assert issuers.access_location.value == "http://signing.test/pki/issuing.crt"
+    assert ocsp.access_method == x509.oid.AuthorityInformationAccessOID.OCSP
+    assert ocsp.access_location.value == "http://signing.test/pki/ocsp"
     assert audit_actions(db_session, "pki.") == ["pki.enrol"]
+
+
+def test_every_end_entity_certificate_carries_policy_crl_and_issuer_pointers(app, kalteng):
+    ca = service.get_ca(app)
+    for cert, level in ((ca.seal_cert, "issuing"), (ca.tsa_cert, "root")):
+        exts = cert.extensions
+        (policy,) = exts.get_extension_for_class(x509.CertificatePolicies).value
+        assert policy.policy_identifier == CERTIFICATE_POLICY_OID
+        assert policy.policy_qualifiers == ["http://signing.test/pki/cps"]
+        points = exts.get_extension_for_class(x509.CRLDistributionPoints).value
+        assert points[0].full_name[0].value == f"http://signing.test/pki/{level}.crl"
+        aia = exts.get_extension_for_class(x509.AuthorityInformationAccess).value
+        assert aia[0].access_location.value == f"http://signing.test/pki/{level}.crt"
+        # OCSP for what the issuing CA signs; the root-certified TSA has the root CRL only.
+        assert len(aia) == (2 if level == "issuing" else 1)
+    eku = ca.seal_cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36") in list(eku)
 
 
 @pytest.mark.parametrize(

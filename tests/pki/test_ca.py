@@ -105,7 +105,11 @@ def test_official_certificate_profile(ca, official):
     assert usage.critical
     assert usage.value.digital_signature and usage.value.content_commitment
     assert not usage.value.key_cert_sign
-    assert list(_ext(cert, x509.ExtendedKeyUsage).value) == [ExtendedKeyUsageOID.EMAIL_PROTECTION]
+    # documentSigning (RFC 9336) beside emailProtection (which poppler/NSS want).
+    assert list(_ext(cert, x509.ExtendedKeyUsage).value) == [
+        x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36"),
+        ExtendedKeyUsageOID.EMAIL_PROTECTION,
+    ]
     assert _crl_urls(cert) == [f"{BASE_URL}/pki/issuing.crl"]
     assert not _ext(cert, x509.BasicConstraints).value.ca
     subject = cert.subject
@@ -122,7 +126,9 @@ def test_tsa_certificate_has_critical_time_stamping_eku(ca):
     eku = _ext(ca.tsa_cert, x509.ExtendedKeyUsage)
     assert eku.critical
     assert list(eku.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
-    ca.tsa_cert.verify_directly_issued_by(ca.issuing_cert)
+    # Certified by the root at the ceremony: its revocation data is the long-lived root CRL.
+    ca.tsa_cert.verify_directly_issued_by(ca.root_cert)
+    assert ca.tsa_chain == [ca.root_cert]
 
 
 def test_seal_certificate_can_sign_documents(ca):

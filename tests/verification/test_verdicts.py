@@ -93,8 +93,9 @@ def test_complete_document_is_valid_and_complete(
     assert result.copy_complete and result.has_lta
     assert result.sha256 == hashlib.sha256(pdf).hexdigest()
     kinds = [s.kind for s in result.signatures]
+    # A document time stamp after the seal and after every act.
     assert sorted(kinds) == sorted(
-        ["seal", "sign", "sign", "sign", "witness", "witness", "timestamp"]
+        ["seal", "sign", "sign", "sign", "witness", "witness", *["timestamp"] * 6]
     )
     assert all(s.ok and s.trusted and s.intact and s.recorded for s in result.signatures)
     witness = next(s for s in result.signatures if s.kind == "witness")
@@ -126,21 +127,21 @@ def test_paraf_is_named_from_our_records_and_the_copy_is_incomplete(
 
 def test_older_revision_is_valid_but_not_the_latest(app, verify, scenario: Scenario) -> None:
     revisions = _revisions(app, scenario.kotim)
-    older = revisions[3]  # after the paraf and the first witness
+    older = revisions[6]  # after the paraf and the first witness (each with its time stamp)
     result = verify(_blob(app, older.sha256))
     assert result.verdict is Verdict.VALID_INCOMPLETE
     assert result.is_latest is False
     assert result.revision_sequence == older.sequence
     assert result.latest_sequence == revisions[-1].sequence
     assert any("bukan berkas terbaru" in line for line in result.details)
-    assert {s.kind for s in result.signatures} == {"seal", "paraf", "witness"}
+    assert {s.kind for s in result.signatures} == {"seal", "paraf", "witness", "timestamp"}
 
 
 def test_a_complete_commitment_seen_before_its_last_signature_is_incomplete(
     app, verify, scenario: Scenario
 ) -> None:
     revisions = _revisions(app, scenario.complete)
-    before_last = revisions[-3]  # the last party act and the LTA time stamp come after it
+    before_last = revisions[-3]  # the last party act and its time stamp come after it
     result = verify(_blob(app, before_last.sha256))
     assert result.verdict is Verdict.VALID_INCOMPLETE
     assert not result.is_latest
@@ -149,7 +150,7 @@ def test_a_complete_commitment_seen_before_its_last_signature_is_incomplete(
 def test_draft_with_only_the_office_seal(verify, current_pdf_of, scenario: Scenario) -> None:
     result = verify(current_pdf_of(scenario.draft))
     assert result.verdict is Verdict.VALID_INCOMPLETE
-    assert [s.kind for s in result.signatures] == ["seal"]
+    assert [s.kind for s in result.signatures] == ["seal", "timestamp"]
     assert len(result.outstanding) == 5
 
 

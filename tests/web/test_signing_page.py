@@ -76,8 +76,11 @@ def test_paraf_witnesses_and_the_bupati_signature(world, make_browser, db_sessio
     assert "Unduh PDF terbaru" in done.text
     [paraf] = acts_of(db_session, kotim)[-1:]
     assert paraf.kind is ActKind.PARAF and paraf.capacity is Capacity.STAND_IN
-    # The page now shows the new revision.
-    assert f"rev={paraf.sha256_after[:16]}" in done.text
+    # The page now shows the new revision (the act's, with its document time stamp on top).
+    stamp = db_session.execute(
+        sa.select(Revision.sha256).where(Revision.parent_sha256 == paraf.sha256_after)
+    ).scalar_one()
+    assert f"rev={stamp[:16]}" in done.text
 
     for username, role in (
         ("wakil-gubernur", "saksi_wakil_gubernur"),

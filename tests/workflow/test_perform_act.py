@@ -57,7 +57,8 @@ def test_the_rakor_scene_on_one_commitment(app, db_session, desk: Desk, kotim: i
         commitment.slot(KETUA).field_name,
         commitment.slot(GUB).field_name,
     }
-    assert not report.has_lta
+    # Every act is followed by a document time stamp: an incomplete copy is B-LTA too.
+    assert report.has_lta
     witness = commitment.slot(SAKSI1).acts[0]
     assert witness.attests_act_id == paraf.id
 
@@ -82,11 +83,17 @@ def test_the_rakor_scene_on_one_commitment(app, db_session, desk: Desk, kotim: i
     assert labels == [
         "generated",
         "sealed",
+        "timestamp",
         "paraf",
+        "timestamp",
         "witness",
+        "timestamp",
         "witness",
+        "timestamp",
         "sign",
+        "timestamp",
         "sign",
+        "timestamp",
         "sign",
         "timestamp",
     ]
@@ -113,7 +120,13 @@ def test_each_act_is_audited_with_actor_office_hashes_ip_and_agent(db_session, d
     assert entry.sha256_before == act.sha256_before != act.sha256_after == entry.sha256_after
     assert entry.details["capacity"] == "holder"
     stored = db_session.get(Act, act.id)
-    assert stored.sha256_after == desk.commitment(db_session, kotim).current_sha256
+    # The copy handed out is the act's revision with its document time stamp on top.
+    current = db_session.execute(
+        sa.select(Revision).where(
+            Revision.sha256 == desk.commitment(db_session, kotim).current_sha256
+        )
+    ).scalar_one()
+    assert (current.label, current.parent_sha256) == ("timestamp", stored.sha256_after)
 
 
 def test_a_refused_act_leaves_only_its_audit_entry(app, db_session, desk, kotim) -> None:  # type: ignore[no-untyped-def]
