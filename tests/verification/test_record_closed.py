@@ -1,9 +1,10 @@
 """A complete commitment accepts nothing more (issue 15, item 3).
 
 Every party's signature field locks that party's paraf field (FieldMDP), so on a complete copy,
-where every signature and witness field is filled, each empty field is locked. Each test takes the complete copy, signs one of its still-empty fields outside the
-app, with another institution's certificate or with a valid certificate of our own CA, and
-checks what pyHanko and ``signing verify`` say about it.
+where every signature and witness field is filled, each empty field is locked. Each test takes
+the complete copy, signs one of its still-empty fields outside the app, with another
+institution's certificate or with a valid certificate of our own CA, and checks what pyHanko
+and ``signing verify`` say about it.
 """
 
 from __future__ import annotations
