@@ -134,7 +134,8 @@ class Choice:
 
     @property
     def needs_passphrase(self) -> bool:
-        return self.kind is not ActKind.DECLINE
+        # A decline is an act: it is signed into the audit log with the official's key.
+        return True
 
 
 @dataclass(frozen=True)
@@ -561,7 +562,9 @@ class ActForm:
             except ValueError:
                 role = kind = capacity = None
         attests = request.form.get("attests") or ""
-        reason = " ".join((request.form.get("reason") or "").split())[:1000] or None
+        # A decline's reason, or any other act's optional note (stored, never in the PDF).
+        field = "reason" if kind is ActKind.DECLINE else "note"
+        reason = " ".join((request.form.get(field) or "").split())[:1000] or None
         return cls(
             role=role,
             kind=kind,
@@ -582,7 +585,7 @@ class ActForm:
             )
         if self.kind is ActKind.DECLINE and not self.reason:
             return WorkflowRefused("reason_required", "Penolakan memerlukan alasan.")
-        if self.kind is not ActKind.DECLINE and not self.passphrase:
+        if not self.passphrase:
             return WorkflowRefused(
                 "passphrase_required",
                 "Masukkan frasa sandi penandatanganan Anda.",
@@ -645,9 +648,9 @@ def run_act(
             role=form.role,
             kind=form.kind,
             user=user,
-            passphrase=form.passphrase if form.kind is not ActKind.DECLINE else None,
+            passphrase=form.passphrase,
             capacity=form.capacity,
-            reason=form.reason if form.kind is ActKind.DECLINE else None,
+            reason=form.reason,
             attests_act_id=form.attests_act_id if form.kind is ActKind.WITNESS else None,
             ip=client_ip(),
             user_agent=client_agent(),

@@ -159,9 +159,11 @@ def test_not_your_turn_and_already_done_are_409_with_the_reason(api, kotim) -> N
 
 def test_a_decline_needs_a_reason_and_then_stops_the_version(api, kotim) -> None:
     bupati = api("bupati-62.02")
-    response = bupati.act(kotim, KD, kind="decline")
+    response = bupati.act(kotim, KD, kind="decline", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (422, "reason_required")
-    response = bupati.act(kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang")
+    response = bupati.act(
+        kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang", passphrase=PASSPHRASE
+    )
     assert response.status_code == 201
     assert response.get_json()["commitment"]["status"] == "declined"
     assert response.get_json()["act"]["revision_sha256"] is None
