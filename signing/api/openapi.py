@@ -54,6 +54,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         "The routing order waits for other slots first; details.waiting_for names them.",
     ),
     "complete": (409, "The commitment is already complete."),
+    "one_role": (
+        409,
+        "One person, one role per commitment: the official already acted on another slot of it "
+        "(nobody witnesses their own act or fills two slots).",
+    ),
     "declined": (409, "A party declined; the secretariat must void and reissue it."),
     "void": (409, "The commitment was voided; act on its replacement."),
     "not_generated": (409, "The document has not been generated yet."),
@@ -116,6 +121,7 @@ OPERATION_ERRORS: dict[str, list[str]] = {
         "already_done",
         "not_your_turn",
         "complete",
+        "one_role",
         "declined",
         "void",
         "not_generated",

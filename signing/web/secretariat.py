@@ -722,7 +722,7 @@ def _date_field(name: str, label: str, errors: list[str], *, required: bool) -> 
 @bp.post("/mandat")
 @role_required(*STAFF)
 def mandate_create():  # type: ignore[no-untyped-def]
-    from signing.workflow.operations import WorkflowRefused, record_mandate
+    from signing.workflow.operations import WorkflowRefused, mandate_warning, record_mandate
 
     errors: list[str] = []
     try:
@@ -752,6 +752,9 @@ def mandate_create():  # type: ignore[no-untyped-def]
         _flash_errors(errors)
         return redirect(url_for(".mandates"))
     try:
+        warning = mandate_warning(
+            db.session, principal_office=principal, deputy_user=deputy, kind=kind
+        )
         mandate = record_mandate(
             db.session,
             kind=kind,
@@ -770,6 +773,8 @@ def mandate_create():  # type: ignore[no-untyped-def]
         return redirect(url_for(".mandates"))
     db.session.commit()
     flash(gettext("Mandat %(kind)s dicatat.", kind=MANDATE_WORDS[mandate.kind]), "success")
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".mandates"))
 
 

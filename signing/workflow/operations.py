@@ -71,6 +71,7 @@ __all__ = [
     "active_mandates",
     "commitment_url",
     "lock_commitment",
+    "mandate_warning",
     "pdf_reason",
     "perform_act",
     "record_mandate",
@@ -872,6 +873,30 @@ def _require_secretariat(actor: Any, what: str) -> None:
         raise WorkflowRefused("forbidden", f"Hanya sekretariat yang dapat {what}.", http_status=403)
 
 
+def mandate_warning(
+    db_session: Session, *, principal_office: Office, deputy_user: User, kind: MandateKind | str
+) -> str | None:
+    """What a new mandate would lead to under "one person, one role per commitment", or None.
+
+    A Wakil Gubernur given an a.n. Gubernur mandate is also the first witness of every
+    commitment: wherever he signs for the Gubernur, someone else must witness. Recorded anyway
+    (the letter exists); the secretariat is told, and the audit entry keeps the warning.
+    """
+    others = active_mandates(db_session, deputy_user)
+    conflicts = rules.mandate_role_conflicts(principal_office, deputy_user, others)
+    if not conflicts:
+        return None
+    line = MandateKind(kind).value
+    capacity = Capacity(line).line or ""
+    offices = ", ".join(o.title for o in conflicts)
+    return (
+        f"Perhatian: {deputy_user.display_name} juga bertindak sebagai {offices} pada komitmen "
+        f"yang sama. Satu orang hanya berperan satu kali pada satu komitmen: pada komitmen "
+        f"tempat ia bertindak sebagai {capacity} {principal_office.title}, bagian {offices} "
+        "harus diisi orang lain (misalnya dengan mandat Plh.), dan sebaliknya."
+    )
+
+
 def record_mandate(
     db_session: Session,
     *,
@@ -909,6 +934,9 @@ def record_mandate(
             "Mandat tidak dapat dicatat: " + "; ".join(problems) + ".",
             http_status=422,
         )
+    warning = mandate_warning(
+        db_session, principal_office=principal_office, deputy_user=deputy_user, kind=kind
+    )
     deputy_office = _deputy_office(deputy_user, principal_office)
     if deputy_office is None:
         offices = deputy_user.current_offices
@@ -944,6 +972,7 @@ def record_mandate(
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat() if valid_until else None,
             "event_id": mandate.event_id,
+            "warning": warning,
         },
     )
     return mandate
