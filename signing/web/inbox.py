@@ -72,7 +72,13 @@ from signing.web.documents import (
 from signing.web.errors import error_response
 from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.routing import SlotState
-from signing.workflow.rules import WorkflowRefused, check_act, policy_of, today_wib
+from signing.workflow.rules import (
+    WorkflowRefused,
+    check_act,
+    check_one_role,
+    policy_of,
+    today_wib,
+)
 from signing.workflow.status import CommitmentState, CommitmentStatus, commitment_status
 
 bp = Blueprint("inbox", __name__)
@@ -149,6 +155,8 @@ class Task:
     choices: tuple[Choice, ...]
     expected: str
     paraf_by: Act | None = None
+    #: Why this person may not act on this slot at all (one person, one role per commitment).
+    barred: WorkflowRefused | None = None
 
     @property
     def stand_in_only(self) -> bool:
@@ -161,6 +169,8 @@ class Task:
 
     @property
     def is_open(self) -> bool:
+        if self.barred is not None:
+            return False
         if self.stand_in_only:
             return self.state is SlotState.PENDING
         return self.state in (SlotState.PENDING, SlotState.PARAF_ONLY)
@@ -408,6 +418,15 @@ def _offices(commitment: Commitment, roles: list[SlotRole]) -> str:
     return ", ".join(names[:-1]) + " " + gettext("dan") + " " + names[-1]
 
 
+def _barred(commitment: Commitment, slot: Slot, user: User) -> WorkflowRefused | None:
+    """The one-role refusal ``user`` would get on ``slot`` (the rules' own check), or None."""
+    try:
+        check_one_role(commitment, slot, user)
+    except WorkflowRefused as refused:
+        return refused
+    return None
+
+
 def build_item(
     commitment: Commitment,
     user: User,
@@ -441,6 +460,7 @@ def build_item(
                 ),
                 expected=_expected(role, slot, caps, slot_state.state, slot_state.paraf_act),
                 paraf_by=slot_state.paraf_act,
+                barred=_barred(commitment, slot, user),
             )
         )
     item = Item(

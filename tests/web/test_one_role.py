@@ -37,6 +37,11 @@ def test_web_self_witness_is_refused_with_409(world, make_browser, db_session) -
     # The page offers him no witness act on this commitment any more.
     page = wagub.get(f"/komitmen/{kobar}")
     assert 'value="saksi_wakil_gubernur:witness:holder"' not in page.text
+    # ... and says why, in the rule's words.
+    assert (
+        "Anda sudah bertindak pada komitmen ini (paraf mewakili Gubernur Kalimantan Tengah, "
+        "tanpa mandat)" in html.unescape(page.text)
+    )
     refused = wagub.post(
         url, sign_form("saksi_wakil_gubernur:witness:holder", attests=str(paraf.id))
     )
