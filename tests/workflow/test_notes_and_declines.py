@@ -128,3 +128,29 @@ def test_a_decline_is_signed_into_the_audit_log_with_the_officials_key(
         sa.select(AuditEntry).where(AuditEntry.action == "pki.unlock")
     ).scalars()
     assert len(list(unlocked)) == 1
+
+
+def test_audit_verify_checks_every_decline_signature(app, db_session, desk: Desk, kotim) -> None:
+    from signing import audit
+
+    desk.act(kotim, GUB, ActKind.DECLINE, "gubernur", reason="Butir 4 perlu dibahas ulang")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = db.session
+        assert audit.verify_decline_signatures(session) == []
+        entry = session.execute(
+            sa.select(AuditEntry).where(AuditEntry.action == "act.decline")
+        ).scalar_one()
+        # Someone with the database rewrites the reason (and could recompute the chain).
+        entry.details = {
+            **entry.details,
+            "statement": entry.details["statement"].replace("Butir 4", "Butir 9"),
+        }
+        session.commit()
+        [problem] = audit.verify_decline_signatures(session)
+        assert problem.entry_id == entry.id and "penolakan" in problem.message
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "penolakan tidak bertanda tangan sah pejabat" in result.output
