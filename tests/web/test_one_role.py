@@ -69,3 +69,33 @@ def test_desk_self_witness_is_refused_with_409(world, make_browser, db_session) 
     assert acts_of(db_session, kobar)[-1].id == paraf.id
     [entry] = _one_role_refusals(db_session, start)
     assert entry.details["message"] == SELF_WITNESS
+
+
+def test_a_note_is_kept_with_the_act_and_shown_escaped(world, make_browser, db_session) -> None:
+    """Issue 15, item 4, on the web page: the note field, stored and shown, never in the PDF."""
+    kotim = world["62.02"]
+    ketua = make_browser("ketua-dprd-62.02")
+    note = "Setuju <b>dengan</b> catatan-web-55"
+    response = ketua.post(
+        f"/komitmen/{kotim}/tindakan", sign_form("ketua_dprd:sign:holder", note=note)
+    )
+    assert response.status_code == 303
+    act = acts_of(db_session, kotim)[-1]
+    assert act.reason == note
+    page = ketua.get(f"/komitmen/{kotim}")
+    assert "Catatan: Setuju &lt;b&gt;dengan&lt;/b&gt; catatan-web-55" in page.text
+
+
+def test_a_decline_at_the_desk_needs_the_passphrase(world, make_browser, db_session) -> None:
+    kotim = world["62.02"]
+    device = DeskDevice(make_browser("sekretariat"), db_session.get(Commitment, kotim).event_id)
+    grant = _grant(device.login("ketua-dprd-62.02"))
+    refused = _act(
+        device, grant, kotim, "ketua_dprd:decline:holder", passphrase="", reason="Belum siap"
+    )
+    assert refused.status_code == 422
+    assert "Masukkan frasa sandi" in refused.text
+    done = _act(device, grant, kotim, "ketua_dprd:decline:holder", reason="Belum siap")
+    assert done.status_code == 303
+    [act] = acts_of(db_session, kotim)
+    assert act.kind is ActKind.DECLINE and act.certificate_id is not None
