@@ -130,3 +130,36 @@ def test_a_signature_added_to_any_empty_field_of_a_complete_copy_is_reported(
         path.write_bytes(added)
         result = runner.invoke(args=["verify", str(path)])
         assert result.exit_code == 1, (field, result.output)
+
+
+def test_a_signature_in_a_new_field_of_a_complete_copy_is_reported(
+    app, runner, tmp_path: Path, current_pdf_of, scenario: Scenario, foreign_ca
+) -> None:
+    """Not an empty field but a new one: the seal's certification (form filling) refuses it."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    key = generate_private_key("p256")
+    cert = issue_certificate(
+        foreign_ca, key.public_key(), common_name="Gubernur Palsu", office="Gubernur",
+        institution="X",
+    )  # fmt: skip
+    writer = IncrementalPdfFileWriter(BytesIO(current_pdf_of(scenario.complete)))
+    added = (
+        signers.PdfSigner(
+            signers.PdfSignatureMetadata(field_name="TambahanBaru"),
+            InternalKeySigner(cert, key, foreign_ca.chain).pyhanko_signer,
+            new_field_spec=fields.SigFieldSpec("TambahanBaru", on_page=0, box=(40, 40, 200, 90)),
+        )
+        .sign_pdf(writer)
+        .getvalue()
+    )
+    report = _pyhanko(app, added)
+    assert not report.valid
+    seal = next(s for s in report.signatures if s.is_certification)
+    assert not seal.bottom_line and seal.modification_level == "OTHER"
+    path = tmp_path / "baru.pdf"
+    path.write_bytes(added)
+    assert runner.invoke(args=["verify", str(path)]).exit_code == 1
