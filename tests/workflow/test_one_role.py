@@ -128,3 +128,17 @@ def test_a_plt_gubernur_from_the_provincial_dprd_cannot_witness_his_own_signatur
     commitment = desk.commitment(db_session, kotim)
     assert commitment.completed_at is None  # the second witness is still owed
     assert len(_refusals(db_session)) == 1
+
+
+def test_mandate_add_on_the_command_line_warns_of_two_roles(app, db_session, kalteng) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "mandate", "add", "--office", "gubernur@62", "--deputy", "ketua-dprd-provinsi",
+            "--kind", "plt", "--letter-number", "100/77/2019", "--letter-date", "2019-10-01",
+            "--valid-from", "2019-10-01",
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "dicatat" in result.output
+    assert "Perhatian:" in result.output and "harus diisi orang lain" in result.output
