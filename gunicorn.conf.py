@@ -41,3 +41,21 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
 
     milliseconds = prepare_worker(worker.wsgi)
     worker.log.info("Worker %s warmed up in %.0f ms", worker.pid, milliseconds)
+
+
+# SIGNING_MAIL_WORKER=1: the master also runs the mail outbox's worker (`signing notifications
+# deliver --follow`), restarted if it dies, stopped with gunicorn. Off by default: a systemd
+# service of its own is the recommended set-up (docs/notifications.md), and on several machines
+# one such worker per machine is plenty.
+def when_ready(server):  # type: ignore[no-untyped-def]
+    if os.environ.get("SIGNING_MAIL_WORKER", "").strip().lower() in ("1", "true", "yes", "on"):
+        from signing.notifications.beside import WorkerProcess
+
+        server.mail_worker = WorkerProcess(logger=server.log)
+        server.mail_worker.start()
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    worker = getattr(server, "mail_worker", None)
+    if worker is not None:
+        worker.stop()

@@ -10,7 +10,7 @@ Right after each act, the same input PDF (the revision the act started from) is 
 same field with the same certificate by
 
 * ``bare``: plain ``PdfSigner`` with the key parsed once and ``bytes_reserved`` (the best recipe
-  of DESIGN.md), same metadata, stamp, time stamper and validation context: what the act costs
+  of docs/design.md), same metadata, stamp, time stamper and validation context: what the act costs
   without any of the service around it;
 * ``stock``: pyHanko's ``SimpleSigner.load`` from PEM files for every act, no
   ``bytes_reserved``, the stock ``DummyTimeStamper`` (a naive app).

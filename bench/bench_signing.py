@@ -11,7 +11,7 @@ in it), interleaved round-robin so background load hits them alike:
 * ``ours``   - :func:`signing.pades.sign.apply_act` with :class:`InternalKeySigner`
   (key already unlocked; the unlock is measured on its own).
 * ``bare``   - plain ``PdfSigner`` with the key parsed once and ``bytes_reserved``
-  set (the best recipe of DESIGN.md), same metadata and stamp as ours.
+  set (the best recipe of docs/design.md), same metadata and stamp as ours.
 * ``stock``  - a naive app: ``SimpleSigner.load`` from PEM files for every act, no
   ``bytes_reserved``; pyHanko's stock ``DummyTimeStamper`` when time-stamped.
 
@@ -310,7 +310,7 @@ def main() -> None:
         f"verification {w['verify']:.2f} ms (pyHanko's byte-by-byte loop)"
     )
     print(f"Signed document: {r['document_bytes']} bytes")
-    print("References (DESIGN.md): stock 93 ms, bare 11.4 ms (no TS/B-LT, fresh document);")
+    print("References (docs/design.md): stock 93 ms, bare 11.4 ms (no TS/B-LT, fresh document);")
     print("  5-signature verification ~76 ms, ~250 ms with DSS LTV data.")
 
 

@@ -363,7 +363,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
             (
                 f"passphrase unlock ({unlock['kdf']}), separate",
                 f"{unlock['unlock_ms']:.1f} ms",
-                "DESIGN.md: ~150 ms",
+                "docs/design.md: ~150 ms",
                 f"{unlock['unlock_ms'] / 150:.2f}x",
                 "(reported separately)",
                 "",

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+# pyHanko imports cryptography's DSA key types, which cryptography 51 deprecates; we never make
+# or accept DSA keys, so the warning would only clutter every command's output.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent

@@ -291,6 +291,7 @@ def _checkpoint_if_due(db_session: Session) -> None:
         return
     from signing.pki import checkpoints
     from signing.pki.errors import PkiError
+    from signing.pki.service import CaMissing
 
     created_at = utcnow()
     head_hash = db_session.info[_LAST_HASH]
@@ -300,8 +301,13 @@ def _checkpoint_if_due(db_session: Session) -> None:
         )
     except PkiError as error:
         # No CA yet (before ``signing ca init``) or it cannot be opened: the entries are
-        # still written, unanchored; ``signing audit verify`` says how many.
-        log.warning("audit checkpoint not signed: %s", error)
+        # still written, unanchored; ``signing audit verify`` says how many. Only a CA that
+        # exists and cannot be opened is worth the operator's attention.
+        log.log(
+            logging.INFO if isinstance(error, CaMissing) else logging.WARNING,
+            "audit checkpoint not signed: %s",
+            error,
+        )
         return
     db_session.add(
         AuditCheckpoint(

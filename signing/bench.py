@@ -1,14 +1,14 @@
-"""``signing bench``: every benchmark in one run (see ``bench/run_all.py``).
+"""``signing bench``: every benchmark in one run (``bench/run_all.py``, from the checkout).
 
-The command lives in the package so that ``signing bench`` exists; the benchmarks themselves
-stay in the repository's ``bench/`` folder, next to the tests whose helpers some of them reuse.
-They build throwaway databases, CAs and PDFs, start gunicorn and need the development tools:
-they are not part of the installed application, so the command runs them from the checkout.
+The benchmarks build throwaway databases, CAs and PDFs, start gunicorn and reuse test helpers:
+they are development tools, not part of the installed application. So the package never
+imports them: the command runs ``python -m bench.run_all`` from the repository checkout in a
+child process, with the same options, and passes its output and exit status through.
 """
 
 from __future__ import annotations
 
-import json
+import subprocess
 import sys
 
 import click
@@ -29,15 +29,15 @@ def bench_command(quick: bool, as_json: bool, no_http: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    if str(PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(PROJECT_DIR))
-    from bench import run_all
-
-    results = run_all.run(quick=quick, http=not no_http)
-    if as_json:
-        click.echo(json.dumps(results, indent=2, default=str))
-    else:
-        click.echo(run_all.format_table(results))
+    options = [
+        flag
+        for flag, wanted in (("--quick", quick), ("--json", as_json), ("--no-http", no_http))
+        if wanted
+    ]
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.run_all", *options], cwd=PROJECT_DIR, check=False
+    )
+    sys.exit(completed.returncode)
 
 
 COMMANDS = [bench_command]

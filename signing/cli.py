@@ -56,6 +56,7 @@ def _feature_commands() -> list[click.Command]:
         "signing.specimens.cli",
         "signing.documents.cli",
         "signing.workflow.cli",
+        "signing.notifications.cli",
         "signing.printing.cli",
         "signing.verification.cli",
         "signing.api.cli",

@@ -72,7 +72,8 @@ SESSION_COOKIE_SECURE = False  # switched on when PREFERRED_URL_SCHEME is https
 SESSION_COOKIE_NAME = "signing_session"
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 WTF_CSRF_TIME_LIMIT = 8 * 3600
-#: SMTP for notifications; with no host, mails are written to the log.
+#: SMTP for notifications, used by ``signing notifications deliver`` (never by a request);
+#: with no host the worker writes each mail to its log instead.
 MAIL_HOST: str | None = None
 MAIL_PORT = 25
 MAIL_FROM = "noreply@dpmptsp.kalteng.invalid"
@@ -80,6 +81,14 @@ MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_STARTTLS = False
 MAIL_TIMEOUT = 10
+#: Outbox retries: a mail that fails is tried again after MAIL_RETRY_SECONDS, doubling each
+#: time up to MAIL_RETRY_MAX_SECONDS, and given up (status failed, an audit entry) after
+#: MAIL_MAX_ATTEMPTS attempts: with these defaults about two hours of SMTP outage are bridged.
+MAIL_MAX_ATTEMPTS = 8
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 3600
+#: How often ``signing notifications deliver --follow`` looks for new mail.
+MAIL_POLL_SECONDS = 5
 #: External RFC 3161 time-stamping URL; ``None`` uses the internal TSA.
 TSA_URL: str | None = None
 #: Passphrase of the CA's online keys in the file backend; ``None``: instance/ca_passphrase,

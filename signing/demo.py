@@ -208,6 +208,16 @@ def demo_command(host: str, port: int, no_serve: bool, scenario: str | None) -> 
     )
     if no_serve:
         return
+    # The CA's online keys are opened now (an Argon2id derivation each), not by the first
+    # official who logs in or signs (as gunicorn's workers do, see signing/serving.py).
+    from signing.serving import prepare_worker
+
+    prepare_worker(app)
+    # The mail outbox's worker runs beside the demo server (requests only write the rows);
+    # without MAIL_HOST it writes each mail to the log.
+    from signing.notifications.delivery import start_in_background
+
+    start_in_background(app)
     click.echo(f"Membuka {public_url}/  (Ctrl+C untuk berhenti)")
     # app.run() refuses to start inside a Flask CLI command; werkzeug's server is what it uses.
     from werkzeug.serving import run_simple

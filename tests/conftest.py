@@ -30,6 +30,7 @@ TEST_PASSWORD = "kata-sandi-uji-123"
 TEST_SWITCHES = frozenset(
     {
         "SIGNING_TEST_DATABASE_URL",
+        "SIGNING_TEST_REDIS_URL",
         "SIGNING_SCALE_REDIS",
         "SIGNING_BENCH_POSTGRES",
         "SIGNING_BENCH_REDIS",

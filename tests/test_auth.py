@@ -141,6 +141,27 @@ def test_passwords_are_stored_as_argon2_hashes(db_session, make_user) -> None:  
     assert TEST_PASSWORD not in user.password_hash
 
 
+def test_an_old_password_hash_is_upgraded_at_login(client, auth, make_user, db_session) -> None:  # type: ignore[no-untyped-def]
+    """A hash made with weaker Argon2 parameters (an older release) is replaced by one with
+    today's parameters when its owner logs in; the password keeps working."""
+    from argon2 import PasswordHasher
+
+    from signing.auth.passwords import needs_rehash
+
+    user = make_user("bupati-62.02")
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(TEST_PASSWORD)
+    user.password_hash = weak
+    db_session.commit()
+    assert needs_rehash(weak)
+
+    assert auth.login("bupati-62.02").status_code == 302
+    db_session.expire_all()
+    upgraded = db_session.get(type(user), user.id).password_hash
+    assert upgraded != weak and not needs_rehash(upgraded)
+    auth.logout()
+    assert auth.login("bupati-62.02").status_code == 302
+
+
 def _login_from(client, address: str, username: str, password: str = TEST_PASSWORD, **extra):  # type: ignore[no-untyped-def]
     data = {"username": username, "password": password, "csrf_token": csrf_token(client)}
     data.update(extra)
@@ -243,3 +264,16 @@ def test_throttles_are_shared_by_workers_through_redis(tmp_path, database_url, m
         redis.Redis.from_url(url).flushdb()
         for worker in workers:
             worker.extensions["signing.engine"].dispose()
+
+
+def test_login_works_with_rate_limits_switched_off(tmp_path, database_url, make_user) -> None:  # type: ignore[no-untyped-def]
+    """RATELIMIT_ENABLED = False (an operator's switch) leaves no limiter storage: a login,
+    right or wrong, still answers instead of failing with 500."""
+    app = make_test_app(tmp_path / "no-limits", database_url, RATELIMIT_ENABLED=False)
+    try:
+        make_user("bupati-62.02")
+        client = app.test_client()
+        assert _login_from(client, "127.0.0.1", "bupati-62.02", "salah-sekali").status_code == 401
+        assert _login_from(client, "127.0.0.1", "bupati-62.02").status_code == 302
+    finally:
+        app.extensions["signing.engine"].dispose()

@@ -69,10 +69,11 @@ def test_demo_served_on_another_port_prints_qr_codes_for_that_port(
 ) -> None:
     instance = tmp_path / "instance"
     instance.mkdir()
-    # Cheap key derivation so forty-odd demo officials enrol quickly; the secret key opens the
-    # session CA template.
+    # Cheap key derivation so forty-odd demo officials enrol quickly; the CA passphrase of every
+    # test app opens the session CA template.
     (instance / "config.py").write_text(
-        f'SECRET_KEY = "test-secret"\nKDF_PARAMS = {CHEAP_KDF!r}\nSIGNING_KEY_KIND = "p256"\n'
+        f'SECRET_KEY = "test-secret"\nCA_PASSPHRASE = "test-ca-passphrase"\n'
+        f'KDF_PARAMS = {CHEAP_KDF!r}\nSIGNING_KEY_KIND = "p256"\n'
     )
     shutil.copytree(ca_template, tmp_path / "certs")
     port = _free_port()

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signing import audit
-from signing.auth.passwords import check_password, hash_password
+from signing.auth.passwords import check_password, hash_password, needs_rehash
 from signing.db import utcnow
 from signing.models import AuthSession, Role, User
 
@@ -88,6 +88,10 @@ def authenticate(db_session: Session, username: str, password: str) -> User | No
             details={"username": username[:80]},
         )
         return None
+    if needs_rehash(user.password_hash):
+        # Made with weaker parameters than today's (an older release, an import): upgraded
+        # now, the one moment the password is known.
+        user.password_hash = hash_password(password)
     return user
 
 

@@ -41,6 +41,10 @@ def delay_for_failures(failures: int, *, free: int, max_seconds: float) -> float
 
 
 def recent_failures(username: str) -> int:
+    # RATELIMIT_ENABLED = False (Flask-Limiter's switch) leaves no storage to count in: the
+    # slowdown is off with the limits, not a failed login page.
+    if not limiter.enabled:
+        return 0
     return int(limiter.storage.get(_key(username)))
 
 
@@ -62,4 +66,6 @@ def wait_for_account(username: str) -> float:
 
 
 def note_failure(username: str) -> None:
+    if not limiter.enabled:
+        return
     limiter.storage.incr(_key(username), current_app.config["LOGIN_SLOWDOWN_WINDOW_SECONDS"])

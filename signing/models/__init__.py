@@ -15,6 +15,7 @@ from signing.models.commitments import (
 )
 from signing.models.events import Event
 from signing.models.mcp import BandScheme, McpScore
+from signing.models.outbox import MailStatus, OutboxMail
 from signing.models.pki import CertificateStatus, SigningCertificate
 from signing.models.regions import Office, OfficeHolder, OfficeKind, Province, Region
 from signing.models.users import (
@@ -40,6 +41,7 @@ __all__ = [
     "CertificateStatus",
     "Commitment",
     "Event",
+    "MailStatus",
     "Mandate",
     "MandateKind",
     "McpScore",
@@ -47,6 +49,7 @@ __all__ = [
     "Office",
     "OfficeHolder",
     "OfficeKind",
+    "OutboxMail",
     "Province",
     "Region",
     "Revision",

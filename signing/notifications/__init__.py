@@ -1,18 +1,20 @@
-"""Notifications: an in-app inbox entry, and an e-mail sent only once the transaction commits.
+"""Notifications: an in-app inbox entry, and an e-mail written to the outbox in the same
+transaction.
 
-:func:`notify` adds a :class:`~signing.models.Notification` to the session and queues the mail
-in ``session.info``; a listener on the session sends the queue after a successful commit and
-drops it on rollback, so a rolled-back act never mails anybody. With ``MAIL_HOST`` configured
-the mail goes out through SMTP (``MAIL_PORT``, ``MAIL_FROM``, optional ``MAIL_USERNAME`` /
-``MAIL_PASSWORD``, ``MAIL_STARTTLS``); without it the message is written to the log. Users with
-no e-mail address get the inbox entry only. A failing SMTP server never undoes the commit: the
-error is logged and ``emailed_at`` stays empty.
+:func:`notify` adds a :class:`~signing.models.Notification` and, for a user with an e-mail
+address, an :class:`~signing.models.OutboxMail` row to the caller's session. Nothing is sent
+here: the rows commit or roll back with the act that wrote them, and the worker
+(``signing notifications deliver``, :mod:`signing.notifications.delivery`) sends them later
+with retries. So no request ever waits for, or fails because of, an SMTP server.
+
+Subjects and bodies are Jinja templates in ``templates/mail/`` whose texts are
+``{% trans %}`` blocks (Indonesian source, English in ``signing/translations``); they are
+rendered in the recipient's own language when the row is written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
+import functools
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -21,19 +23,18 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-import sqlalchemy as sa
+import jinja2
 from flask import current_app, has_app_context
-from sqlalchemy import event
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy.orm import Session
 
-from signing.db import IMMEDIATE, utcnow
-from signing.models import Commitment, Notification, User
+from signing import PROJECT_DIR
+from signing.db import utcnow
+from signing.models import Commitment, Notification, OutboxMail, User
 
-__all__ = ["MailSettings", "Outgoing", "notify", "pending_mail", "send_mail"]
+__all__ = ["MailSettings", "build_message", "notify", "pending_mail", "render"]
 
-log = logging.getLogger(__name__)
-
-_OUTBOX = "signing.notifications.outbox"
+MAIL_TEMPLATES = PROJECT_DIR / "templates" / "mail"
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,48 @@ class MailSettings:
         )
 
 
-@dataclass
-class Outgoing:
-    """A mail waiting for its transaction to commit."""
-
-    notification: Notification
-    to: str | None
+@dataclass(frozen=True)
+class Rendered:
     subject: str
     body: str
-    settings: MailSettings
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # An environment of its own rather than the app's: plain text (no HTML escaping), strict
+    # about missing values (a mail with an empty name is worse than a failed act in a test),
+    # and usable from the worker and the CLI as well as from a request.
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(MAIL_TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return environment
+
+
+def render(template: str, locale: str | None = None, **context: Any) -> Rendered:
+    """Render ``templates/mail/<template>.txt`` (blocks ``subject`` and ``body``) in ``locale``."""
+    loaded = _environment().get_template(f"{template}.txt")
+    locale = locale or _default_locale()
+    with force_locale(locale):
+        values = loaded.new_context(context)
+        subject = "".join(loaded.blocks["subject"](values))
+        body = "".join(loaded.blocks["body"](values))
+    # A subject is one line whatever the template's line breaks; bodies keep their paragraphs.
+    return Rendered(" ".join(subject.split()), body.strip())
+
+
+def _default_locale() -> str:
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "id") if has_app_context() else "id"
+
+
+def _recipient_locale(user: User) -> str:
+    languages = current_app.config.get("LANGUAGES", ("id",)) if has_app_context() else ("id",)
+    return user.locale if user.locale in languages else _default_locale()
 
 
 def _absolute(url: str | None) -> str | None:
@@ -76,108 +110,76 @@ def _absolute(url: str | None) -> str | None:
     return current_app.config.get("BASE_URL", "").rstrip("/") + "/" + url.lstrip("/")
 
 
+def _sender() -> str:
+    return MailSettings.from_config(current_app.config).sender if has_app_context() else ""
+
+
 def notify(
     db_session: Session,
     user: User,
-    subject: str,
-    body: str,
+    template: str,
+    *,
     url: str | None = None,
     commitment: Commitment | None = None,
+    **context: Any,
 ) -> Notification:
-    """Put a message in ``user``'s inbox and queue its e-mail for after the commit."""
+    """Put a message in ``user``'s inbox and, if they have an address, its e-mail in the outbox.
+
+    Both rows are only added to ``db_session``: they land with the caller's commit.
+    """
     link = _absolute(url)
+    text = render(template, _recipient_locale(user), url=link, **context)
     notification = Notification(
+        user=user,
         user_id=user.id,
         commitment_id=commitment.id if commitment is not None else None,
-        subject=subject[:300],
-        body=body,
+        subject=text.subject[:300],
+        body=text.body,
         url=link,
         created_at=utcnow(),
     )
     db_session.add(notification)
-    settings = (
-        MailSettings.from_config(current_app.config) if has_app_context() else MailSettings(None)
-    )
-    text = body + (f"\n\n{link}" if link else "")
-    _outbox(db_session).append(Outgoing(notification, user.email or None, subject, text, settings))
+    if user.email:
+        domain = _sender().rpartition("@")[2] or None
+        db_session.add(
+            OutboxMail(
+                notification=notification,
+                recipient=user.email,
+                subject=text.subject[:300],
+                body=text.body + (f"\n\n{link}" if link else ""),
+                message_id=make_msgid(domain=domain),
+            )
+        )
     return notification
 
 
-def pending_mail(db_session: Session) -> list[Outgoing]:
-    """Mail queued in this session's open transaction (not sent yet)."""
-    return list(db_session.info.get(_OUTBOX, []))
+def pending_mail(db_session: Session) -> list[OutboxMail]:
+    """Outbox rows added in this session's open transaction (not committed yet)."""
+    return [row for row in db_session.new if isinstance(row, OutboxMail)]
 
 
-def _outbox(db_session: Session) -> list[Outgoing]:
-    return db_session.info.setdefault(_OUTBOX, [])
-
-
-# Listening on the Session class, not on each session: a per-session listener registered with
-# ``event.contains`` was once skipped for a new session that happened to get the address of a
-# collected one, and that session's mail silently never left.
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(db_session: Session) -> None:
-    db_session.info.pop(_OUTBOX, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(db_session: Session) -> None:
-    outbox: list[Outgoing] = db_session.info.pop(_OUTBOX, [])
-    if not outbox:
-        return
-    sent: list[int] = []
-    for item in outbox:
-        if item.to is None:
-            log.info("Notifikasi tanpa alamat e-mail (hanya kotak masuk): %s", item.subject)
-            continue
-        if item.settings.host is None:
-            log.info(
-                "E-mail (MAIL_HOST tidak diatur, tidak dikirim) kepada %s\nSubjek: %s\n\n%s",
-                item.to,
-                item.subject,
-                item.body,
-            )
-            continue
-        try:
-            send_mail(item.settings, item.to, item.subject, item.body)
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("E-mail ke %s gagal dikirim: %s", item.to, error)
-            continue
-        if item.notification.id is not None:
-            sent.append(item.notification.id)
-    if sent:
-        _mark_emailed(db_session, sent)
-
-
-def _mark_emailed(db_session: Session, ids: list[int]) -> None:
-    # The session cannot run SQL inside after_commit: a short transaction of its own records
-    # the time. IMMEDIATE makes it queue politely behind other SQLite writers.
-    try:
-        engine = db_session.get_bind()
-        with engine.connect().execution_options(**{IMMEDIATE: True}) as connection:
-            with connection.begin():
-                connection.execute(
-                    sa.update(Notification)
-                    .where(Notification.id.in_(ids))
-                    .values(emailed_at=dt.datetime.now(dt.UTC))
-                )
-    except sa.exc.SQLAlchemyError as error:  # the mail went out; only the mark is lost
-        log.warning("Waktu kirim e-mail tidak tercatat: %s", error)
-
-
-def send_mail(settings: MailSettings, to: str, subject: str, body: str) -> None:
-    """Send one plain-text mail through the configured SMTP server."""
+def build_message(sender: str, mail: OutboxMail) -> EmailMessage:
     # The SMTP policy folds long Indonesian subjects correctly (compat32 breaks before the text).
     message = EmailMessage(policy=SMTP_POLICY)
-    message["From"] = settings.sender
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    message.set_content(body)
-    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+    message["Message-ID"] = mail.message_id
+    message.set_content(mail.body)
+    return message
+
+
+def open_smtp(settings: MailSettings) -> smtplib.SMTP:
+    """A logged-in connection to the configured SMTP server."""
+    assert settings.host is not None
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.username:
             smtp.login(settings.username, settings.password or "")
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp

@@ -2,7 +2,7 @@
 
 Every function takes PDF bytes and returns the new PDF bytes (one more incremental
 revision); nothing here touches the database. The recipe follows the measurements
-in DESIGN.md: the key is parsed once per act (see :mod:`signing.pades.signers`) and
+in docs/design.md: the key is parsed once per act (see :mod:`signing.pades.signers`) and
 the signature space is reserved up front so pyHanko signs exactly once.
 """
 
@@ -65,7 +65,7 @@ __all__ = [
 class _OfflineRevocationNotice(logging.Filter):
     """Drop pyHanko's warning that revocation data is embedded without fetching.
 
-    Offline embedding of our own preloaded CRLs is the design (DESIGN.md), so the
+    Offline embedding of our own preloaded CRLs is the design (docs/design.md), so the
     warning would only fill the log with one line per act.
     """
 

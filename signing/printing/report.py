@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from signing.dates import WIB
 from signing.documents.content import format_hari_tanggal
 from signing.documents.report import (
     ParafOnlyRow,
@@ -18,7 +19,7 @@ from signing.documents.report import (
 )
 from signing.models import Act, Event, SlotRole
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
-from signing.verification.service import WIB, format_wib
+from signing.verification.service import format_wib
 from signing.workflow.status import CommitmentState, SlotStatus, event_overview
 
 __all__ = ["SLOT_ORDER", "StatusReportFile", "report_data", "status_report"]

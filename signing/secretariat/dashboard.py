@@ -48,8 +48,6 @@ from signing.workflow.status import (
     commitment_status,
 )
 
-#: Western Indonesia Time, in which every time is shown (UTC is stored).
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 ALL_SLOTS: tuple[SlotRole, ...] = (*PARTY_SLOTS, *WITNESS_SLOTS)
 #: Matrix column order as the secretariat reads it: the region's two parties, the Gubernur,
 #: then the witnesses.
@@ -81,6 +79,7 @@ AUDIT_WORDS = {
     "act.decline": "Ditolak",
     "act.refused": "Tindakan ditolak sistem",
     "reminder.send": "Pengingat dikirim",
+    "mail.failed": "E-mail pemberitahuan tidak terkirim",
     "notification.turn": "Pemberitahuan giliran",
     "mandate.create": "Mandat dicatat",
     "mandate.revoke": "Mandat dicabut",

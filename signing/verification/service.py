@@ -76,7 +76,6 @@ __all__ = [
     "verify_upload",
 ]
 
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 _PREFIX = "Tidak dapat diperiksa: "
 #: Most candidate prefixes hashed per file: far above any commitment's revision count.
 _MAX_CANDIDATES = 400

@@ -36,7 +36,6 @@ bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
 #: Page images: 1.5 x 72 dpi = 108 dpi, sharp enough to read the text on a tablet.
 PAGE_SCALE = 1.5
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 @bp.app_template_filter("signing_wib")

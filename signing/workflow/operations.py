@@ -793,15 +793,6 @@ def _timestamp(db_session: Session, commitment: Commitment, pdf: bytes) -> None:
 # ------------------------------------------------------------------------------ notifications
 
 
-_TURN_VERB = {
-    SlotRole.KEPALA_DAERAH: "menandatangani",
-    SlotRole.KETUA_DPRD: "menandatangani",
-    SlotRole.GUBERNUR: "menandatangani",
-    SlotRole.SAKSI_WAKIL_GUBERNUR: "menyaksikan",
-    SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "menyaksikan",
-}
-
-
 def slot_recipients(db_session: Session, slot: Slot, today: dt.date | None = None) -> list[User]:
     """Who should hear about a slot: the office's current holder(s) with an account, and
     holders of a mandate for it valid today."""
@@ -829,15 +820,19 @@ def _notify_turn(
     db_session: Session, commitment: Commitment, role: SlotRole, *, reminder: bool
 ) -> list:
     slot = commitment.slot(role)
-    verb = _TURN_VERB[role]
-    prefix = "Pengingat: " if reminder else ""
-    subject = f"{prefix}Giliran Anda {verb} Komitmen PTSP Prima {_region_name(commitment)}"
-    body = (
-        f"Dokumen {commitment.number} ({_region_name(commitment)}) menunggu Anda {verb} "
-        f"sebagai {slot.office.title}."
-    )
     return [
-        notify(db_session, user, subject, body, commitment_url(commitment), commitment=commitment)
+        notify(
+            db_session,
+            user,
+            "turn",
+            url=commitment_url(commitment),
+            commitment=commitment,
+            region=_region_name(commitment),
+            number=commitment.number,
+            office=slot.office.title,
+            witness=role.is_witness,
+            reminder=reminder,
+        )
         for user in slot_recipients(db_session, slot)
     ]
 
@@ -854,15 +849,20 @@ def _notify_after_act(
             _notify_turn(db_session, commitment, role, reminder=False)
     if act.kind is ActKind.PARAF and act.capacity is Capacity.STAND_IN and act.slot is not None:
         slot = act.slot
-        subject = f"Paraf atas nama Anda: Komitmen PTSP Prima {_region_name(commitment)}"
-        body = (
-            f"{act.actor_name} ({act.actor_office_title}) telah memaraf dokumen "
-            f"{commitment.number} mewakili {slot.office.title}. Tanda tangan Anda masih "
-            "diperlukan agar komitmen lengkap."
-        )
         for user in slot_recipients(db_session, slot):
             if user.id != act.actor_user_id:
-                notify(db_session, user, subject, body, commitment_url(commitment), commitment)
+                notify(
+                    db_session,
+                    user,
+                    "paraf_on_behalf",
+                    url=commitment_url(commitment),
+                    commitment=commitment,
+                    region=_region_name(commitment),
+                    number=commitment.number,
+                    office=slot.office.title,
+                    actor=act.actor_name,
+                    actor_office=act.actor_office_title,
+                )
 
 
 # ------------------------------------------------------------------------------ mandates

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from signing.models import Commitment, Event
-from tests.browser.conftest import KOBAR, KOTIM, Live, login, shot
+from tests.browser.conftest import KOBAR, KOTIM, PALANGKA, Live, login, shot
 
 VIEWPORTS = ((390, 844), (768, 1024), (1366, 768))
 
@@ -180,3 +180,44 @@ def test_verification_result_fits_a_phone(live: Live, contexts, tmp_path) -> Non
             box = results.nth(index).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
         shot(page, f"responsive-{width}-pengunjung-hasil-verifikasi")
+
+
+_SIGNING_FOLD = """() => {
+    const button = document.querySelector('[data-submit-button]');
+    const box = button ? button.getBoundingClientRect() : null;
+    const root = document.documentElement;
+    return {
+        choices: document.querySelectorAll('.sign-form input[name=choice]').length,
+        buttonBottom: box ? box.bottom : null,
+        viewport: window.innerHeight,
+        // Every element other than the page itself that scrolls vertically.
+        scrollers: Array.from(document.querySelectorAll('body *'))
+            .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowY)
+                && el.scrollHeight > el.clientHeight + 1)
+            .map((el) => el.tagName.toLowerCase() + '.' + el.className),
+        pageScrolls: root.scrollHeight > root.clientHeight,
+    };
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (1280, 720)])
+def test_signing_page_has_one_scroll_area_and_its_button_in_view(
+    live: Live, chromium: Any, viewport: tuple[int, int]
+) -> None:
+    """The Wali Kota's signing page on a laptop: the document and the form scroll as one page (no
+    panel with a scroll of its own) and the button is on screen before any scrolling."""
+    width, height = viewport
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="id-ID")
+    try:
+        page = context.new_page()
+        login(page, live, "walikota-62.71")
+        response = page.goto(f"{live.url}/komitmen/{live.ids[PALANGKA]}")
+        assert response is not None and response.status == 200
+        found = page.evaluate(_SIGNING_FOLD)
+        shot(page, f"signing-fold-{width}")
+    finally:
+        context.close()
+    assert found["choices"] >= 3, found  # sign, paraf and decline: the longest common form
+    assert found["buttonBottom"] is not None and found["buttonBottom"] <= found["viewport"], found
+    assert found["scrollers"] == [], found
+    assert found["pageScrolls"], found  # the document's pages are below, on the same page

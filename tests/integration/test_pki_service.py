@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from signing.db import Base
+from signing.db import Base, utcnow
 from signing.models import CertificateStatus, Role, SigningCertificate
 from signing.pki import service
 from signing.pki.keystore import decrypt_private_key
@@ -134,7 +134,7 @@ def test_throttle_is_shared_by_two_app_instances_on_one_database(
     assert actions.count("pki.unlock_refused") == 2
 
 
-def test_lock_ends_after_its_window(app, db_session, kalteng):
+def test_lock_ends_after_its_window(app, db_session, kalteng, monkeypatch):
     app.config["PASSPHRASE_LOCK_MINUTES"] = 0.03  # 1.8 s
     enrol(db_session, app, "gubernur")
     for _ in range(5):
@@ -142,7 +142,8 @@ def test_lock_ends_after_its_window(app, db_session, kalteng):
             attempt(db_session, app, "gubernur", WRONG)
     with pytest.raises(service.PassphraseLocked):
         attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
-    time.sleep(2.0)
+    # The lock's clock moved past its window instead of a real wait.
+    monkeypatch.setattr(service, "utcnow", lambda: utcnow() + dt.timedelta(seconds=2))
     attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
     state = service.lock_state(db_session, user(db_session, "gubernur"), app)
     assert state.locked_until is None and state.failures == 0

@@ -39,7 +39,7 @@ def test_unsigned_update_with_visible_text_is_invalid_although_intact(ca, comple
     assert report.error is None
     assert not report.valid
     regular = report.regular_signatures
-    # the trap DESIGN.md warns about: the cryptography alone still checks out
+    # the trap docs/design.md describes: the cryptography alone still checks out
     assert all(s.intact and s.trusted for s in regular)
     assert all(s.modification_level == "OTHER" for s in report.signatures)
     assert not any(s.bottom_line for s in report.signatures)

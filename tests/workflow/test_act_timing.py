@@ -13,7 +13,7 @@ from signing.models import ActKind, SlotRole
 
 from .conftest import WORKFLOW_CONFIG, Desk
 
-#: DESIGN.md: one PAdES signature with the key parsed once and the space reserved.
+#: docs/design.md: one PAdES signature with the key parsed once and the space reserved.
 REFERENCE_SIGN_MS = 11.4
 
 
