@@ -302,6 +302,7 @@ def audit_verify(pdfs: tuple[Path, ...]) -> None:
     problems = audit.verify_chain(db.session)
     report = audit.verify_checkpoints(db.session, current_app, pins)
     problems += report.problems
+    problems += audit.verify_decline_signatures(db.session)
     if problems:
         for problem in problems:
             click.secho(f"Entri #{problem.entry_id}: {problem.message}", fg="red", err=True)

@@ -231,6 +231,20 @@ def test_the_english_catalogue_is_valid_and_complete() -> None:
     assert not mismatched, "placeholders differ between msgid and msgstr"
 
 
+def test_the_english_catalogue_defines_each_message_once() -> None:
+    """Babel keeps the last of two definitions silently; msgfmt refuses the file. Branches that
+    add the same word (e.g. "Subjek") meet here."""
+    from collections import Counter
+
+    from signing import PACKAGE_DIR
+
+    text = (PACKAGE_DIR / "translations/en/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    ids = Counter(
+        line for line in text.splitlines() if line.startswith("msgid ") and line != 'msgid ""'
+    )
+    assert [msgid for msgid, count in ids.items() if count > 1] == []
+
+
 def test_every_refusal_the_web_translates_is_in_the_catalogue() -> None:
     from signing.web.refusals import FIXED, PATTERNS
 

@@ -38,6 +38,8 @@ REFUSAL_EN = {
     "signing_failed": "Signing failed.",
     "forbidden": "Forbidden.",
     "invalid_mandate": "Invalid mandate.",
+    "one_role": "One person, one role per commitment: you already acted on another slot of "
+    "this commitment (or the act to witness is your own).",
 }
 
 

@@ -54,6 +54,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         "The routing order waits for other slots first; details.waiting_for names them.",
     ),
     "complete": (409, "The commitment is already complete."),
+    "one_role": (
+        409,
+        "One person, one role per commitment: the official already acted on another slot of it "
+        "(nobody witnesses their own act or fills two slots).",
+    ),
     "declined": (409, "A party declined; the secretariat must void and reissue it."),
     "void": (409, "The commitment was voided; act on its replacement."),
     "not_generated": (409, "The document has not been generated yet."),
@@ -116,6 +121,7 @@ OPERATION_ERRORS: dict[str, list[str]] = {
         "already_done",
         "not_your_turn",
         "complete",
+        "one_role",
         "declined",
         "void",
         "not_generated",
@@ -377,15 +383,18 @@ def _schemas() -> dict[str, Any]:
                     "minLength": 1,
                     "maxLength": PASSPHRASE_MAX,
                     "pattern": NO_NUL,
-                    "description": "Signing passphrase; required for sign, paraf and witness "
-                    "(a decline uses no key).",
+                    "description": "Signing passphrase; required for every act (a decline is "
+                    "signed into the audit log with the official's key, and a wrong passphrase "
+                    "counts toward the lock like any other).",
                 },
                 "reason": {
                     "type": ["string", "null"],
                     "maxLength": REASON_MAX,
                     "pattern": NO_NUL,
-                    "description": "Required for a decline; otherwise written into the "
-                    "signature's reason.",
+                    "description": "Required for a decline (its reason); otherwise an optional "
+                    "note. Stored with the act and shown in the app, never written into the "
+                    "PDF: the signature's /Reason is fixed text derived from the act (kind, "
+                    "capacity, office).",
                 },
                 "attests_act_id": {
                     **_nullable(ID),
@@ -393,11 +402,10 @@ def _schemas() -> dict[str, Any]:
                     "signature or paraf).",
                 },
             },
-            "required": ["kind"],
             "additionalProperties": False,
+            "required": ["kind", "passphrase"],
             "if": {"properties": {"kind": {"const": "decline"}}},
             "then": {"required": ["reason"], "properties": {"reason": {"minLength": 1}}},
-            "else": {"required": ["passphrase"]},
         },
         "ActCreated": _obj({"act": _ref("Act"), "commitment": _ref("CommitmentDetail")}),
         "SignatureView": _obj(

@@ -77,9 +77,10 @@ def parse_act(body: Any) -> ActRequest:
     if capacity is not None and capacity not in CAPACITIES:
         problems.append("capacity: one of " + ", ".join(CAPACITIES))
     passphrase = _text(body, "passphrase", PASSPHRASE_MAX, problems, nullable=False)
-    if kind in ("sign", "paraf", "witness") and "passphrase" not in body:
+    if kind in ACT_KINDS and "passphrase" not in body:
         # A missing passphrase must not reach the key store: it would count as a wrong one.
-        problems.append("passphrase: required to sign, paraf or witness")
+        # Every act needs it, a decline too (it is signed into the audit log).
+        problems.append("passphrase: required for every act (sign, paraf, witness, decline)")
     reason = _text(body, "reason", REASON_MAX, problems, nullable=True)
     attests = body.get("attests_act_id")
     if isinstance(attests, float) and attests.is_integer():

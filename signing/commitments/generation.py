@@ -62,6 +62,15 @@ __all__ = [
 
 #: Name of the invisible field pyHanko creates for the office seal.
 SEAL_FIELD = "Segel"
+
+#: Each party's signature locks that party's paraf field (FieldMDP, made with the fields,
+#: before the seal). A paraf after the party's own signature is refused by the rules anyway;
+#: the lock makes it visible in the document too, so that a complete commitment, where every
+#: signature and witness field is filled, has no field left that can be signed unseen
+#: (docs/record-integrity.md).
+FIELD_LOCKS: dict[str, tuple[str, ...]] = {
+    signature_field_name(slot): (paraf_field_name(slot),) for slot in PARTY_SLOTS
+}
 #: Crockford's base32 without I, L, O, U: unambiguous when read aloud or typed from paper.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 8
@@ -131,7 +140,7 @@ def render_fielded(db_session: Session, commitment: Commitment) -> bytes:
     content = build_content(db_session, commitment)
     try:
         rendered = render_commitment(content)
-        return add_signature_fields(rendered.pdf, rendered.fields)
+        return add_signature_fields(rendered.pdf, rendered.fields, locks=FIELD_LOCKS)
     except (DocumentLayoutError, ValueError) as error:
         raise GenerationError(
             f"{commitment.region.name}: dokumen tidak dapat dibuat: {error}"

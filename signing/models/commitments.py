@@ -188,6 +188,9 @@ class Act(Base):
     certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signing_certificates.id"))
     #: The PDF field filled; null for a decline.
     field_name: Mapped[str | None] = mapped_column(sa.String(60))
+    #: The person's own words: a decline's reason (required), any other act's note (optional).
+    #: Stored and shown in the app, never written into the PDF (its /Reason is derived from
+    #: the act: see signing.workflow.operations.pdf_reason).
     reason: Mapped[str | None] = mapped_column(sa.Text)
     #: For a witness act: the act it attests (e.g. the Wakil Bupati's paraf).
     attests_act_id: Mapped[int | None] = mapped_column(sa.ForeignKey("acts.id"))

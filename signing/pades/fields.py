@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from pyhanko.pdf_utils import generic
@@ -16,6 +16,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import (
+    FieldMDPAction,
+    FieldMDPSpec,
     SigFieldSpec,
     VisibleSigSettings,
     append_signature_field,
@@ -85,13 +87,24 @@ class _StableWriter(IncrementalPdfFileWriter):
                 info.pop("/ModDate", None)
 
 
-def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
+def add_signature_fields(
+    pdf: bytes,
+    fields: Iterable[FieldPlacement],
+    locks: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
     """Return ``pdf`` with one more revision holding an empty signature field per placement.
 
     Each widget carries the Print flag. A placement with a ``placeholder`` text gets an
     appearance showing it until the field is signed (the expected signer's name under a
     signature box). Deterministic: the same input gives the same bytes.
-    Raises ValueError for a duplicate or existing field name or a page out of range.
+
+    ``locks`` maps a field to the fields its signature locks (``/Lock``, FieldMDP /Include):
+    once the field is signed, a signature in any locked field makes the locking signature
+    fail validation (pyHanko: modification level OTHER). The lock has to exist before the
+    seal: a ``/Lock`` added to a field later is a change the certification does not allow.
+
+    Raises ValueError for a duplicate or existing field name, a page out of range, or a lock
+    naming a field that is not added here.
     """
     fields = list(fields)
     if not fields:
@@ -99,10 +112,16 @@ def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate signature field names: {names}")
+    locks = {name: tuple(locked) for name, locked in (locks or {}).items() if locked}
+    for name, locked in locks.items():
+        unknown = [n for n in (name, *locked) if n not in names]
+        if unknown:
+            raise ValueError(f"lock of {name}: no such field {unknown}")
     writer = _StableWriter(io.BytesIO(pdf))
     seed = hashlib.sha256(pdf)
     for f in fields:
         seed.update(repr((f.name, f.page, tuple(f.rect), _placeholder(f))).encode())
+    seed.update(repr(sorted(locks.items())).encode())
     writer._document_id[1] = generic.ByteStringObject(seed.digest()[:16])
     page_count = int(writer.root["/Pages"]["/Count"])
     for f in fields:
@@ -116,6 +135,11 @@ def add_signature_fields(pdf: bytes, fields: Iterable[FieldPlacement]) -> bytes:
             on_page=f.page,
             box=(x1, y1, x2, y2),
             visible_sig_settings=VisibleSigSettings(print_signature=True),
+            field_mdp_spec=(
+                FieldMDPSpec(FieldMDPAction.INCLUDE, fields=list(locks[f.name]))
+                if f.name in locks
+                else None
+            ),
         )
         try:
             append_signature_field(writer, spec)

@@ -74,7 +74,7 @@
         block.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
       });
       if (reason) reason.required = kind === "decline";
-      if (passphrase) passphrase.required = kind !== "decline";
+      if (passphrase) passphrase.required = true;  // a decline is an act too
       if (button) button.classList.toggle("danger", kind === "decline");
       document.querySelectorAll(".mark").forEach(function (mark) {
         mark.classList.toggle("is-active", mark.dataset.field === radio.dataset.field && radio.dataset.field !== "");

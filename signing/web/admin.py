@@ -29,6 +29,7 @@ def audit_chain():  # type: ignore[no-untyped-def]
     # The chain's own links, then the sealed checkpoints that show truncation and rewriting.
     problems = audit.verify_chain(db.session)
     problems += audit.verify_checkpoints(db.session, current_app).problems
+    problems += audit.verify_decline_signatures(db.session)
     return render_template("admin/audit.html", problems=problems)
 
 

@@ -72,7 +72,13 @@ from signing.web.documents import (
 from signing.web.errors import error_response
 from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.routing import SlotState
-from signing.workflow.rules import WorkflowRefused, check_act, policy_of, today_wib
+from signing.workflow.rules import (
+    WorkflowRefused,
+    check_act,
+    check_one_role,
+    policy_of,
+    today_wib,
+)
 from signing.workflow.status import CommitmentState, CommitmentStatus, commitment_status
 
 bp = Blueprint("inbox", __name__)
@@ -134,7 +140,8 @@ class Choice:
 
     @property
     def needs_passphrase(self) -> bool:
-        return self.kind is not ActKind.DECLINE
+        # A decline is an act: it is signed into the audit log with the official's key.
+        return True
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,8 @@ class Task:
     choices: tuple[Choice, ...]
     expected: str
     paraf_by: Act | None = None
+    #: Why this person may not act on this slot at all (one person, one role per commitment).
+    barred: WorkflowRefused | None = None
 
     @property
     def stand_in_only(self) -> bool:
@@ -160,6 +169,8 @@ class Task:
 
     @property
     def is_open(self) -> bool:
+        if self.barred is not None:
+            return False
         if self.stand_in_only:
             return self.state is SlotState.PENDING
         return self.state in (SlotState.PENDING, SlotState.PARAF_ONLY)
@@ -407,6 +418,15 @@ def _offices(commitment: Commitment, roles: list[SlotRole]) -> str:
     return ", ".join(names[:-1]) + " " + gettext("dan") + " " + names[-1]
 
 
+def _barred(commitment: Commitment, slot: Slot, user: User) -> WorkflowRefused | None:
+    """The one-role refusal ``user`` would get on ``slot`` (the rules' own check), or None."""
+    try:
+        check_one_role(commitment, slot, user)
+    except WorkflowRefused as refused:
+        return refused
+    return None
+
+
 def build_item(
     commitment: Commitment,
     user: User,
@@ -440,6 +460,7 @@ def build_item(
                 ),
                 expected=_expected(role, slot, caps, slot_state.state, slot_state.paraf_act),
                 paraf_by=slot_state.paraf_act,
+                barred=_barred(commitment, slot, user),
             )
         )
     item = Item(
@@ -561,7 +582,9 @@ class ActForm:
             except ValueError:
                 role = kind = capacity = None
         attests = request.form.get("attests") or ""
-        reason = " ".join((request.form.get("reason") or "").split())[:1000] or None
+        # A decline's reason, or any other act's optional note (stored, never in the PDF).
+        field = "reason" if kind is ActKind.DECLINE else "note"
+        reason = " ".join((request.form.get(field) or "").split())[:1000] or None
         return cls(
             role=role,
             kind=kind,
@@ -582,7 +605,7 @@ class ActForm:
             )
         if self.kind is ActKind.DECLINE and not self.reason:
             return WorkflowRefused("reason_required", "Penolakan memerlukan alasan.")
-        if self.kind is not ActKind.DECLINE and not self.passphrase:
+        if not self.passphrase:
             return WorkflowRefused(
                 "passphrase_required",
                 "Masukkan frasa sandi penandatanganan Anda.",
@@ -645,9 +668,9 @@ def run_act(
             role=form.role,
             kind=form.kind,
             user=user,
-            passphrase=form.passphrase if form.kind is not ActKind.DECLINE else None,
+            passphrase=form.passphrase,
             capacity=form.capacity,
-            reason=form.reason if form.kind is ActKind.DECLINE else None,
+            reason=form.reason,
             attests_act_id=form.attests_act_id if form.kind is ActKind.WITNESS else None,
             ip=client_ip(),
             user_agent=client_agent(),

@@ -161,6 +161,25 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "Belum giliran Anda: menunggu %(names)s.",
     ),
     (
+        "one_role",
+        re.compile(
+            r"Anda tidak dapat menyaksikan tindakan Anda sendiri \((?P<act>.*)\): satu orang "
+            r"hanya berperan satu kali pada satu komitmen\."
+        ),
+        "Anda tidak dapat menyaksikan tindakan Anda sendiri (%(act)s): satu orang hanya "
+        "berperan satu kali pada satu komitmen.",
+    ),
+    (
+        "one_role",
+        re.compile(
+            r"Anda sudah bertindak pada komitmen ini \((?P<act>.*)\): satu orang hanya "
+            r"berperan satu kali pada satu komitmen, sehingga bagian (?P<slot>.*) harus diisi "
+            r"orang lain\."
+        ),
+        "Anda sudah bertindak pada komitmen ini (%(act)s): satu orang hanya berperan satu kali "
+        "pada satu komitmen, sehingga bagian %(slot)s harus diisi orang lain.",
+    ),
+    (
         "no_mandate",
         re.compile(
             r"Tidak ada mandat (?P<mandate>.*) yang tercatat dan berlaku untuk Anda pada "

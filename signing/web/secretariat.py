@@ -751,7 +751,7 @@ def _date_field(name: str, label: str, errors: list[str], *, required: bool) -> 
 @bp.post("/mandat")
 @role_required(*STAFF)
 def mandate_create():  # type: ignore[no-untyped-def]
-    from signing.workflow.operations import WorkflowRefused, record_mandate
+    from signing.workflow.operations import WorkflowRefused, mandate_warning, record_mandate
 
     errors: list[str] = []
     #: The first problem of each field, shown beside it; the form is answered again with the
@@ -801,6 +801,9 @@ def mandate_create():  # type: ignore[no-untyped-def]
         _flash_errors(errors)
         return _mandates_page(request.form, field_errors), 422
     try:
+        warning = mandate_warning(
+            db.session, principal_office=principal, deputy_user=deputy, kind=kind
+        )
         mandate = record_mandate(
             db.session,
             kind=kind,
@@ -819,6 +822,8 @@ def mandate_create():  # type: ignore[no-untyped-def]
         return redirect(url_for(".mandates"))
     db.session.commit()
     flash(gettext("Mandat %(kind)s dicatat.", kind=MANDATE_WORDS[mandate.kind]), "success")
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for(".mandates"))
 
 

@@ -199,18 +199,22 @@ def mandate_add(
     event_id: int | None,
 ) -> None:
     """Catat mandat (surat Plt./Plh./a.n.) agar pejabat dapat bertindak atas nama jabatan."""
-    from signing.workflow.operations import record_mandate
+    from signing.workflow.operations import mandate_warning, record_mandate
 
     event = None
     if event_id is not None:
         event = db.session.get(Event, event_id)
         if event is None:
             _fail(f"Acara {event_id} tidak ditemukan.")
+    principal, deputy_user = _office(office_spec), _user(deputy)
+    warning = mandate_warning(
+        db.session, principal_office=principal, deputy_user=deputy_user, kind=kind
+    )
     try:
         mandate = record_mandate(
             db.session,
-            principal_office=_office(office_spec),
-            deputy_user=_user(deputy),
+            principal_office=principal,
+            deputy_user=deputy_user,
             kind=MandateKind(kind),
             letter_number=letter_number,
             letter_date=letter_date.date(),
@@ -224,6 +228,8 @@ def mandate_add(
         _fail(refused.message)
     db.session.commit()
     click.echo(f"Mandat #{mandate.id} dicatat.")
+    if warning:
+        click.echo(warning, err=True)
 
 
 @mandate_group.command("revoke")

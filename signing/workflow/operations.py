@@ -71,6 +71,8 @@ __all__ = [
     "active_mandates",
     "commitment_url",
     "lock_commitment",
+    "mandate_warning",
+    "pdf_reason",
     "perform_act",
     "record_mandate",
     "record_refusal",
@@ -317,25 +319,32 @@ def _field_for(slot: Slot, kind: ActKind) -> str | None:
     return slot.field_name
 
 
-def _pdf_reason(
-    kind: ActKind, slot: Slot, allowed: AllowedAct, attested: Act | None, given: str | None
-) -> str:
-    if given:
-        return given
+def pdf_reason(kind: ActKind, slot: Slot, allowed: AllowedAct, attested: Act | None) -> str:
+    """The signature's /Reason: fixed words derived from the act (kind, capacity, office).
+
+    Never the user's text: a note (or a decline's reason) is stored with the act and shown in
+    the app. What a deputy's paraf says in the PDF cannot be chosen by the deputy.
+    """
     principal = slot.office.title
+    line = allowed.capacity.line
+    office = f"{line} {principal}" if line else principal
     if kind is ActKind.WITNESS:
+        reason = f"Saksi sebagai {principal}"
         if attested is not None:
-            return (
-                f"Saksi atas {attested.kind.label.lower()} {attested.actor_name} "
-                f"({attested.actor_office_title or ''})".replace(" ()", "")
-            )
-        return "Saksi atas penandatanganan komitmen"
-    if allowed.capacity is Capacity.STAND_IN:
-        return f"Paraf mewakili {principal} (tanpa mandat; bukan tanda tangan)"
-    if allowed.capacity.line:
-        verb = "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
-        return f"{verb} sebagai {allowed.capacity.line} {principal}"
-    return "Menandatangani komitmen" if kind is ActKind.SIGN else "Paraf"
+            of = attested.actor_office_title or attested.slot.office.title
+            reason += f" atas {attested.kind.label.lower()} {of}"
+        return reason
+    if kind is ActKind.PARAF:
+        if allowed.capacity is Capacity.STAND_IN:
+            return f"Paraf mewakili {principal} (tanpa mandat; bukan tanda tangan)"
+        return f"Paraf sebagai {office} (bukan tanda tangan)"
+    return f"Menandatangani komitmen sebagai {office}"
+
+
+def _note(text: str | None) -> str | None:
+    """A user's note or reason as stored: whitespace collapsed, at most 2000 characters."""
+    cleaned = " ".join((text or "").split())[:2000]
+    return cleaned or None
 
 
 def _witnessed(attested: Act | None) -> str | None:
@@ -377,7 +386,9 @@ def perform_act(
     added. The act that completes the commitment sets ``completed_at`` (once) and adds a
     document time stamp revision (PAdES B-LTA). Whoever's turn it now is gets notified.
 
-    A decline needs ``reason`` and changes no PDF. A witness act names the act it attests
+    ``reason`` is the person's own text: required for a decline, an optional note otherwise;
+    it is stored with the act and never written into the PDF (whose /Reason is
+    :func:`pdf_reason`). A decline changes no PDF. A witness act names the act it attests
     (``attests_act_id``; by default the latest signature or paraf). ``audit_details`` are added
     to the act's audit entry (or to the refusal's): the API names its token there.
 
@@ -467,7 +478,21 @@ def _perform(
     sha_before = commitment.current_sha256
     new_pdf: bytes | None = None
     certificate_id = None
-    if kind is not ActKind.DECLINE:
+    declined: dict[str, Any] = {}
+    if kind is ActKind.DECLINE:
+        declined = _sign_decline(
+            db_session,
+            commitment,
+            role=role,
+            user=user,
+            passphrase=passphrase or "",
+            shown=shown,
+            allowed=allowed,
+            reason=_note(reason) or "",
+            now=now,
+        )
+        certificate_id = declined.pop("certificate_id")
+    else:
         new_pdf, certificate_id = _sign_pdf(
             db_session,
             commitment,
@@ -478,7 +503,7 @@ def _perform(
             appearance_name=user.display_name,
             shown=shown,
             witnessed=_witnessed(attested),
-            reason=_pdf_reason(kind, slot, allowed, attested, reason),
+            reason=pdf_reason(kind, slot, allowed, attested),
             now=now,
         )
     act = Act(
@@ -493,7 +518,7 @@ def _perform(
         mandate_id=allowed.mandate_id,
         certificate_id=certificate_id,
         field_name=field_name,
-        reason=reason.strip() if reason else None,
+        reason=_note(reason),
         attests_act_id=attested.id if attested is not None else None,
         sha256_before=sha_before,
         # Known before the INSERT, so the row is written once (no UPDATE after the revision).
@@ -562,6 +587,8 @@ def _perform(
             "attests_act_id": act.attests_act_id,
             "reason": act.reason,
             "commitment": commitment.number,
+            # A decline: the statement and the official's signature over it.
+            **declined,
             **audit_details,
         },
     )
@@ -668,6 +695,84 @@ def _sign_pdf(
     return new_pdf, certificate_id
 
 
+def decline_statement(
+    commitment: Commitment,
+    *,
+    role: SlotRole,
+    user: User,
+    shown: _Presentation,
+    allowed: AllowedAct,
+    reason: str,
+    now: dt.datetime,
+    audit_head: tuple[int, str] | None,
+) -> str:
+    """The words an official signs to decline (kept, with the signature, in the audit log)."""
+    principal = commitment.slot(role).office.title
+    capacity = f"{allowed.capacity.line} {principal}" if allowed.capacity.line else principal
+    head = f"{audit_head[0]}:{audit_head[1]}" if audit_head else "-"
+    return "\n".join(
+        [
+            "signing-decline/v1",
+            f"Dokumen: {commitment.number} (kode {commitment.code}, id {commitment.id})",
+            f"SHA-256 dokumen: {commitment.current_sha256}",
+            f"Bagian tanda tangan: {role.value}",
+            f"Menolak sebagai: {capacity}",
+            f"Oleh: {user.display_name} ({shown.office_title})",
+            f"Waktu (UTC): {now.astimezone(dt.UTC).isoformat()}",
+            f"Alasan: {reason}",
+            f"Kepala log audit: {head}",
+        ]
+    )
+
+
+def _sign_decline(
+    db_session: Session,
+    commitment: Commitment,
+    *,
+    role: SlotRole,
+    user: User,
+    passphrase: str,
+    shown: _Presentation,
+    allowed: AllowedAct,
+    reason: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Unlock the official's key (a wrong passphrase counts toward the lockout, as for any
+    act) and sign the decline's statement with it (detached CMS)."""
+    import base64
+
+    from signing.pades.errors import PadesError
+    from signing.pades.statement import sign_statement
+    from signing.pki import service
+    from signing.pki.errors import PkiError
+
+    try:
+        signer = service.signer_for_act(db_session, user, passphrase)
+    except PkiError as error:
+        raise _refusal_from_pki(error) from None
+    with signer:
+        statement = decline_statement(
+            commitment,
+            role=role,
+            user=user,
+            shown=shown,
+            allowed=allowed,
+            reason=reason,
+            now=now,
+            audit_head=audit.chain_head(db_session, write_locked=True),
+        )
+        try:
+            signature = sign_statement(signer, statement.encode())
+        except PadesError as error:
+            raise WorkflowRefused("signing_failed", str(error)) from None
+        return {
+            "certificate_id": getattr(signer, "certificate_id", None),
+            "statement": statement,
+            "statement_signature": base64.b64encode(signature).decode("ascii"),
+            "certificate_serial": signer.certificate.serial_number,
+        }
+
+
 def _timestamp(
     db_session: Session, commitment: Commitment, pdf: bytes, certificate_id: int | None
 ) -> None:
@@ -772,6 +877,30 @@ def _require_secretariat(actor: Any, what: str) -> None:
         raise WorkflowRefused("forbidden", f"Hanya sekretariat yang dapat {what}.", http_status=403)
 
 
+def mandate_warning(
+    db_session: Session, *, principal_office: Office, deputy_user: User, kind: MandateKind | str
+) -> str | None:
+    """What a new mandate would lead to under "one person, one role per commitment", or None.
+
+    A Wakil Gubernur given an a.n. Gubernur mandate is also the first witness of every
+    commitment: wherever he signs for the Gubernur, someone else must witness. Recorded anyway
+    (the letter exists); the secretariat is told, and the audit entry keeps the warning.
+    """
+    others = active_mandates(db_session, deputy_user)
+    conflicts = rules.mandate_role_conflicts(principal_office, deputy_user, others)
+    if not conflicts:
+        return None
+    line = MandateKind(kind).value
+    capacity = Capacity(line).line or ""
+    offices = ", ".join(o.title for o in conflicts)
+    return (
+        f"Perhatian: {deputy_user.display_name} juga bertindak sebagai {offices} pada komitmen "
+        f"yang sama. Satu orang hanya berperan satu kali pada satu komitmen: pada komitmen "
+        f"tempat ia bertindak sebagai {capacity} {principal_office.title}, bagian {offices} "
+        "harus diisi orang lain (misalnya dengan mandat Plh.), dan sebaliknya."
+    )
+
+
 def record_mandate(
     db_session: Session,
     *,
@@ -809,6 +938,9 @@ def record_mandate(
             "Mandat tidak dapat dicatat: " + "; ".join(problems) + ".",
             http_status=422,
         )
+    warning = mandate_warning(
+        db_session, principal_office=principal_office, deputy_user=deputy_user, kind=kind
+    )
     deputy_office = _deputy_office(deputy_user, principal_office)
     if deputy_office is None:
         offices = deputy_user.current_offices
@@ -844,6 +976,7 @@ def record_mandate(
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat() if valid_until else None,
             "event_id": mandate.event_id,
+            "warning": warning,
         },
     )
     return mandate

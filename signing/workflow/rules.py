@@ -22,6 +22,11 @@ The rules:
 - A decline is final for the version: afterwards the commitment can only be voided and
   reissued. Nothing is done on a void or complete commitment.
 - The secretariat (and administrators) never act on slots.
+- One person, one role per commitment: whoever acted on one slot of a commitment (as holder,
+  under a mandate or as a stand-in) acts on no other slot of it. So nobody witnesses an act
+  they performed, and nobody fills two party slots, or a party slot and a witness slot
+  (:func:`check_one_role`; refused with ``one_role``, 409). The same person may still act
+  twice on one slot (a paraf, then the signature).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from signing.models.commitments import (
     Slot,
     SlotRole,
 )
-from signing.models.regions import Office
+from signing.models.regions import Office, OfficeKind
 from signing.models.users import Role, User
 from signing.workflow.routing import (
     DEFAULT_POLICY,
@@ -65,6 +70,8 @@ __all__ = [
     "allowed_acts",
     "capacities",
     "check_act",
+    "check_one_role",
+    "mandate_role_conflicts",
     "today_wib",
     "waiting_for",
     "whose_turn",
@@ -95,6 +102,7 @@ HTTP_STATUS = {
     "signing_failed": 500,
     "forbidden": 403,
     "invalid_mandate": 422,
+    "one_role": 409,
 }
 
 
@@ -304,6 +312,7 @@ def check_act(
     if kind is ActKind.DECLINE and slot_state.state is SlotState.SIGNED:
         raise _refuse("already_done", "Sudah ditandatangani sebelumnya; tidak dapat ditolak.")
     chosen = _choose(caps, role, kind, capacity)
+    check_one_role(commitment, slot, user, kind=kind, attests_act_id=attests_act_id)
     if kind is not ActKind.DECLINE and slot_state.state is not SlotState.PARAF_ONLY:
         blocking = waiting_for(
             policy or policy_of(commitment), {r: s.state for r, s in status.slots.items()}, role
@@ -320,6 +329,90 @@ def check_act(
     if kind is ActKind.WITNESS and attests_act_id is not None:
         _check_attestation(commitment, attests_act_id)
     return chosen
+
+
+def _act_words(act: Act) -> str:
+    """An act as the one-role refusal names it: "paraf mewakili Gubernur ..., tanpa mandat"."""
+    slot = act.slot
+    where = _slot_name(slot, SlotRole(slot.role)) if slot is not None else "dokumen ini"
+    kind = act.kind.label.lower()
+    if act.capacity is Capacity.STAND_IN:
+        return f"{kind} mewakili {where}, tanpa mandat"
+    if act.capacity.line:
+        return f"{kind} sebagai {act.capacity.line} {where}"
+    return f"{kind} sebagai {where}"
+
+
+def check_one_role(
+    commitment: Commitment,
+    slot: Slot,
+    user: User,
+    *,
+    kind: ActKind | str | None = None,
+    attests_act_id: int | None = None,
+) -> None:
+    """One person, one role per commitment: refuse ``user`` on ``slot`` if they acted on another.
+
+    Every channel (web pages, signing desk, API, CLI) reaches it through :func:`check_act`, so
+    the refusal has one code (``one_role``, 409) and one message everywhere, and
+    :func:`signing.workflow.operations.perform_act` records it in the audit log.
+    """
+    mine = [
+        act
+        for act in commitment.acts
+        if act.actor_user_id == user.id and act.kind is not ActKind.SEAL and act.slot_id is not None
+    ]
+    if kind is not None and ActKind(kind) is ActKind.WITNESS and attests_act_id is not None:
+        own = next((a for a in mine if a.id == attests_act_id), None)
+        if own is not None:
+            raise _refuse(
+                "one_role",
+                "Anda tidak dapat menyaksikan tindakan Anda sendiri "
+                f"({_act_words(own)}): satu orang hanya berperan satu kali pada satu komitmen.",
+            )
+    other = next((a for a in mine if a.slot_id != slot.id), None)
+    if other is not None:
+        raise _refuse(
+            "one_role",
+            f"Anda sudah bertindak pada komitmen ini ({_act_words(other)}): satu orang hanya "
+            "berperan satu kali pada satu komitmen, sehingga bagian "
+            f"{_slot_name(slot, SlotRole(slot.role))} harus diisi orang lain.",
+        )
+
+
+#: Offices that hold a slot on commitments (the principals of the five slots).
+SLOT_OFFICE_KINDS = frozenset(
+    {
+        OfficeKind.GUBERNUR,
+        OfficeKind.WAKIL_GUBERNUR,
+        OfficeKind.KETUA_DPRD_PROVINSI,
+        OfficeKind.BUPATI,
+        OfficeKind.WALIKOTA,
+        OfficeKind.KETUA_DPRD,
+    }
+)
+
+
+def _share_a_commitment(a: Office, b: Office) -> bool:
+    """Whether offices ``a`` and ``b`` both hold a slot on some commitment."""
+    if a.id == b.id or a.kind not in SLOT_OFFICE_KINDS or b.kind not in SLOT_OFFICE_KINDS:
+        return False
+    if a.province_code != b.province_code:
+        return False
+    return a.kind.is_provincial or b.kind.is_provincial or a.region_id == b.region_id
+
+
+def mandate_role_conflicts(
+    principal: Office, deputy: User, other_mandates: Iterable[Mandate] = ()
+) -> list[Office]:
+    """The offices ``deputy`` holds (or holds another mandate for) that sit on the same
+    commitments as ``principal``: with a mandate for ``principal`` they could only act in one
+    of the two slots of each such commitment (see :func:`check_one_role`)."""
+    offices = {o.id: o for o in _current_offices(deputy)}
+    for mandate in other_mandates:
+        if mandate.revoked_at is None and mandate.principal_office is not None:
+            offices.setdefault(mandate.principal_office.id, mandate.principal_office)
+    return [o for o in offices.values() if _share_a_commitment(principal, o)]
 
 
 def _choose(

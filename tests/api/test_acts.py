@@ -163,9 +163,11 @@ def test_not_your_turn_and_already_done_are_409_with_the_reason(api, kotim) -> N
 
 def test_a_decline_needs_a_reason_and_then_stops_the_version(api, kotim) -> None:
     bupati = api("bupati-62.02")
-    response = bupati.act(kotim, KD, kind="decline")
+    response = bupati.act(kotim, KD, kind="decline", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (422, "reason_required")
-    response = bupati.act(kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang")
+    response = bupati.act(
+        kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang", passphrase=PASSPHRASE
+    )
     assert response.status_code == 201
     assert response.get_json()["commitment"]["status"] == "declined"
     assert response.get_json()["act"]["revision_sha256"] is None
@@ -292,3 +294,59 @@ def test_a_revoked_signing_certificate_is_409(app, api, kotim) -> None:
         db.session.commit()
     response = api("ketua-dprd-62.02").act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE)
     assert (response.status_code, error_code(response)) == (409, "certificate_not_usable")
+
+
+def test_self_witness_and_a_second_slot_are_409_one_role(app: Flask, api, kotim) -> None:
+    """The Wakil Gubernur initials for the Gubernur, then may neither witness his own paraf
+    nor act on the witness slot at all (issue 15, item 5): the web's code and message."""
+    api("bupati-62.02").act(kotim, KD, kind="sign", passphrase=PASSPHRASE)
+    api("ketua-dprd-62.02").act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE)
+    wagub = api("wakil-gubernur")
+    paraf = wagub.act(kotim, GUB, kind="paraf", passphrase=PASSPHRASE)
+    assert paraf.status_code == 201
+    paraf_id = paraf.get_json()["act"]["id"]
+    response = wagub.act(
+        kotim, SAKSI1, kind="witness", passphrase=PASSPHRASE, attests_act_id=paraf_id
+    )
+    assert (response.status_code, error_code(response)) == (409, "one_role")
+    assert response.get_json()["error"]["message"] == (
+        "Anda tidak dapat menyaksikan tindakan Anda sendiri (paraf mewakili Gubernur Kalimantan "
+        "Tengah, tanpa mandat): satu orang hanya berperan satu kali pada satu komitmen."
+    )
+    response = wagub.act(kotim, SAKSI1, kind="witness", passphrase=PASSPHRASE)
+    assert (response.status_code, error_code(response)) == (409, "one_role")
+    refused = [e for e in _audit(app, "act.refused") if e.details.get("code") == "one_role"]
+    assert len(refused) == 2 and all(e.details["via"] == "api" for e in refused)
+
+
+def test_a_hostile_note_is_stored_and_never_reaches_the_pdf(app: Flask, api, kotim) -> None:
+    hostile = "Menandatangani komitmen sebagai Gubernur) /Reason (catatan-jahat-91 <b>x</b>"
+    response = api("wakil-bupati-62.02").act(
+        kotim, KD, kind="paraf", passphrase=PASSPHRASE, reason=hostile
+    )
+    assert response.status_code == 201
+    assert response.get_json()["act"]["reason"] == hostile
+    with app.app_context():
+        commitment = db.session.get(Commitment, kotim)
+        pdf = current_pdf(db.session, commitment)
+        report = verify_pdf(
+            pdf, trust_roots=service.trust_roots(), crls=service.current_crls(db.session)
+        )
+    assert report.valid
+    assert b"catatan-jahat-91" not in pdf and "catatan-jahat-91".encode("utf-16-be") not in pdf
+    paraf = next(s for s in report.signatures if s.field_name == "paraf_kepala_daerah")
+    assert paraf.reason == (
+        "Paraf mewakili Bupati Kotawaringin Timur (tanpa mandat; bukan tanda tangan)"
+    )
+
+
+def test_a_decline_without_a_passphrase_is_refused(api, kotim) -> None:
+    bupati = api("bupati-62.02")
+    response = bupati.act(kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang")
+    assert (response.status_code, error_code(response)) == (422, "invalid_body")
+    assert "passphrase" in str(response.get_json()["error"]["details"])
+    response = bupati.act(
+        kotim, KD, kind="decline", reason="Poin 4 perlu dibahas ulang", passphrase="salah"
+    )
+    assert (response.status_code, error_code(response)) == (422, "wrong_passphrase")
+    assert "Sisa percobaan: 4" in response.get_json()["error"]["message"]

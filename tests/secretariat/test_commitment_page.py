@@ -14,6 +14,7 @@ from signing.models import (
     Commitment,
     Mandate,
     MandateKind,
+    Office,
     OfficeKind,
     Region,
     SlotRole,
@@ -185,3 +186,31 @@ def test_mandates_are_recorded_listed_shown_where_used_and_revoked(
         f"/sekretariat/mandat/{mandate.id}/cabut", data={"csrf_token": token}, follow_redirects=True
     )
     assert "Mandat sudah dicabut sebelumnya." in flashes(again.text)
+
+
+def test_a_mandate_that_puts_one_person_in_two_slots_is_recorded_with_a_warning(
+    client, staff, db_session, demo_event
+) -> None:
+    """An a.n. Gubernur mandate for the Wakil Gubernur, who is also the first witness."""
+    gubernur = db_session.execute(
+        sa.select(Office).where(Office.kind == OfficeKind.GUBERNUR)
+    ).scalar_one()
+    wakil = user(db_session, "wakil-gubernur")
+    form = {
+        "csrf_token": page_token(client),
+        "kind": "an",
+        "principal_office_id": str(gubernur.id),
+        "deputy_user_id": str(wakil.id),
+        "letter_number": "100/45/2019",
+        "letter_date": "2019-10-20",
+        "valid_from": "2019-10-20",
+    }
+    response = client.post("/sekretariat/mandat", data=form, follow_redirects=True)
+    messages = flashes(response.text)
+    assert "Mandat a.n. (atas nama) dicatat." in messages
+    [warning] = [m for m in messages if m.startswith("Perhatian:")]
+    assert "Wakil Gubernur Kalimantan Tengah" in warning
+    assert "a.n. Gubernur Kalimantan Tengah" in warning
+    assert "harus diisi orang lain" in warning
+    db_session.rollback()
+    assert count_rows(db_session, Mandate) == 1

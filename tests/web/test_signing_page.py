@@ -190,10 +190,14 @@ def test_form_problems_are_refused_before_anything_is_signed(
 
 def test_decline_with_a_reason(world, make_browser, db_session) -> None:
     ketua = make_browser("ketua-dprd-62.02")
-    response = ketua.post(
-        f"/komitmen/{world[KOTIM]}/tindakan",
-        {"choice": "ketua_dprd:decline:holder", "reason": "Poin 3 belum dibahas", "confirm": "1"},
-    )
+    url = f"/komitmen/{world[KOTIM]}/tindakan"
+    form = {"choice": "ketua_dprd:decline:holder", "reason": "Poin 3 belum dibahas", "confirm": "1"}
+    # A decline is an act: without the signing passphrase it is refused.
+    refused = ketua.post(url, form)
+    assert refused.status_code == 422
+    assert "Masukkan frasa sandi" in refused.text
+    assert acts_of(db_session, world[KOTIM]) == []
+    response = ketua.post(url, {**form, "passphrase": PASSPHRASE})
     assert response.status_code == 303
     [act] = acts_of(db_session, world[KOTIM])
     assert act.kind is ActKind.DECLINE and act.reason == "Poin 3 belum dibahas"

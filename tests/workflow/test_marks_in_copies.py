@@ -117,3 +117,37 @@ def test_a_plt_named_after_sealing_is_printed_under_the_block(
     drawn = widget_texts(pdf)[slot.field_name]
     assert min(size for _text, size in drawn) >= MIN_FONT_SIZE
     assert (b"/Specimen" in pdf) is with_specimen
+
+
+def test_an_a_n_signature_prints_the_signer_under_the_gubernur_block(
+    app, db_session, desk: Desk, kotim: int
+) -> None:
+    """a.n. GUBERNUR KALIMANTAN TENGAH, / WAKIL GUBERNUR ..., / <the Wakil Gubernur's name>."""
+    with app.app_context():
+        session = db.session
+        commitment = desk.commitment(session, kotim)
+        record_mandate(
+            session,
+            principal_office=commitment.slot(GUB).office,
+            deputy_user=user_named(session, "wakil-gubernur"),
+            kind=MandateKind.AN,
+            letter_number="100.3.3.2/45/2019",
+            letter_date=dt.date(2019, 10, 1),
+            valid_from=dt.date(2019, 10, 1),
+            valid_until=None,
+            actor=user_named(session, "sekretariat"),
+        )
+        session.commit()
+    gubernur = user_named(db_session, "gubernur").display_name
+    wakil = user_named(db_session, "wakil-gubernur").display_name
+    desk.act(kotim, KD, ActKind.SIGN, "bupati-62.02")
+    desk.act(kotim, KETUA, ActKind.SIGN, "ketua-dprd-62.02")
+    signed = desk.act(kotim, GUB, ActKind.SIGN, "wakil-gubernur")
+    assert signed.capacity.value == "an"
+    commitment, pdf = _copy(app, db_session, desk, kotim)
+    block = text_in_field(pdf, commitment.slot(GUB).field_name)
+    assert block.endswith(
+        "Ditandatangani secara elektronik oleh a.n. GUBERNUR KALIMANTAN TENGAH, "
+        f"WAKIL GUBERNUR KALIMANTAN TENGAH, {wakil}"
+    )
+    assert gubernur not in block

@@ -4,6 +4,11 @@ Random officials (holders, deputies, mandate holders, the secretariat, outsiders
 on one commitment under a random routing policy, while mandates are recorded and the
 commitment may be voided. A small independent model says what must be allowed; the rules must
 agree with it exactly, and the derived status must equal what the model's acts say.
+
+One person, one role per commitment (issue 15): the Wakil Gubernur is both the Gubernur's deputy
+and the first witness, and mandates make other officials reach other slots, so the machine meets
+people who could act in two slots; the model refuses anyone a slot other than the one they acted
+on, and the invariants check that no one ever acted on two slots or witnessed their own act.
 """
 
 from __future__ import annotations
@@ -102,6 +107,8 @@ class Model:
         self.declined = {r: False for r in PARTIES}
         self.void = False
         self.mandates: list[tuple[str, SlotRole, Capacity]] = []
+        #: The slot each person acted on (one person, one role per commitment).
+        self.acted: dict[str, SlotRole] = {}
 
     def state(self, role: SlotRole) -> SlotState:
         if role in PARTIES and self.declined[role]:
@@ -157,8 +164,23 @@ class Model:
                 return False
         raise AssertionError
 
-    def allowed(self, user: str, role: SlotRole, kind: ActKind, capacity: Capacity | None) -> bool:
+    def allowed(
+        self,
+        user: str,
+        role: SlotRole,
+        kind: ActKind,
+        capacity: Capacity | None,
+        *,
+        one_role: bool = True,
+        attests: ActKind | None = None,
+    ) -> bool:
+        """``one_role``: apply the person rule (whose turn it is is about slots, not persons).
+        ``attests``: kind of the act a witness names (None: none named)."""
         if self.void or user in ("sekretariat", "admin"):
+            return False
+        if one_role and self.acted.get(user, role) is not role:
+            return False
+        if kind is ActKind.WITNESS and attests not in (None, ActKind.SIGN, ActKind.PARAF):
             return False
         caps = self.capacities(user, role)
         if capacity is not None:
@@ -186,7 +208,9 @@ class Model:
             return True
         return self.turn_ok(role)
 
-    def record(self, role: SlotRole, kind: ActKind) -> None:
+    def record(self, role: SlotRole, kind: ActKind, user: str | None = None) -> None:
+        if user is not None:
+            self.acted.setdefault(user, role)
         if kind is ActKind.PARAF:
             self.paraf[role] = True
         elif kind is ActKind.DECLINE:
@@ -208,11 +232,23 @@ class RuleMachine(RuleBasedStateMachine):
         kind=st.sampled_from([ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE]),
         capacity=st.one_of(st.none(), st.sampled_from(list(Capacity))),
     )
-    def act(self, user: str, role: SlotRole, kind: ActKind, capacity: Capacity | None) -> None:
-        expected = self.model.allowed(user, role, kind, capacity)
+    def act(
+        self,
+        user: str,
+        role: SlotRole,
+        kind: ActKind,
+        capacity: Capacity | None,
+        attests: int | None = None,
+    ) -> None:
+        attested = next((a for a in self.world.commitment.acts if a.id == attests), None)
+        expected = self.model.allowed(
+            user, role, kind, capacity, attests=attested.kind if attested else None
+        )
         state_before = self.model.state(role)
         try:
-            act = self.world.act(role, kind, user, capacity=capacity, reason="alasan")
+            act = self.world.act(
+                role, kind, user, capacity=capacity, reason="alasan", attests_act_id=attests
+            )
         except rules.WorkflowRefused as refused:
             assert not expected, f"refused but allowed: {refused!r}"
             assert refused.message and refused.http_status in (403, 404, 409, 422)
@@ -228,6 +264,12 @@ class RuleMachine(RuleBasedStateMachine):
                 )
             ):
                 assert refused.code == "already_done"
+            elif self.model.allowed(user, role, kind, capacity, one_role=False) and (
+                attested is None or attested.kind in (ActKind.SIGN, ActKind.PARAF)
+            ):
+                # Refused only by the person rule: its own code, the same everywhere.
+                assert refused.code == "one_role", refused
+                assert refused.http_status == 409
             return
         assert expected, f"allowed but the model refuses: {user} {kind} {role} {capacity}"
         # A stand-in without mandate never produces a signature.
@@ -235,7 +277,7 @@ class RuleMachine(RuleBasedStateMachine):
             assert act.kind is ActKind.PARAF and act.mandate_id is None
         if act.kind in (ActKind.SIGN, ActKind.DECLINE, ActKind.WITNESS):
             assert act.capacity is Capacity.HOLDER or act.mandate_id is not None
-        self.model.record(role, kind)
+        self.model.record(role, kind, user)
 
     @rule(
         role=st.sampled_from(list(SlotRole)),
@@ -250,6 +292,17 @@ class RuleMachine(RuleBasedStateMachine):
         elif deputy and kind is ActKind.DECLINE:
             kind = ActKind.PARAF
         self.act(user, role, kind, None)
+
+    @rule(
+        user=st.sampled_from(["wakil_gubernur", "ketua_dprd_provinsi", "sekda", "wakil_bupati"]),
+        role=st.sampled_from(list(WITNESSES)),
+        index=st.integers(min_value=0, max_value=20),
+    )
+    def witness_a_chosen_act(self, user: str, role: SlotRole, index: int) -> None:
+        """A witness names the act attested, perhaps one of their own."""
+        acts = self.world.commitment.acts
+        attests = acts[index % len(acts)].id if acts else None
+        self.act(user, role, ActKind.WITNESS, None, attests)
 
     @rule(
         deputy=st.sampled_from(["wakil_bupati", "wakil_ketua_dprd", "wakil_gubernur", "sekda"]),
@@ -287,7 +340,11 @@ class RuleMachine(RuleBasedStateMachine):
             role
             for role in SlotRole
             if self.model.allowed(
-                HOLDER[role], role, ActKind.WITNESS if role in WITNESSES else ActKind.SIGN, None
+                HOLDER[role],
+                role,
+                ActKind.WITNESS if role in WITNESSES else ActKind.SIGN,
+                None,
+                one_role=False,
             )
         ]
         assert sorted(status.whose_turn) == sorted(may)
@@ -299,6 +356,19 @@ class RuleMachine(RuleBasedStateMachine):
             if self.acts_at_end is None:
                 self.acts_at_end = count
             assert count == self.acts_at_end
+
+    @invariant()
+    def one_person_one_role(self) -> None:
+        """Nobody acted on two slots of the commitment, nor witnessed their own act."""
+        acts = self.world.commitment.acts
+        slots: dict[int, set[int]] = {}
+        for act in acts:
+            slots.setdefault(act.actor_user_id, set()).add(act.slot_id)
+        assert all(len(s) == 1 for s in slots.values()), slots
+        by_id = {act.id: act for act in acts}
+        for act in acts:
+            if act.attests_act_id in by_id:
+                assert by_id[act.attests_act_id].actor_user_id != act.actor_user_id
 
     @invariant()
     def order_respected(self) -> None:
