@@ -66,7 +66,6 @@ from signing.workflow.status import CommitmentStatus, commitment_status, event_o
 
 __all__ = [
     "COMMITMENT_PATH",
-    "TIMESTAMP_FIELD",
     "WorkflowRefused",
     "active_mandates",
     "commitment_url",
@@ -86,7 +85,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Name of the document time stamp field added on completion (PAdES B-LTA).
-TIMESTAMP_FIELD = "CapWaktuDokumen"
 
 #: Where a commitment is shown to officials (linked from notifications).
 COMMITMENT_PATH = "/komitmen/{id}"
