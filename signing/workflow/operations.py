@@ -84,7 +84,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Name of the document time stamp field added on completion (PAdES B-LTA).
 
 #: Where a commitment is shown to officials (linked from notifications).
 COMMITMENT_PATH = "/komitmen/{id}"
