@@ -22,6 +22,9 @@ BASE_URL = "http://127.0.0.1:5000"
 TRUSTED_PROXIES = 0
 #: Rate-limit storage: "memory://" for one process, "redis://..." for several workers.
 RATELIMIT_STORAGE_URI = "memory://"
+#: Flask-Limiter's switch, said explicitly: its one Limiter object otherwise carries an app's
+#: False into every app created after it in the same process.
+RATELIMIT_ENABLED = True
 #: Failed logins refused (429) per address, and per account from one address. An account as a
 #: whole is never refused: after LOGIN_SLOWDOWN_AFTER failures within the window every attempt
 #: for it waits 1, 2, 4 ... seconds (at most LOGIN_SLOWDOWN_MAX_SECONDS) before the check.

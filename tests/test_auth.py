@@ -277,3 +277,10 @@ def test_login_works_with_rate_limits_switched_off(tmp_path, database_url, make_
         assert _login_from(client, "127.0.0.1", "bupati-62.02").status_code == 302
     finally:
         app.extensions["signing.engine"].dispose()
+    # The next app of this process limits again (Flask-Limiter keeps one object for all).
+    again = make_test_app(tmp_path / "limits-again", database_url)
+    try:
+        statuses = _flood(again.test_client(), ["127.0.0.1"], "bupati-62.02", 6)
+        assert statuses == [401] * 5 + [429]
+    finally:
+        again.extensions["signing.engine"].dispose()
