@@ -171,7 +171,9 @@ def test_pdf_revisions_and_revocations_live_in_the_database(two_apps) -> None:  
         )
     assert report.valid, report.problems
     assert fields <= signed_field_names(pdf)
-    assert len(report.signatures) == 3  # the seal and both acts
+    # The seal and both acts, each followed by its document time stamp.
+    assert len([s for s in report.signatures if not s.is_document_timestamp]) == 3
+    assert len([s for s in report.signatures if s.is_document_timestamp]) == 3
 
     with first.app_context():
         session = db.session

@@ -34,6 +34,8 @@ def _arguments(db_session, demo_event, commitment: Commitment) -> dict[str, obje
         "fmt": "csv",
         "level": "root",
         "filename": "signing.js",
+        # An OCSP request in the URL (RFC 6960 GET): garbage, answered as malformed.
+        "encoded": "MAMCAQA=",
     }
 
 
