@@ -6,8 +6,9 @@ or once they have acted on it; nobody else and no inactive account reads anythin
 
 The world (tests/web/world.py): Kotawaringin Timur untouched, Kotawaringin Barat and Kapuas
 signed by both regional parties, Palangka Raya untouched. On top of it: the Wakil Bupati of
-Kotawaringin Timur gets a Plt. mandate for his Bupati; the Bupati of Kotawaringin Barat, who
-signed his commitment, then leaves office; the Ketua DPRD of Kotawaringin Timur is disabled.
+Kapuas holds a Plt. mandate for his Bupati; the Wakil Bupati of Kotawaringin Timur signs as Plt.
+Bupati, then his mandate is revoked and he leaves office; the Bupati of Kotawaringin Barat, who
+signed his commitment, leaves office; the Ketua DPRD of Kotawaringin Timur is disabled.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from signing.models import Commitment, Event, User
+from signing.models import ActKind, Commitment, Event, SlotRole, User
 from tests.api.contract import ApiClient
+from tests.workflow.conftest import Desk
 
 from .world import KAPUAS, KOBAR, KOTIM, PALANGKA
 
@@ -31,11 +33,13 @@ EXPECTED: dict[str, set[str]] = {
     "gubernur": ALL,
     "bupati-62.02": {KOTIM},
     # A Wakil Bupati may paraf for his Bupati (stand-in) with or without a mandate.
-    "wakil-bupati-62.02": {KOTIM},  # with a Plt. mandate
-    "wakil-bupati-62.03": {KAPUAS},  # without one
+    "wakil-bupati-62.03": {KAPUAS},  # with a Plt. mandate
+    "wakil-bupati-62.01": {KOBAR},  # without one
     "walikota-62.71": {PALANGKA},
     # Signed Kotawaringin Barat, then left office: keeps sight of what he signed.
     "bupati-62.01": {KOBAR},
+    # Signed Kotawaringin Timur as Plt., then lost the mandate and his own office.
+    "wakil-bupati-62.02": {KOTIM},
     # Disabled after logging in and receiving a token: reads nothing.
     "ketua-dprd-62.02": set(),
 }
@@ -51,7 +55,7 @@ def doors(app, world, db_session, make_browser):  # type: ignore[no-untyped-def]
     """``{account: (browser, api client)}``, each logged in / holding a token, then the
     changes of the scenario (mandate, leaving office, disabling) applied."""
     from signing.api.tokens import create_token
-    from signing.workflow.operations import record_mandate
+    from signing.workflow.operations import record_mandate, revoke_mandate
 
     clients = {}
     for username in EXPECTED:
@@ -60,20 +64,30 @@ def doors(app, world, db_session, make_browser):  # type: ignore[no-untyped-def]
         db_session.commit()
         clients[username] = (browser, ApiClient(app, token))
 
-    kotim = db_session.get(Commitment, world[KOTIM])
-    record_mandate(
-        db_session,
-        principal_office=kotim.slot("kepala_daerah").office,
-        deputy_user=_user(db_session, "wakil-bupati-62.02"),
-        kind="plt",
-        letter_number="100.3.3.2/123/2019",
-        letter_date=dt.date(2019, 10, 1),
-        valid_from=dt.date(2019, 10, 1),
-        valid_until=None,
-        actor="test",
+    staff = _user(db_session, "sekretariat")
+    mandates = {}
+    for code, wakil in ((KAPUAS, "wakil-bupati-62.03"), (KOTIM, "wakil-bupati-62.02")):
+        commitment = db_session.get(Commitment, world[code])
+        mandates[code] = record_mandate(
+            db_session,
+            principal_office=commitment.slot("kepala_daerah").office,
+            deputy_user=_user(db_session, wakil),
+            kind="plt",
+            letter_number=f"100.3.3.2/{code}/2019",
+            letter_date=dt.date(2019, 10, 1),
+            valid_from=dt.date(2019, 10, 1),
+            valid_until=None,
+            actor="test",
+        )
+    db_session.commit()
+    Desk(app).act(
+        world[KOTIM], SlotRole.KEPALA_DAERAH, ActKind.SIGN, "wakil-bupati-62.02", capacity="plt"
     )
-    for holding in _user(db_session, "bupati-62.01").holdings:
-        holding.ended_on = dt.date(2019, 10, 2)
+    db_session.expire_all()
+    revoke_mandate(db_session, db_session.merge(mandates[KOTIM]), actor=staff)
+    for username in ("bupati-62.01", "wakil-bupati-62.02"):
+        for holding in _user(db_session, username).holdings:
+            holding.ended_on = dt.date(2019, 10, 2)
     _user(db_session, "ketua-dprd-62.02").active = False
     db_session.commit()
     return clients
