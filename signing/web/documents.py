@@ -29,13 +29,12 @@ from sqlalchemy.orm import Session
 from signing import db
 from signing.commitments import loading
 from signing.dates import clock_text, moment_text
-from signing.models import Capacity, Commitment, Mandate, Role, SlotRole, User
+from signing.models import Capacity, Commitment, Mandate, SlotRole, User
 from signing.web.errors import error_response
 from signing.workflow.access import may_read
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 
-STAFF = (Role.SECRETARIAT, Role.ADMIN)
 #: Page images: 1.5 x 72 dpi = 108 dpi, sharp enough to read the text on a tablet.
 PAGE_SCALE = 1.5
 

@@ -154,3 +154,12 @@ def test_the_domain_policy_lists_what_it_allows(app, world, doors, db_session) -
         assert listed == {c.id for c in everything if policy.may_read(c)}, username
         names = {cid: code for code, cid in world.items()}
         assert {names[i] for i in listed if i in names} == EXPECTED[username], username
+
+
+def test_who_lost_the_mandate_sees_the_record_but_no_action(world, doors) -> None:  # type: ignore[no-untyped-def]
+    """Reading is not acting: the page shows the history with his signature, and no choice."""
+    browser, _ = doors["wakil-bupati-62.02"]
+    page = browser.get(f"/komitmen/{world[KOTIM]}")
+    assert page.status_code == 200
+    assert 'name="choice"' not in page.text
+    assert 'class="history"' in page.text
