@@ -1,8 +1,9 @@
 """A commitment's document as officials and the secretariat see it: page images and the PDF.
 
-Only people with business on the document may open it: an official who relates to one of its
-slots (holder, deputy standing in, holder of a recorded mandate, witness), the secretariat and
-administrators. Everyone else gets 403, anonymous users the login page. Both routes always serve
+Only people with business on the document may open it, by the one read rule of
+:mod:`signing.workflow.access` (docs/access.md): the secretariat and administrators, an official
+who relates to one of its slots (holder, deputy standing in, holder of a recorded mandate) or who
+has acted on it. Everyone else gets 403, anonymous users the login page. Both routes always serve
 the *current* revision; the ``rev`` query parameter only busts browser caches.
 
 The helpers here are shared by the inbox, the signing page and the signing desk: who relates to
@@ -28,12 +29,12 @@ from sqlalchemy.orm import Session
 from signing import db
 from signing.commitments import loading
 from signing.dates import clock_text, moment_text
-from signing.models import Capacity, Commitment, Mandate, Role, SlotRole, User
+from signing.models import Capacity, Commitment, Mandate, SlotRole, User
 from signing.web.errors import error_response
+from signing.workflow.access import may_read
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 
-STAFF = (Role.SECRETARIAT, Role.ADMIN)
 #: Page images: 1.5 x 72 dpi = 108 dpi, sharp enough to read the text on a tablet.
 PAGE_SCALE = 1.5
 
@@ -79,14 +80,10 @@ def related_slots(
 
 
 def may_view(db_session: Session, user: Any, commitment: Commitment) -> bool:
-    """Secretariat and administrators, and officials with a slot (in any capacity)."""
+    """The domain's read rule (:func:`signing.workflow.access.may_read`), shared with the API."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.role in STAFF:
-        return True
-    if user.role != Role.OFFICIAL:
-        return False
-    return bool(related_slots(commitment, user, user_mandates(db_session, user)))
+    return may_read(db_session, user, commitment)
 
 
 def fail(status: int, message: str) -> NoReturn:

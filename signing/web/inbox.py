@@ -71,6 +71,7 @@ from signing.web.documents import (
 )
 from signing.web.errors import error_response
 from signing.web.refusals import refusal_text, translate_refusal
+from signing.workflow.access import candidate_offices
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import (
     WorkflowRefused,
@@ -432,11 +433,16 @@ def build_item(
     user: User,
     mandates: list[Mandate],
     today: dt.date | None = None,
+    *,
+    read_only: bool = False,
 ) -> Item | None:
-    """What ``user`` may do on ``commitment`` now; None if no slot relates to them."""
+    """What ``user`` may do on ``commitment`` now; None if no slot relates to them.
+
+    ``read_only`` builds the item without tasks for a reader whom no slot concerns any more
+    (the caller has checked the read rule)."""
     today = today or today_wib()
-    related = related_slots(commitment, user, mandates, today)
-    if not related:
+    related = {} if read_only else related_slots(commitment, user, mandates, today)
+    if not related and not read_only:
         return None
     policy = policy_of(commitment)
     status = commitment_status(commitment, policy)
@@ -489,30 +495,10 @@ def build_item(
     return item
 
 
-def _principal_office_ids(db_session: Session, user: User, mandates: list[Mandate]) -> set[int]:
-    """Offices whose slots may concern ``user``: held, stood in for (as a Wakil), mandated."""
-    ids = {office.id for office in user.current_offices}
-    for office in user.current_offices:
-        principal = office.kind.deputy_of
-        if principal is None:
-            continue
-        query = sa.select(Office.id).where(
-            Office.kind == principal, Office.province_code == office.province_code
-        )
-        query = query.where(
-            Office.region_id.is_(None)
-            if office.region_id is None
-            else Office.region_id == office.region_id
-        )
-        ids.update(db_session.execute(query).scalars())
-    ids.update(m.principal_office_id for m in mandates)
-    return ids
-
-
 def official_items(db_session: Session, user: User, *, event_id: int | None = None) -> list[Item]:
     """Every current commitment that concerns ``user``, by event (newest first), then region."""
     mandates = user_mandates(db_session, user)
-    office_ids = _principal_office_ids(db_session, user, mandates)
+    office_ids = candidate_offices(db_session, user, mandates)
     if not office_ids:
         return []
     newer = aliased(Commitment)
@@ -813,6 +799,10 @@ def _item_or_fail(commitment_id: int, user: User) -> tuple[Commitment, Item]:
     if commitment is None or commitment.current_sha256 is None:
         fail(404, gettext("Dokumen komitmen tidak ditemukan atau belum dibuat."))
     item = build_item(commitment, user, user_mandates(db.session, user))
+    if item is None and may_view(db.session, user, commitment):
+        # The one read rule also lets in an official who acted and has since lost the slot
+        # (a revoked mandate, an office handed over): the page shows the record, no task.
+        item = build_item(commitment, user, [], read_only=True)
     if item is None:
         fail(
             403,
