@@ -57,7 +57,16 @@ from signing.pki.custody import (
     export_root_key,
     import_root_key,
 )
-from signing.pki.errors import CertificateNotUsable, PkiError, WrongPassphrase
+from signing.pki.errors import (  # noqa: F401 (re-exported: service.NotEnrolled etc.)
+    CaMissing,
+    CertificateNotUsable,
+    NotAnOfficial,
+    NotEnrolled,
+    PassphraseLocked,
+    PassphraseRejected,
+    PkiError,
+    WrongPassphrase,
+)
 from signing.pki.keystore import (
     KdfParams,
     decrypt_private_key,
@@ -122,45 +131,6 @@ _EXT_BACKEND = "signing.pki.key_backend"
 #: session.info key: (transaction, revocation fingerprint) read in that transaction.
 _FINGERPRINT = "signing.pki.crl_fingerprint"
 _LOCK = threading.Lock()
-
-
-class CaMissing(PkiError):
-    """The app's CA has not been created yet."""
-
-    def __init__(self, certs_dir: str | Path) -> None:
-        super().__init__(
-            f"CA aplikasi belum dibuat di {certs_dir}. "
-            "Jalankan: signing ca init (atau signing demo)."
-        )
-
-
-class NotEnrolled(PkiError):
-    def __init__(self, message: str = "Anda belum mendaftarkan kunci tanda tangan.") -> None:
-        super().__init__(message)
-
-
-class NotAnOfficial(PkiError):
-    """Only an account that holds an office receives a signing certificate."""
-
-
-class PassphraseRejected(PkiError):
-    """A new passphrase that does not meet the rules (length, differs from the login password)."""
-
-
-class PassphraseLocked(PkiError):
-    """Too many wrong passphrases: attempts are refused until ``until``."""
-
-    def __init__(self, until: dt.datetime) -> None:
-        self.until = until
-        minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
-        super().__init__(
-            "Terlalu banyak percobaan frasa sandi yang salah. "
-            f"Coba lagi dalam {minutes} menit (pukul {_wib(until):%H:%M} WIB)."
-        )
-
-
-def _wib(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
 
 
 # ---------------------------------------------------------------------------- the CA
@@ -697,16 +667,12 @@ def latest_certificate(db_session: Session, user: User) -> SigningCertificate | 
 
 def _check_new_passphrase(user: User, passphrase: str, check_password: bool) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise PassphraseRejected(
-            f"Frasa sandi penandatanganan minimal {MIN_PASSPHRASE_LENGTH} karakter."
-        )
+        raise PassphraseRejected(refusal="passphrase_too_short", length=MIN_PASSPHRASE_LENGTH)
     if check_password:
         from signing.auth.passwords import check_password as matches_login
 
         if matches_login(user.password_hash, passphrase):
-            raise PassphraseRejected(
-                "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
-            )
+            raise PassphraseRejected(refusal="passphrase_is_password")
 
 
 def _office_line(user: User) -> str:
@@ -762,10 +728,7 @@ def enrol(
     _check_new_passphrase(user, passphrase, check_password)
     offices = user.current_offices
     if not offices:
-        raise NotAnOfficial(
-            f"Akun '{user.username}' tidak memegang jabatan; "
-            "kunci tanda tangan hanya untuk pejabat."
-        )
+        raise NotAnOfficial(username=user.username)
     ca = get_ca(app)
     key = generate_private_key(app.config.get("SIGNING_KEY_KIND", "rsa2048"))
     cert = issue_certificate(
@@ -952,10 +915,7 @@ def _unlock(
         latest = latest_certificate(db_session, user)
         if latest is not None and latest.status == CertificateStatus.REVOKED:
             _refuse(db_session, user, "revoked", serial=latest.serial)
-            raise CertificateNotUsable(
-                "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
-                "menandatangani."
-            )
+            raise CertificateNotUsable(refusal="certificate_revoked")
         _refuse(db_session, user, "not_enrolled")
         raise NotEnrolled()
     state = lock_state(db_session, user, app)
@@ -996,15 +956,12 @@ def _unlock(
                 details={"failures": state.failures + 1, "minutes": window.total_seconds() // 60},
             )
             raise WrongPassphrase(
-                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
-                f"Anda diblokir selama {int(window.total_seconds() // 60)} menit."
+                refusal="wrong_passphrase_locked", minutes=int(window.total_seconds() // 60)
             ) from None
-        raise WrongPassphrase(
-            f"Frasa sandi penandatanganan salah. Sisa percobaan: {remaining}."
-        ) from None
+        raise WrongPassphrase(refusal="wrong_passphrase_remaining", remaining=remaining) from None
     if not key_matches_certificate(key, certificate):
         _refuse(db_session, user, "key_mismatch", serial=record.serial)
-        raise PkiError("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator.")
+        raise PkiError(refusal="key_mismatch")
     return record, certificate, key
 
 
@@ -1012,10 +969,7 @@ def _check_issued_by_ca(certificate: x509.Certificate, app: Flask) -> None:
     # Any issuing CA of this app, including one replaced by a rotation: an official's
     # certificate stays usable until it expires or is re-enrolled.
     if get_ca(app).issuer_of(certificate) is None:
-        raise CertificateNotUsable(
-            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; "
-            "hubungi administrator."
-        ) from None
+        raise CertificateNotUsable(refusal="certificate_foreign") from None
 
 
 def signer_for_act(

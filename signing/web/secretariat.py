@@ -47,7 +47,6 @@ from signing.models import (
 from signing.secretariat import batches, dashboard, exports, mcp
 from signing.secretariat import events as event_ops
 from signing.web.access import role_required
-from signing.web.refusals import refusal_text
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 
@@ -451,7 +450,7 @@ def remind(commitment_id: int):  # type: ignore[no-untyped-def]
         send_reminder(db.session, commitment, role, actor=current_user)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(refusal_text(error), "error")
+        flash(error.text(), "error")
         return redirect(back)
     db.session.commit()
     flash(
@@ -610,7 +609,7 @@ def void(commitment_id: int):  # type: ignore[no-untyped-def]
         result = void_commitment(db.session, item, reason, actor=current_user, reissue=reissue)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(refusal_text(error), "error")
+        flash(error.text(), "error")
         return redirect(url_for(".commitment", commitment_id=item.id))
     except (GenerationError, PkiError) as error:
         # The void and the new version are one transaction: neither happens.
@@ -818,7 +817,7 @@ def mandate_create():  # type: ignore[no-untyped-def]
         )
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(refusal_text(error), "error")
+        flash(error.text(), "error")
         return redirect(url_for(".mandates"))
     db.session.commit()
     flash(gettext("Mandat %(kind)s dicatat.", kind=MANDATE_WORDS[mandate.kind]), "success")
@@ -840,7 +839,7 @@ def mandate_revoke(mandate_id: int):  # type: ignore[no-untyped-def]
         revoke_mandate(db.session, mandate, actor=current_user, reason=reason)
     except WorkflowRefused as error:
         db.session.rollback()
-        flash(refusal_text(error), "error")
+        flash(error.text(), "error")
         return redirect(url_for(".mandates"))
     db.session.commit()
     flash(gettext("Mandat dicabut."), "success")

@@ -60,6 +60,7 @@ from signing.models import (
 from signing.notifications import notify
 from signing.specimens import specimen_for
 from signing.workflow import rules
+from signing.workflow.refusals import N_, Phrase, refuse
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import AllowedAct, WorkflowRefused, today_wib
 from signing.workflow.status import CommitmentStatus, commitment_status, event_overview
@@ -111,7 +112,7 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
         .scalar_one_or_none()
     )
     if commitment is None:
-        raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+        raise refuse("commitment_not_found")
     # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
     by_slot: dict[int, list[Act]] = {slot.id: [] for slot in commitment.slots}
     for act in commitment.acts:
@@ -244,22 +245,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _refusal_from_pki(error: Exception) -> WorkflowRefused:
-    from signing.pki import errors as pki_errors
-    from signing.pki import service
-
-    message = str(error)
-    if isinstance(error, service.PassphraseLocked):
-        return WorkflowRefused("locked", message)
-    if isinstance(error, pki_errors.WrongPassphrase):
-        return WorkflowRefused("wrong_passphrase", message)
-    if isinstance(error, service.NotEnrolled):
-        return WorkflowRefused("not_enrolled", message)
-    if isinstance(error, pki_errors.CertificateNotUsable):
-        return WorkflowRefused("certificate_not_usable", message)
-    return WorkflowRefused("signing_failed", message)
-
-
 # ------------------------------------------------------------------------------ acts
 
 
@@ -309,9 +294,7 @@ def _field_for(slot: Slot, kind: ActKind) -> str | None:
         return None
     if kind is ActKind.PARAF:
         if not slot.paraf_field_name:
-            raise WorkflowRefused(
-                "wrong_kind", "Bagian tanda tangan ini tidak memiliki kolom paraf."
-            )
+            raise refuse("no_paraf_field")
         return slot.paraf_field_name
     return slot.field_name
 
@@ -552,13 +535,10 @@ def _perform(
     except sa.exc.IntegrityError as error:
         log.info("act refused by the database: %s", error.orig)
         _abandon(db_session)
-        raise WorkflowRefused("already_done", "Sudah ditandatangani/diparaf sebelumnya.") from None
+        raise refuse("already_acted") from None
     except StaleDataError:
         _abandon(db_session)
-        raise WorkflowRefused(
-            "conflict",
-            "Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi.",
-        ) from None
+        raise refuse("conflict") from None
     except WorkflowRefused:
         _abandon(db_session)
         raise
@@ -649,13 +629,13 @@ def _sign_pdf(
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
     except PkiError as error:
-        raise _refusal_from_pki(error) from None
+        raise error.refused() from None
     with signer:
         try:
             # Checked against its hash (commitment.current_sha256) as it is loaded.
             pdf = current_pdf(db_session, commitment)
         except CommitmentError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         appearance = Appearance(
             name=appearance_name,
             office=shown.office_title,
@@ -683,11 +663,11 @@ def _sign_pdf(
                 audit_head=audit.chain_head(db_session, write_locked=True),
             )
         except FieldAlreadySigned:
-            raise WorkflowRefused("already_done", "Sudah ditandatangani sebelumnya.") from None
+            raise refuse("already_signed") from None
         except PkiError as error:
-            raise _refusal_from_pki(error) from None
+            raise error.refused() from None
         except PadesError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         certificate_id = getattr(signer, "certificate_id", None)
     return new_pdf, certificate_id
 
@@ -746,7 +726,7 @@ def _sign_decline(
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
     except PkiError as error:
-        raise _refusal_from_pki(error) from None
+        raise error.refused() from None
     with signer:
         statement = decline_statement(
             commitment,
@@ -761,7 +741,7 @@ def _sign_decline(
         try:
             signature = sign_statement(signer, statement.encode())
         except PadesError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         return {
             "certificate_id": getattr(signer, "certificate_id", None),
             "statement": statement,
@@ -787,7 +767,7 @@ def _timestamp(
     try:
         stamped = service.document_timestamp(db_session, pdf, signers)
     except PadesError as error:
-        raise WorkflowRefused("signing_failed", str(error)) from None
+        raise refuse("signing_failed", detail=str(error)) from None
     store_revision(db_session, commitment, stamped, "timestamp")
 
 
@@ -869,9 +849,10 @@ def _notify_after_act(
 # ------------------------------------------------------------------------------ mandates
 
 
-def _require_secretariat(actor: Any, what: str) -> None:
+def _require_secretariat(actor: Any, refusal: str) -> None:
+    """Refuse (``refusal``: a ``forbidden_*`` entry) an actor who is not secretariat or admin."""
     if isinstance(actor, User) and actor.role not in (Role.SECRETARIAT, Role.ADMIN):
-        raise WorkflowRefused("forbidden", f"Hanya sekretariat yang dapat {what}.", http_status=403)
+        raise refuse(refusal)
 
 
 def mandate_warning(
@@ -916,25 +897,23 @@ def record_mandate(
     :raises WorkflowRefused: ``invalid_mandate`` (422) with the reason; ``forbidden`` (403) when
         ``actor`` is a user who is not secretariat or administrator.
     """
-    _require_secretariat(actor, "mencatat mandat")
+    _require_secretariat(actor, "forbidden_mandate")
     kind = MandateKind(kind)
     problems = []
     if not letter_number or not letter_number.strip():
-        problems.append("nomor surat mandat wajib diisi")
+        problems.append(Phrase(N_("nomor surat mandat wajib diisi")))
     if valid_until is not None and valid_until < valid_from:
-        problems.append("tanggal akhir berlaku sebelum tanggal mulai")
+        problems.append(Phrase(N_("tanggal akhir berlaku sebelum tanggal mulai")))
     if deputy_user.role != Role.OFFICIAL:
-        problems.append("penerima mandat harus akun pejabat")
+        problems.append(Phrase(N_("penerima mandat harus akun pejabat")))
     if any(o.id == principal_office.id for o in deputy_user.current_offices):
-        problems.append("pemegang jabatan tidak memerlukan mandat untuk jabatannya sendiri")
-    if event is not None and event.province_code != principal_office.province_code:
-        problems.append("acara tidak berada di provinsi jabatan tersebut")
-    if problems:
-        raise WorkflowRefused(
-            "invalid_mandate",
-            "Mandat tidak dapat dicatat: " + "; ".join(problems) + ".",
-            http_status=422,
+        problems.append(
+            Phrase(N_("pemegang jabatan tidak memerlukan mandat untuk jabatannya sendiri"))
         )
+    if event is not None and event.province_code != principal_office.province_code:
+        problems.append(Phrase(N_("acara tidak berada di provinsi jabatan tersebut")))
+    if problems:
+        raise refuse("invalid_mandate", problems=problems)
     warning = mandate_warning(
         db_session, principal_office=principal_office, deputy_user=deputy_user, kind=kind
     )
@@ -983,9 +962,9 @@ def revoke_mandate(
     db_session: Session, mandate: Mandate, *, actor: Any, reason: str | None = None
 ) -> Mandate:
     """End a mandate now; acts already made under it stay valid (they were, when made)."""
-    _require_secretariat(actor, "mencabut mandat")
+    _require_secretariat(actor, "forbidden_revoke")
     if mandate.revoked_at is not None:
-        raise WorkflowRefused("already_done", "Mandat sudah dicabut sebelumnya.")
+        raise refuse("mandate_revoked")
     mandate.revoked_at = utcnow()
     db_session.flush()
     audit.record(
@@ -1018,16 +997,14 @@ def void_commitment(
     :raises WorkflowRefused: ``reason_required``, ``void`` (already voided), ``complete``,
         ``forbidden``.
     """
-    _require_secretariat(actor, "membatalkan dokumen")
+    _require_secretariat(actor, "forbidden_void")
     if not reason or not reason.strip():
-        raise WorkflowRefused("reason_required", "Pembatalan memerlukan alasan.")
+        raise refuse("void_reason_required")
     locked = lock_commitment(db_session, commitment.id)
     if locked.is_void:
-        raise WorkflowRefused("void", "Dokumen sudah dibatalkan sebelumnya.")
+        raise refuse("already_void")
     if locked.completed_at is not None:
-        raise WorkflowRefused(
-            "complete", "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
-        )
+        raise refuse("complete_not_voidable")
     locked.voided_at = utcnow()
     locked.void_reason = reason.strip()
     locked.voided_by_id = actor.id if isinstance(actor, User) else None
@@ -1065,19 +1042,13 @@ def send_reminder(
 
     :raises WorkflowRefused: ``not_your_turn`` when nothing is owed by that slot now.
     """
-    _require_secretariat(actor, "mengirim pengingat")
+    _require_secretariat(actor, "forbidden_remind")
     role = SlotRole(role)
     status = commitment_status(commitment)
     if role not in status.whose_turn:
         state = status.slots[role].state
-        why = (
-            "bagian tanda tangan ini sudah selesai"
-            if state in (SlotState.SIGNED, SlotState.DECLINED)
-            else "belum giliran bagian tanda tangan ini"
-        )
-        raise WorkflowRefused(
-            "not_your_turn", f"Tidak ada yang perlu diingatkan: {why} ({state.label})."
-        )
+        done = state in (SlotState.SIGNED, SlotState.DECLINED)
+        raise refuse("remind_done" if done else "remind_not_yet", state=state.label)
     sent = _notify_turn(db_session, commitment, role, reminder=True)
     db_session.flush()
     audit.record(

@@ -28,6 +28,7 @@ from typing import Any
 
 __all__ = [
     "CATALOGUE",
+    "CarriesRefusal",
     "N_",
     "Phrase",
     "Refusal",
@@ -75,6 +76,8 @@ class Phrase:
 def _render(value: Any, translate: bool) -> str:
     if isinstance(value, Phrase):
         return value.render(translate)
+    if isinstance(value, list | tuple):  # a list of problems: "a; b"
+        return "; ".join(_render(item, translate) for item in value)
     return str(value)
 
 
@@ -182,6 +185,35 @@ class WorkflowRefused(WorkflowError):
 
     def __repr__(self) -> str:
         return f"WorkflowRefused({self.code!r}, {self.message!r})"
+
+
+class CarriesRefusal(Exception):
+    """An error of a lower layer (PKI, specimen images) that names its catalogue entry.
+
+    ``Error(refusal="certificate_expired", date="01-02-2026")`` renders the entry's Indonesian
+    message; ``Error("free text")`` (administrators' and command-line problems) carries the class's
+    ``refusal`` with the text as ``detail`` when that entry has one. :meth:`refused` is the
+    :class:`WorkflowRefused` an act answers with.
+    """
+
+    #: The catalogue key this error refuses an act with, when the raise site names none.
+    refusal: str = "signing_failed"
+
+    def __init__(self, message: str | None = None, /, *, refusal: str | None = None, **params: Any):
+        if refusal is not None:
+            self.refusal = refusal
+        entry = CATALOGUE[self.refusal]
+        if message is not None and "detail" in entry.params:
+            params = {"detail": message, **params}
+        self.params: dict[str, Any] = params
+        super().__init__(message if message is not None else entry.render(params, translate=False))
+
+    def refused(self) -> WorkflowRefused:
+        """The refusal of an act stopped by this error (its message in the catalogue)."""
+        entry = CATALOGUE[self.refusal]
+        if set(entry.params) <= set(self.params):
+            return entry(**self.params)
+        return refuse("signing_failed", detail=str(self))
 
 
 def refusal_text(refused: Any) -> str:
@@ -425,6 +457,24 @@ _ENTRIES: list[Refusal] = [
         422,
         N_("Akun '%(username)s' tidak memegang jabatan; kunci tanda tangan hanya untuk pejabat."),
     ),
+    Refusal(
+        "certificate_unvalidated",
+        "certificate_not_usable",
+        409,
+        N_(
+            "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa atau bukan "
+            "dari CA aplikasi)."
+        ),
+    ),
+    Refusal(
+        "ca_missing",
+        "ca_missing",
+        503,
+        N_(
+            "CA aplikasi belum dibuat di %(certs_dir)s. "
+            "Jalankan: signing ca init (atau signing demo)."
+        ),
+    ),
     # --- The specimen images (signing.specimens.images) --------------------------------------
     Refusal(
         "specimen_empty",
@@ -493,6 +543,8 @@ _ENTRIES: list[Refusal] = [
         422,
         N_("Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."),
     ),
+    # --- The JSON API (signing.api.validation) ----------------------------------------------
+    Refusal("invalid_body", "invalid_body", 422, N_("Isi permintaan tidak valid: %(problems)s.")),
     # --- The secretariat's operations --------------------------------------------------------
     Refusal(
         "forbidden_remind",
