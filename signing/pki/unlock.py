@@ -110,13 +110,21 @@ def _lock_state_statement(rows: int) -> sa.Select[Any]:
 
 
 def _refuse(db_session: Session, user: User, reason: str, **details: Any) -> None:
+    _record(db_session, user, "pki.unlock_refused", {"reason": reason, **details})
+
+
+def _record(
+    db_session: Session, user: User, action: str, details: dict[str, Any], *, defer: bool = False
+) -> None:
+    """An audit entry about ``user``'s key throttle (what :func:`lock_state` counts)."""
     audit.record(
         db_session,
-        "pki.unlock_refused",
+        action,
         actor=user,
         object_type="user",
         object_id=user.id,
-        details={"reason": reason, **details},
+        details=details,
+        defer=defer,
     )
 
 
@@ -166,25 +174,13 @@ def _unlock(
     try:
         key = decrypt_private_key(record.encrypted_key, passphrase)
     except WrongPassphrase:
-        audit.record(
-            db_session,
-            "pki.passphrase_failed",
-            actor=user,
-            object_type="user",
-            object_id=user.id,
-            details={"serial": record.serial, "failures": state.failures + 1},
-        )
+        failed = {"serial": record.serial, "failures": state.failures + 1}
+        _record(db_session, user, "pki.passphrase_failed", failed)
         remaining = state.remaining - 1
         if remaining <= 0:
             window = _window(app)
-            audit.record(
-                db_session,
-                "pki.passphrase_locked",
-                actor=user,
-                object_type="user",
-                object_id=user.id,
-                details={"failures": state.failures + 1, "minutes": window.total_seconds() // 60},
-            )
+            locked = {"failures": state.failures + 1, "minutes": window.total_seconds() // 60}
+            _record(db_session, user, "pki.passphrase_locked", locked)
             raise WrongPassphrase(
                 "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
                 f"Anda diblokir selama {int(window.total_seconds() // 60)} menit."
@@ -227,15 +223,7 @@ def signer_for_act(
     record, certificate, key = _unlock(db_session, user, passphrase, app)
     # Deferred: written with the act's own entries, so the audit chain's lock is not held
     # while the PDF is signed (see signing.audit).
-    audit.record(
-        db_session,
-        "pki.unlock",
-        actor=user,
-        object_type="user",
-        object_id=user.id,
-        details={"serial": record.serial},
-        defer=True,
-    )
+    _record(db_session, user, "pki.unlock", {"serial": record.serial}, defer=True)
     return EnrolledSigner(record, certificate, key, get_ca(app).chain_for(certificate))
 
 
@@ -268,12 +256,7 @@ def change_passphrase(
         details={"user_id": user.id, "serial": record.serial},
     )
     # A success resets the failure count, like an unlock for an act.
-    audit.record(
-        db_session,
-        "pki.unlock",
-        actor=user,
-        object_type="user",
-        object_id=user.id,
-        details={"serial": record.serial, "purpose": "change_passphrase"},
+    _record(
+        db_session, user, "pki.unlock", {"serial": record.serial, "purpose": "change_passphrase"}
     )
     return record
