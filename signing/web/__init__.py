@@ -9,9 +9,9 @@ def BLUEPRINTS() -> list[Blueprint]:  # noqa: N802 - reads as a constant at the 
     from signing.web import admin, auth, main, pki, secretariat
 
     blueprints = [auth.bp, main.bp, admin.bp, pki.bp, secretariat.bp]
-    from signing.web import verify
+    from signing.web import printing, verify
 
-    blueprints += [verify.bp, verify.print_bp]
+    blueprints += [verify.bp, printing.bp]
     from signing.web import desk, documents, inbox
 
     blueprints += [inbox.bp, desk.bp, documents.bp]
