@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from signing import db
 from signing.commitments import loading
-from signing.dates import clock_text, moment_text
+from signing.dates import wib_text
 from signing.models import Capacity, Commitment, Mandate, SlotRole, User
 from signing.web.errors import error_response
 from signing.workflow.access import may_read
@@ -40,12 +40,8 @@ bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 PAGE_SCALE = 1.5
 
 
-@bp.app_template_filter("signing_wib")
-def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
-    """``24-10-2019 10.15 WIB`` (:mod:`signing.dates`); ``–`` for nothing."""
-    if moment is None:
-        return "–"
-    return moment_text(moment) if with_date else clock_text(moment)
+# ``24-10-2019 10.15 WIB``, ``–`` for nothing; ``signing_wib(false)``: the time alone.
+bp.add_app_template_filter(wib_text, "signing_wib")
 
 
 # ----------------------------------------------------------------------------- who may see

@@ -28,13 +28,12 @@ from flask_babel import gettext
 
 from signing import db
 from signing.commitments.errors import GenerationRefused
-from signing.secretariat.events import EventRefused
-from signing.secretariat.mcp import McpError
+from signing.secretariat.errors import SecretariatRefused
 from signing.web.refusals import refusal_text
 from signing.workflow.rules import WorkflowRefused
 
 #: What the secretariat's operations raise when they refuse (the others are bugs or outages).
-REFUSALS: tuple[type[Exception], ...] = (WorkflowRefused, EventRefused, McpError, GenerationRefused)
+REFUSALS: tuple[type[Exception], ...] = (WorkflowRefused, SecretariatRefused, GenerationRefused)
 #: A list of problems (a CSV import) is shown up to this many lines, then counted.
 MAX_LINES = 50
 
@@ -52,9 +51,8 @@ def refusal_lines(error: Exception) -> list[str]:
     """What to tell the reader about ``error``: a refusal's own text, or its list of problems."""
     if isinstance(error, WorkflowRefused):
         return [refusal_text(error)]
-    errors = getattr(error, "errors", None)
-    if isinstance(errors, list):
-        return problem_lines(errors)
+    if isinstance(error, SecretariatRefused):
+        return problem_lines(error.errors)
     return [str(error)]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,18 +9,15 @@ from flask import Blueprint, abort, current_app, request
 from sqlalchemy.orm import joinedload
 
 from signing import db
+from signing.dates import wib_text
 from signing.models import Commitment, Event, Province, Role
-from signing.secretariat import dashboard, mcp
+from signing.secretariat import mcp
 from signing.web.access import found_or_404
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
+bp.add_app_template_filter(wib_text, "secretariat_wib")
 
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
-
-
-@bp.app_template_filter("secretariat_wib")
-def _wib_filter(moment: dt.datetime | None) -> str:
-    return dashboard.wib(moment)
 
 
 @bp.app_template_filter("secretariat_percent")

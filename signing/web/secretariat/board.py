@@ -22,7 +22,7 @@ from flask_login import current_user
 from signing import PROJECT_DIR, db
 from signing.i18n import SOURCE_DIR
 from signing.models import Event, SlotRole
-from signing.secretariat import dashboard, exports
+from signing.secretariat import chase, dashboard, exports, overview, words
 from signing.web.access import role_required
 from signing.web.secretariat.blueprint import STAFF, bp, commitment_or_404, event_or_404
 from signing.web.unit import UnitOfWork
@@ -43,9 +43,9 @@ def _render_board(template: str, event: Event, **context: Any) -> str:
         template,
         event=event,
         board=_board(event),
-        columns=dashboard.MATRIX_SLOTS,
-        labels=dashboard.COLUMN_LABELS,
-        short_labels=dashboard.SHORT_LABELS,
+        columns=words.MATRIX_SLOTS,
+        labels=words.COLUMN_LABELS,
+        short_labels=words.SHORT_LABELS,
         **context,
     )
 
@@ -66,7 +66,10 @@ BOARD_SOURCES = (
     "templates/secretariat/_board.html",
     "templates/secretariat/_macros.html",
     "signing/secretariat/dashboard.py",
-    "signing/secretariat/mcp.py",
+    "signing/secretariat/words.py",
+    "signing/secretariat/overview.py",
+    "signing/secretariat/mcp/zones.py",
+    "signing/secretariat/mcp/progress.py",
     "signing/workflow/status.py",
     "signing/workflow/routing.py",
     "signing/web/secretariat/board.py",
@@ -96,7 +99,7 @@ def _board_format() -> str:
 def _board_etag(event: Event) -> str:
     """A strong validator of the fragment: the data it shows (one query), the reader's
     language, the chosen MCP period and the code that renders it."""
-    state = dashboard.board_fingerprint(db.session, event)
+    state = overview.board_fingerprint(db.session, event)
     parts = (_board_format(), str(get_locale()), request.args.get("periode") or "", state)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -131,12 +134,12 @@ def dashboard_matrix(event_id: int):  # type: ignore[no-untyped-def]
 @role_required(*STAFF)
 def follow_up(event_id: int):  # type: ignore[no-untyped-def]
     event = event_or_404(event_id)
-    overview, _missing = dashboard.load_overview(db.session, event, with_offices=True)
+    loaded, _missing = overview.load_overview(db.session, event, with_offices=True)
     return render_template(
         "secretariat/follow_up.html",
         event=event,
-        lists=dashboard.follow_up(overview),
-        labels=dashboard.COLUMN_LABELS,
+        lists=chase.follow_up(loaded),
+        labels=words.COLUMN_LABELS,
     )
 
 
@@ -155,7 +158,7 @@ def remind(commitment_id: int):  # type: ignore[no-untyped-def]
         flash(
             gettext(
                 "Pengingat untuk %(slot)s %(region)s dikirim.",
-                slot=dashboard.COLUMN_LABELS[role],
+                slot=words.COLUMN_LABELS[role],
                 region=commitment.region.name,
             ),
             "success",
@@ -169,10 +172,10 @@ def export(event_id: int, kind: str, fmt: str):  # type: ignore[no-untyped-def]
     if kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
     event = event_or_404(event_id)
-    loaded = dashboard.load_overview(db.session, event, with_offices=kind == "paraf-saja")
+    loaded = overview.load_overview(db.session, event, with_offices=kind == "paraf-saja")
     period = request.args.get("periode") or None
     board = dashboard.build_dashboard(db.session, event, mcp_period=period, loaded=loaded)
-    lists = dashboard.follow_up(loaded[0]) if kind == "paraf-saja" else None
+    lists = chase.follow_up(loaded[0]) if kind == "paraf-saja" else None
     name, data, mime = exports.export(kind, fmt, board, lists)
     response = Response(data, mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -16,7 +16,7 @@ from signing.commitments.storage import current_pdf
 from signing.documents.preview import page_count, page_png
 from signing.models import Act, AuditEntry, Commitment, Revision
 from signing.pki.errors import PkiError
-from signing.secretariat import dashboard
+from signing.secretariat import words
 from signing.web.access import role_required
 from signing.web.documents import pdf_response
 from signing.web.secretariat.blueprint import STAFF, bp, commitment_or_404
@@ -66,13 +66,13 @@ def commitment(commitment_id: int):  # type: ignore[no-untyped-def]
         pages=pages,
         pdf_error=pdf_error,
         acts={act.id: act for act in item.acts},
-        labels=dashboard.COLUMN_LABELS,
-        slots=dashboard.MATRIX_SLOTS,
-        state_word=dashboard.state_word,
-        actor_line=dashboard.actor_line,
-        commitment_words=dashboard.COMMITMENT_WORDS,
-        commitment_classes=dashboard.COMMITMENT_CLASSES,
-        audit_words=dashboard.AUDIT_WORDS,
+        labels=words.COLUMN_LABELS,
+        slots=words.MATRIX_SLOTS,
+        state_word=words.state_word,
+        actor_line=words.actor_line,
+        commitment_words=words.COMMITMENT_WORDS,
+        commitment_classes=words.COMMITMENT_CLASSES,
+        audit_words=words.AUDIT_WORDS,
     )
 
 

@@ -15,7 +15,7 @@ from signing.commitments.generation import update_event_text
 from signing.models import Commitment, Event, Province
 from signing.models.commitments import PARTY_SLOTS
 from signing.pki.errors import PkiError
-from signing.secretariat import batches, dashboard
+from signing.secretariat import batches, words
 from signing.secretariat import events as event_ops
 from signing.web.access import role_required
 from signing.web.secretariat.blueprint import STAFF, bp, event_or_404, wants_json
@@ -44,7 +44,7 @@ def _modes() -> dict[str, Any]:
         "routing_modes": event_ops.ROUTING_MODES,
         "witness_modes": event_ops.WITNESS_MODES,
         "advance_modes": event_ops.ADVANCE_MODES,
-        "party_roles": [(role.value, dashboard.COLUMN_LABELS[role]) for role in PARTY_SLOTS],
+        "party_roles": [(role.value, words.COLUMN_LABELS[role]) for role in PARTY_SLOTS],
     }
 
 

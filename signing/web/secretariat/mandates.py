@@ -12,21 +12,13 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from signing import db
-from signing.models import Act, Event, Mandate, MandateKind, Office, OfficeKind, Role, User
+from signing.models import Act, Event, Mandate, MandateKind, Office, Role, User
 from signing.web.access import found_or_404, role_required
 from signing.web.secretariat.blueprint import STAFF, bp
 from signing.web.unit import UnitOfWork, problem_lines
 from signing.workflow.operations import mandate_warning, record_mandate, revoke_mandate
-from signing.workflow.rules import today_wib
+from signing.workflow.rules import SLOT_OFFICE_KINDS, today_wib
 
-SIGNER_OFFICES = (
-    OfficeKind.GUBERNUR,
-    OfficeKind.WAKIL_GUBERNUR,
-    OfficeKind.KETUA_DPRD_PROVINSI,
-    OfficeKind.BUPATI,
-    OfficeKind.WALIKOTA,
-    OfficeKind.KETUA_DPRD,
-)
 MANDATE_WORDS = {
     MandateKind.PLT: "Plt. (Pelaksana Tugas)",
     MandateKind.PLH: "Plh. (Pelaksana Harian)",
@@ -42,7 +34,7 @@ def _mandate_choices(province_code: str) -> dict[str, Any]:
     return {
         "offices": _all(
             sa.select(Office)
-            .where(Office.province_code == province_code, Office.kind.in_(SIGNER_OFFICES))
+            .where(Office.province_code == province_code, Office.kind.in_(SLOT_OFFICE_KINDS))
             .order_by(Office.region_id.is_not(None), Office.region_id, Office.kind)
         ),
         "users": _all(
