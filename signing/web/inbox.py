@@ -75,7 +75,7 @@ from signing.workflow.access import candidate_offices
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import (
     WorkflowRefused,
-    check_act,
+    allowed_acts,
     check_one_role,
     policy_of,
     today_wib,
@@ -88,7 +88,6 @@ bp = Blueprint("inbox", __name__)
 #: Refusals after which a bulk run stops: every further attempt would fail the same way (and
 #: a wrong passphrase repeated 14 times would lock the key).
 STOP_CODES = {"wrong_passphrase", "locked", "not_enrolled", "certificate_not_usable"}
-KIND_ORDER = (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE)
 SUBMIT_LABELS = {
     ActKind.SIGN: lazy_gettext("Tanda tangani"),
     ActKind.PARAF: lazy_gettext("Bubuhkan paraf"),
@@ -353,45 +352,26 @@ def _choices(
 ) -> list[Choice]:
     role = SlotRole(slot.role)
     out: list[Choice] = []
-    seen: set[tuple[ActKind, Capacity]] = set()
-    for kind in KIND_ORDER:
-        for capacity, _mandate in caps:
-            if (kind, capacity) in seen:
-                continue
-            try:
-                allowed = check_act(
-                    commitment,
-                    role,
-                    user,
-                    kind,
-                    mandates=mandates,
-                    today=today,
-                    capacity=capacity,
-                    reason="-" if kind is ActKind.DECLINE else None,
-                    policy=policy,
-                )
-            except WorkflowRefused:
-                continue
-            seen.add((kind, allowed.capacity))
-            chosen = next((m for m in mandates if m.id == allowed.mandate_id), None)
-            out.append(
-                Choice(
-                    role=role,
-                    kind=kind,
-                    capacity=allowed.capacity,
-                    mandate=chosen,
-                    label=gettext(kind.label),  # the model's Indonesian label is the msgid
-                    detail=_capacity_words(allowed.capacity, chosen, slot.office),
-                    sentence=_sentence(
-                        commitment, slot, user, kind, allowed.capacity, chosen, attested
-                    ),
-                    field_name=_field_of(slot, kind),
-                )
+    capacities = [capacity for capacity, _mandate in caps]
+    for allowed in allowed_acts(
+        commitment, slot, user, mandates, today, policy=policy, capacities=capacities
+    ):
+        kind = allowed.kind
+        chosen = next((m for m in mandates if m.id == allowed.mandate_id), None)
+        out.append(
+            Choice(
+                role=role,
+                kind=kind,
+                capacity=allowed.capacity,
+                mandate=chosen,
+                label=gettext(kind.label),  # the model's Indonesian label is the msgid
+                detail=_capacity_words(allowed.capacity, chosen, slot.office),
+                sentence=_sentence(
+                    commitment, slot, user, kind, allowed.capacity, chosen, attested
+                ),
+                field_name=_field_of(slot, kind),
             )
-            # A signature may be made in each capacity the official has (holder, Plt., ...);
-            # paraf and decline once, in the best one.
-            if kind is not ActKind.SIGN:
-                break
+        )
     return out
 
 
