@@ -72,6 +72,7 @@ from signing.web.documents import (
 from signing.web.errors import error_response
 from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.access import candidate_offices
+from signing.workflow.mandates import deputy_office_of
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import (
     WorkflowRefused,
@@ -239,9 +240,9 @@ class Item:
 
 
 def _own_office_title(user: User, principal: Office) -> str:
-    for office in user.current_offices:
-        if office.kind.deputy_of == principal.kind and office.region_id == principal.region_id:
-            return office.title
+    own = deputy_office_of(user, principal)
+    if own is not None:
+        return own.title
     offices = user.current_offices
     return offices[0].title if offices else user.display_name
 
