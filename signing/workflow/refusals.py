@@ -227,431 +227,305 @@ def refuse(key: str, **values: Any) -> WorkflowRefused:
     return CATALOGUE[key](**values)
 
 
+#: Parameters whose values are msgids themselves (labels), by entry.
+_TRANSLATED: dict[str, tuple[str, ...]] = {
+    "wrong_kind": ("kind",),
+    "signing_failed": ("detail",),
+    "remind_done": ("state",),
+    "remind_not_yet": ("state",),
+}
+
+
+def _code(code: str, status: int, **messages: str) -> list[Refusal]:
+    """The entries that answer with API ``code`` and ``status``: ``key=N_("message")`` each."""
+    return [
+        Refusal(key, code, status, message, _TRANSLATED.get(key, ()))
+        for key, message in messages.items()
+    ]
+
+
 _ENTRIES: list[Refusal] = [
-    # --- The rules of an act (signing.workflow.rules) ----------------------------------------
-    Refusal(
-        "not_generated",
+    *_code(
         "not_generated",
         409,
-        N_("Dokumen belum dibuat; belum ada yang dapat ditandatangani."),
+        not_generated=N_("Dokumen belum dibuat; belum ada yang dapat ditandatangani."),
     ),
-    Refusal("void", "void", 409, N_("Dokumen telah dibatalkan; gunakan versi terbaru.")),
-    Refusal(
-        "void_because",
+    *_code(
         "void",
         409,
-        N_("Dokumen telah dibatalkan (%(reason)s); gunakan versi terbaru."),
+        void=N_("Dokumen telah dibatalkan; gunakan versi terbaru."),
+        void_because=N_("Dokumen telah dibatalkan (%(reason)s); gunakan versi terbaru."),
+        already_void=N_("Dokumen sudah dibatalkan sebelumnya."),
     ),
-    Refusal(
-        "slot_not_found",
+    *_code(
         "not_found",
         404,
-        N_("Bagian tanda tangan tidak ditemukan pada dokumen ini."),
+        slot_not_found=N_("Bagian tanda tangan tidak ditemukan pada dokumen ini."),
+        commitment_not_found=N_("Dokumen komitmen tidak ditemukan."),
     ),
-    Refusal("commitment_not_found", "not_found", 404, N_("Dokumen komitmen tidak ditemukan.")),
-    Refusal(
-        "staff_do_not_sign",
+    *_code(
         "not_your_slot",
         403,
-        N_(
+        staff_do_not_sign=N_(
             "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
             "menandatangani untuk siapa pun."
         ),
+        not_your_slot=N_("Ini bukan bagian tanda tangan Anda."),
+        not_your_named_slot=N_("Ini bukan bagian tanda tangan Anda (%(slot)s)."),
     ),
-    Refusal("not_your_slot", "not_your_slot", 403, N_("Ini bukan bagian tanda tangan Anda.")),
-    Refusal(
-        "not_your_named_slot",
-        "not_your_slot",
-        403,
-        N_("Ini bukan bagian tanda tangan Anda (%(slot)s)."),
-    ),
-    Refusal(
-        "wrong_kind",
+    *_code(
         "wrong_kind",
         422,
-        N_("Tindakan '%(kind)s' tidak berlaku untuk slot %(slot)s."),
-        ("kind",),
+        wrong_kind=N_("Tindakan '%(kind)s' tidak berlaku untuk slot %(slot)s."),
+        no_paraf_field=N_("Bagian tanda tangan ini tidak memiliki kolom paraf."),
     ),
-    Refusal(
-        "no_paraf_field",
-        "wrong_kind",
-        422,
-        N_("Bagian tanda tangan ini tidak memiliki kolom paraf."),
-    ),
-    Refusal("already_signed", "already_done", 409, N_("Sudah ditandatangani sebelumnya.")),
-    Refusal("already_initialled", "already_done", 409, N_("Sudah diparaf sebelumnya.")),
-    Refusal("already_declined", "already_done", 409, N_("Sudah ditolak sebelumnya.")),
-    Refusal(
-        "signed_no_paraf",
+    *_code(
         "already_done",
         409,
-        N_("Sudah ditandatangani sebelumnya; paraf tidak diperlukan."),
+        already_signed=N_("Sudah ditandatangani sebelumnya."),
+        already_initialled=N_("Sudah diparaf sebelumnya."),
+        already_declined=N_("Sudah ditolak sebelumnya."),
+        signed_no_paraf=N_("Sudah ditandatangani sebelumnya; paraf tidak diperlukan."),
+        signed_no_decline=N_("Sudah ditandatangani sebelumnya; tidak dapat ditolak."),
+        already_acted=N_("Sudah ditandatangani/diparaf sebelumnya."),
+        mandate_revoked=N_("Mandat sudah dicabut sebelumnya."),
     ),
-    Refusal(
-        "signed_no_decline",
-        "already_done",
-        409,
-        N_("Sudah ditandatangani sebelumnya; tidak dapat ditolak."),
-    ),
-    Refusal("already_acted", "already_done", 409, N_("Sudah ditandatangani/diparaf sebelumnya.")),
-    Refusal(
-        "complete",
+    *_code(
         "complete",
         409,
-        N_("Dokumen sudah lengkap ditandatangani dan disaksikan."),
-    ),
-    Refusal(
-        "declined",
-        "declined",
-        409,
-        N_(
-            "Dokumen telah ditolak oleh %(slot)s; sekretariat perlu membatalkan dan "
-            "menerbitkan versi baru."
+        complete=N_("Dokumen sudah lengkap ditandatangani dan disaksikan."),
+        complete_not_voidable=N_(
+            "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
         ),
     ),
-    Refusal("not_your_turn", "not_your_turn", 409, N_("Belum giliran Anda: menunggu %(names)s.")),
-    Refusal("reason_required", "reason_required", 422, N_("Penolakan memerlukan alasan.")),
-    Refusal(
-        "own_act",
+    *_code(
+        "declined",
+        409,
+        declined=N_(
+            "Dokumen telah ditolak oleh %(slot)s; sekretariat perlu membatalkan dan menerbitkan "
+            "versi baru."
+        ),
+    ),
+    *_code(
+        "not_your_turn",
+        409,
+        not_your_turn=N_("Belum giliran Anda: menunggu %(names)s."),
+        remind_done=N_(
+            "Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai (%(state)s)."
+        ),
+        remind_not_yet=N_(
+            "Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini (%(state)s)."
+        ),
+    ),
+    *_code(
+        "reason_required",
+        422,
+        reason_required=N_("Penolakan memerlukan alasan."),
+        void_reason_required=N_("Pembatalan memerlukan alasan."),
+    ),
+    *_code(
         "one_role",
         409,
-        N_(
+        own_act=N_(
             "Anda tidak dapat menyaksikan tindakan Anda sendiri (%(act)s): satu orang hanya "
             "berperan satu kali pada satu komitmen."
         ),
-    ),
-    Refusal(
-        "one_role",
-        "one_role",
-        409,
-        N_(
-            "Anda sudah bertindak pada komitmen ini (%(act)s): satu orang hanya berperan satu"
-            " kali pada satu komitmen, sehingga bagian %(slot)s harus diisi orang lain."
+        one_role=N_(
+            "Anda sudah bertindak pada komitmen ini (%(act)s): satu orang hanya berperan satu "
+            "kali pada satu komitmen, sehingga bagian %(slot)s harus diisi orang lain."
         ),
     ),
-    Refusal(
-        "no_such_mandate",
+    *_code(
         "no_mandate",
         403,
-        N_(
-            "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada bagian "
-            "tanda tangan ini."
+        no_such_mandate=N_(
+            "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada bagian tanda "
+            "tangan ini."
         ),
+        paraf_only=N_("Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."),
     ),
-    Refusal(
-        "paraf_only",
-        "no_mandate",
-        403,
-        N_("Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."),
-    ),
-    Refusal(
-        "bad_attestation",
+    *_code(
         "bad_attestation",
         422,
-        N_("Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini."),
+        bad_attestation=N_(
+            "Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini."
+        ),
     ),
-    # --- Making the act (signing.workflow.operations) ----------------------------------------
-    Refusal(
-        "conflict",
+    *_code(
         "conflict",
         409,
-        N_("Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi."),
+        conflict=N_("Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi."),
     ),
-    Refusal("signing_failed", "signing_failed", 500, N_("%(detail)s"), ("detail",)),
-    Refusal(
-        "key_mismatch",
+    *_code(
         "signing_failed",
         500,
-        N_("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator."),
+        signing_failed=N_("%(detail)s"),
+        key_mismatch=N_("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator."),
     ),
-    # --- The signing key (signing.pki) -------------------------------------------------------
-    Refusal("wrong_passphrase", "wrong_passphrase", 422, N_("Frasa sandi penandatanganan salah.")),
-    Refusal(
-        "wrong_passphrase_remaining",
+    *_code(
         "wrong_passphrase",
         422,
-        N_("Frasa sandi penandatanganan salah. Sisa percobaan: %(remaining)s."),
-    ),
-    Refusal(
-        "wrong_passphrase_locked",
-        "wrong_passphrase",
-        422,
-        N_(
-            "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
-            "Anda diblokir selama %(minutes)s menit."
+        wrong_passphrase=N_("Frasa sandi penandatanganan salah."),
+        wrong_passphrase_remaining=N_(
+            "Frasa sandi penandatanganan salah. Sisa percobaan: %(remaining)s."
         ),
+        wrong_passphrase_locked=N_(
+            "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan Anda "
+            "diblokir selama %(minutes)s menit."
+        ),
+        key_file_damaged=N_("Berkas kunci rusak atau bukan kunci terenkripsi."),
+        key_type_unsupported=N_("Jenis kunci di dalam berkas tidak didukung."),
     ),
-    Refusal(
-        "key_file_damaged",
-        "wrong_passphrase",
-        422,
-        N_("Berkas kunci rusak atau bukan kunci terenkripsi."),
-    ),
-    Refusal(
-        "key_type_unsupported",
-        "wrong_passphrase",
-        422,
-        N_("Jenis kunci di dalam berkas tidak didukung."),
-    ),
-    Refusal(
-        "locked",
+    *_code(
         "locked",
         429,
-        N_(
-            "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam %(minutes)s "
-            "menit (pukul %(time)s WIB)."
+        locked=N_(
+            "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam %(minutes)s menit "
+            "(pukul %(time)s WIB)."
         ),
     ),
-    Refusal("not_enrolled", "not_enrolled", 409, N_("Anda belum mendaftarkan kunci tanda tangan.")),
-    Refusal(
-        "certificate_not_yet_valid",
-        "certificate_not_usable",
+    *_code(
+        "not_enrolled",
         409,
-        N_("Sertifikat belum berlaku."),
+        not_enrolled=N_("Anda belum mendaftarkan kunci tanda tangan."),
     ),
-    Refusal(
-        "certificate_expired",
+    *_code(
         "certificate_not_usable",
         409,
-        N_("Sertifikat kedaluwarsa sejak %(date)s."),
-    ),
-    Refusal(
-        "certificate_revoked_at",
-        "certificate_not_usable",
-        409,
-        N_("Sertifikat telah dicabut pada %(when)s UTC."),
-    ),
-    Refusal(
-        "certificate_revoked",
-        "certificate_not_usable",
-        409,
-        N_(
+        certificate_not_yet_valid=N_("Sertifikat belum berlaku."),
+        certificate_expired=N_("Sertifikat kedaluwarsa sejak %(date)s."),
+        certificate_revoked_at=N_("Sertifikat telah dicabut pada %(when)s UTC."),
+        certificate_revoked=N_(
             "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
             "menandatangani."
         ),
-    ),
-    Refusal(
-        "certificate_foreign",
-        "certificate_not_usable",
-        409,
-        N_(
+        certificate_foreign=N_(
             "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; hubungi "
             "administrator."
         ),
-    ),
-    Refusal(
-        "passphrase_too_short",
-        "passphrase_rejected",
-        422,
-        N_("Frasa sandi penandatanganan minimal %(length)s karakter."),
-    ),
-    Refusal(
-        "passphrase_is_password",
-        "passphrase_rejected",
-        422,
-        N_("Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."),
-    ),
-    Refusal(
-        "not_an_official",
-        "passphrase_rejected",
-        422,
-        N_("Akun '%(username)s' tidak memegang jabatan; kunci tanda tangan hanya untuk pejabat."),
-    ),
-    Refusal(
-        "certificate_unvalidated",
-        "certificate_not_usable",
-        409,
-        N_(
+        certificate_unvalidated=N_(
             "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa atau bukan "
             "dari CA aplikasi)."
         ),
     ),
-    Refusal(
-        "ca_missing",
+    *_code(
+        "passphrase_rejected",
+        422,
+        passphrase_too_short=N_("Frasa sandi penandatanganan minimal %(length)s karakter."),
+        passphrase_is_password=N_(
+            "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
+        ),
+        not_an_official=N_(
+            "Akun '%(username)s' tidak memegang jabatan; kunci tanda tangan hanya untuk pejabat."
+        ),
+    ),
+    *_code(
         "ca_missing",
         503,
-        N_(
-            "CA aplikasi belum dibuat di %(certs_dir)s. "
-            "Jalankan: signing ca init (atau signing demo)."
+        ca_missing=N_(
+            "CA aplikasi belum dibuat di %(certs_dir)s. Jalankan: signing ca init (atau signing "
+            "demo)."
         ),
     ),
-    # --- The specimen images (signing.specimens.images) --------------------------------------
-    Refusal(
-        "specimen_empty",
+    *_code(
         "specimen_rejected",
         422,
-        N_("Berkas kosong: pilih gambar PNG atau JPEG."),
-    ),
-    Refusal(
-        "specimen_too_large",
-        "specimen_rejected",
-        422,
-        N_("Berkas terlalu besar (%(size)s MB); batasnya 1 MB."),
-    ),
-    Refusal(
-        "specimen_unreadable",
-        "specimen_rejected",
-        422,
-        N_("Berkas bukan gambar PNG atau JPEG yang dapat dibaca."),
-    ),
-    Refusal(
-        "specimen_format",
-        "specimen_rejected",
-        422,
-        N_("Format %(format)s tidak diterima: gunakan PNG atau JPEG."),
-    ),
-    Refusal(
-        "specimen_too_small_px",
-        "specimen_rejected",
-        422,
-        N_("Gambar terlalu kecil (%(size)s piksel); paling kecil %(limit)s piksel."),
-    ),
-    Refusal(
-        "specimen_too_large_px",
-        "specimen_rejected",
-        422,
-        N_("Gambar terlalu besar (%(size)s piksel); paling besar %(limit)s piksel."),
-    ),
-    Refusal(
-        "specimen_damaged",
-        "specimen_rejected",
-        422,
-        N_("Gambar rusak atau terpotong; unggah ulang berkasnya."),
-    ),
-    Refusal(
-        "specimen_blank",
-        "specimen_rejected",
-        422,
-        N_("Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan)."),
-    ),
-    # --- The act form (signing.web.inbox.ActForm) -------------------------------------------
-    Refusal(
-        "no_choice",
-        "no_choice",
-        422,
-        N_("Pilih tindakan: tanda tangan, paraf, saksi atau tolak."),
-    ),
-    Refusal(
-        "passphrase_required",
-        "passphrase_required",
-        422,
-        N_("Masukkan frasa sandi penandatanganan Anda."),
-    ),
-    Refusal(
-        "not_confirmed",
-        "not_confirmed",
-        422,
-        N_("Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."),
-    ),
-    # --- The JSON API (signing.api.validation) ----------------------------------------------
-    Refusal("invalid_body", "invalid_body", 422, N_("Isi permintaan tidak valid: %(problems)s.")),
-    # --- The secretariat's operations --------------------------------------------------------
-    Refusal(
-        "forbidden_remind",
-        "forbidden",
-        403,
-        N_("Hanya sekretariat yang dapat mengirim pengingat."),
-    ),
-    Refusal(
-        "forbidden_mandate",
-        "forbidden",
-        403,
-        N_("Hanya sekretariat yang dapat mencatat mandat."),
-    ),
-    Refusal(
-        "forbidden_revoke",
-        "forbidden",
-        403,
-        N_("Hanya sekretariat yang dapat mencabut mandat."),
-    ),
-    Refusal(
-        "forbidden_void",
-        "forbidden",
-        403,
-        N_("Hanya sekretariat yang dapat membatalkan dokumen."),
-    ),
-    Refusal(
-        "invalid_mandate",
-        "invalid_mandate",
-        422,
-        N_("Mandat tidak dapat dicatat: %(problems)s."),
-    ),
-    Refusal("mandate_revoked", "already_done", 409, N_("Mandat sudah dicabut sebelumnya.")),
-    Refusal("void_reason_required", "reason_required", 422, N_("Pembatalan memerlukan alasan.")),
-    Refusal("already_void", "void", 409, N_("Dokumen sudah dibatalkan sebelumnya.")),
-    Refusal(
-        "complete_not_voidable",
-        "complete",
-        409,
-        N_("Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."),
-    ),
-    Refusal(
-        "remind_done",
-        "not_your_turn",
-        409,
-        N_("Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai (%(state)s)."),
-        ("state",),
-    ),
-    Refusal(
-        "remind_not_yet",
-        "not_your_turn",
-        409,
-        N_("Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini (%(state)s)."),
-        ("state",),
-    ),
-    # --- The signing desk (signing.web.desk) -------------------------------------------------
-    Refusal(
-        "desk_closed",
-        "desk_refused",
-        409,
-        N_("Meja Tanda Tangan belum dibuka di perangkat ini."),
-    ),
-    Refusal("desk_event_missing", "desk_refused", 404, N_("Acara meja ini tidak ditemukan.")),
-    Refusal(
-        "desk_official_inactive",
-        "desk_refused",
-        403,
-        N_("Akun pejabat ini tidak dapat bertindak."),
-    ),
-    Refusal("desk_document_missing", "desk_refused", 404, N_("Dokumen tidak ditemukan.")),
-    Refusal(
-        "desk_document_elsewhere",
-        "desk_refused",
-        403,
-        N_("Dokumen ini bukan bagian dari acara meja ini."),
-    ),
-    Refusal(
-        "grant_expired",
-        "grant_expired",
-        401,
-        N_("Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali."),
-    ),
-    Refusal(
-        "grant_invalid",
-        "grant_invalid",
-        401,
-        N_("Otorisasi meja tidak sah. Silakan masuk kembali."),
-    ),
-    Refusal(
-        "grant_stale",
-        "grant_stale",
-        401,
-        N_(
-            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan "
-            "masuk kembali."
+        specimen_empty=N_("Berkas kosong: pilih gambar PNG atau JPEG."),
+        specimen_too_large=N_("Berkas terlalu besar (%(size)s MB); batasnya 1 MB."),
+        specimen_unreadable=N_("Berkas bukan gambar PNG atau JPEG yang dapat dibaca."),
+        specimen_format=N_("Format %(format)s tidak diterima: gunakan PNG atau JPEG."),
+        specimen_too_small_px=N_(
+            "Gambar terlalu kecil (%(size)s piksel); paling kecil %(limit)s piksel."
+        ),
+        specimen_too_large_px=N_(
+            "Gambar terlalu besar (%(size)s piksel); paling besar %(limit)s piksel."
+        ),
+        specimen_damaged=N_("Gambar rusak atau terpotong; unggah ulang berkasnya."),
+        specimen_blank=N_(
+            "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan)."
         ),
     ),
-    Refusal(
-        "grant_used",
-        "grant_used",
-        409,
-        N_("Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk."),
+    *_code(
+        "no_choice",
+        422,
+        no_choice=N_("Pilih tindakan: tanda tangan, paraf, saksi atau tolak."),
     ),
-    Refusal(
-        "login_stale",
+    *_code(
+        "passphrase_required",
+        422,
+        passphrase_required=N_("Masukkan frasa sandi penandatanganan Anda."),
+    ),
+    *_code(
+        "not_confirmed",
+        422,
+        not_confirmed=N_(
+            "Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."
+        ),
+    ),
+    *_code(
+        "invalid_body",
+        422,
+        invalid_body=N_("Isi permintaan tidak valid: %(problems)s."),
+    ),
+    *_code(
+        "forbidden",
+        403,
+        forbidden_remind=N_("Hanya sekretariat yang dapat mengirim pengingat."),
+        forbidden_mandate=N_("Hanya sekretariat yang dapat mencatat mandat."),
+        forbidden_revoke=N_("Hanya sekretariat yang dapat mencabut mandat."),
+        forbidden_void=N_("Hanya sekretariat yang dapat membatalkan dokumen."),
+    ),
+    *_code(
+        "invalid_mandate",
+        422,
+        invalid_mandate=N_("Mandat tidak dapat dicatat: %(problems)s."),
+    ),
+    *_code(
+        "desk_refused",
+        409,
+        desk_closed=N_("Meja Tanda Tangan belum dibuka di perangkat ini."),
+    ),
+    *_code(
+        "desk_refused",
+        404,
+        desk_event_missing=N_("Acara meja ini tidak ditemukan."),
+        desk_document_missing=N_("Dokumen tidak ditemukan."),
+    ),
+    *_code(
+        "desk_refused",
+        403,
+        desk_official_inactive=N_("Akun pejabat ini tidak dapat bertindak."),
+        desk_document_elsewhere=N_("Dokumen ini bukan bagian dari acara meja ini."),
+    ),
+    *_code(
+        "grant_expired",
+        401,
+        grant_expired=N_("Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali."),
+    ),
+    *_code(
+        "grant_invalid",
+        401,
+        grant_invalid=N_("Otorisasi meja tidak sah. Silakan masuk kembali."),
+    ),
+    *_code(
+        "grant_stale",
+        401,
+        grant_stale=N_(
+            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan masuk"
+            " kembali."
+        ),
+    ),
+    *_code(
+        "grant_used",
+        409,
+        grant_used=N_(
+            "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk."
+        ),
+    ),
+    *_code(
         "login_stale",
         409,
-        N_("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali."),
+        login_stale=N_("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali."),
     ),
 ]
 
