@@ -15,7 +15,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from signing import db
-from signing.extensions import limiter
 from signing.models import (
     ActKind,
     Commitment,
@@ -33,9 +32,7 @@ from signing.web.inbox.common import (
     client_agent,
     client_ip,
     official,
-    passphrase_key,
-    passphrase_limit,
-    refused_response,
+    passphrase_throttle,
 )
 from signing.web.inbox.items import (
     document_title,
@@ -114,7 +111,7 @@ def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -
 
 
 @bp.post("/kotak-masuk/tanda-tangan")
-@limiter.limit(passphrase_limit, key_func=passphrase_key, deduct_when=refused_response)
+@passphrase_throttle()
 def bulk():  # type: ignore[no-untyped-def]
     """Sign several commitments with one passphrase entry.
 

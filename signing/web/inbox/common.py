@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from signing.extensions import limiter
 from signing.models import (
     ActKind,
     Capacity,
@@ -90,3 +91,10 @@ def passphrase_limit() -> str:
 def refused_response(response) -> bool:  # type: ignore[no-untyped-def]
     # Only failed attempts count against the throttle: a success redirects (303) or is 200.
     return response.status_code in (401, 403, 422, 429)
+
+
+def passphrase_throttle(**options: Any) -> Any:
+    """The limit on passphrase attempts (per official), counting only the failed ones."""
+    return limiter.limit(
+        passphrase_limit, key_func=passphrase_key, deduct_when=refused_response, **options
+    )

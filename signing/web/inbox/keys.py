@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext
 
 from signing import db
-from signing.extensions import limiter
 from signing.models import (
     Role,
     Specimen,
@@ -29,9 +28,7 @@ from signing.web.inbox.common import (
     client_agent,
     client_ip,
     official,
-    passphrase_key,
-    passphrase_limit,
-    refused_response,
+    passphrase_throttle,
 )
 from signing.web.refusals import translate_refusal
 
@@ -40,9 +37,7 @@ from signing.web.refusals import translate_refusal
 
 @bp.route("/kunci-tanda-tangan", methods=["GET", "POST"])
 @role_required(Role.OFFICIAL)
-@limiter.limit(
-    passphrase_limit, key_func=passphrase_key, methods=["POST"], deduct_when=refused_response
-)
+@passphrase_throttle(methods=["POST"])
 def enrol():  # type: ignore[no-untyped-def]
     """Show the signing certificate; issue one (POST ``action=enrol``) or change the passphrase
     (POST ``action=change``)."""

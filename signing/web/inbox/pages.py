@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext
 
 from signing import db
-from signing.extensions import limiter
 from signing.models import (
     Act,
     ActKind,
@@ -38,9 +37,7 @@ from signing.web.inbox.common import (
     bp,
     form_act_request,
     official,
-    passphrase_key,
-    passphrase_limit,
-    refused_response,
+    passphrase_throttle,
 )
 from signing.web.inbox.items import (
     DONE_WORDS,
@@ -181,7 +178,7 @@ def commitment(commitment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/komitmen/<int:commitment_id>/tindakan")
 @role_required(Role.OFFICIAL)
-@limiter.limit(passphrase_limit, key_func=passphrase_key, deduct_when=refused_response)
+@passphrase_throttle()
 def act(commitment_id: int):  # type: ignore[no-untyped-def]
     user = official()
     outcome = submit_act(db.session, form_act_request(commitment_id), user)
