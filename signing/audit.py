@@ -151,6 +151,30 @@ def record(
     return entry
 
 
+def record_on_commitment(
+    db_session: Session,
+    action: str,
+    commitment: Any,
+    *,
+    actor: Any = None,
+    sha256_before: str | None = None,
+    sha256_after: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """:func:`record` an event of ``commitment`` itself (object and commitment are the same)."""
+    return record(
+        db_session,
+        action,
+        actor=actor,
+        object_type="commitment",
+        object_id=commitment.id,
+        commitment_id=commitment.id,
+        sha256_before=sha256_before,
+        sha256_after=sha256_after,
+        details=details,
+    )
+
+
 def carry_over_deferred(db_session: Session) -> list[AuditEntry]:
     """Take the deferred entries out of the session before a full rollback.
 

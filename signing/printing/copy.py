@@ -25,8 +25,8 @@ from signing.commitments.storage import current_pdf
 from signing.documents.content import format_tanggal
 from signing.documents.sheets import SheetAct, VerificationSheet, render_verification_sheet
 from signing.models import ActKind, Commitment
+from signing.verification.labels import capacity_label, format_wib
 from signing.verification.print_copies import COPY_SHA256, PRINT_COPY_ACTION, marker_line
-from signing.verification.service import capacity_label, format_wib
 from signing.workflow.status import commitment_status
 
 from .pages import Part, merge, page_count

@@ -22,11 +22,11 @@ from signing.models import (
     MandateKind,
     Office,
     OfficeKind,
-    Region,
     SlotRole,
     User,
 )
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
+from signing.regions.importer import find_office
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentStatus, event_overview
@@ -151,14 +151,7 @@ def _office(spec: str) -> Office:
             kind = OfficeKind(kind_text)
         except ValueError:
             _fail(f"Jenis jabatan tidak dikenal: {kind_text}.")
-        query = sa.select(Office).where(Office.kind == kind)
-        if kind.is_provincial:
-            query = query.where(Office.province_code == code, Office.region_id.is_(None))
-        else:
-            query = query.join(Region, Office.region_id == Region.id).where(
-                Region.kemendagri_code == code
-            )
-        office = db.session.execute(query).scalar_one_or_none()
+        office = find_office(db.session, code, kind)
     if office is None:
         _fail(f"Jabatan '{spec}' tidak ditemukan.")
     return office
