@@ -203,13 +203,11 @@ def record_print_copy(
 ) -> None:
     """Put the handed-out copy on the audit log (flushed, not committed): who took it, when,
     and the SHA-256 of its bytes, by which an uploaded copy is recognised as ours."""
-    audit.record(
+    audit.record_on_commitment(
         db_session,
         PRINT_COPY_ACTION,
+        commitment,
         actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
         sha256_after=copy.original_sha256,
         details={COPY_SHA256: hashlib.sha256(copy.pdf).hexdigest()},
     )

@@ -147,8 +147,22 @@ def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> Ve
 
 
 def _judge(pdf: bytes, report: VerificationReport, records: Records) -> VerificationResult:
-    base: dict[str, Any] = {"sha256": report.sha256, "size": len(pdf), "report": report}
+    base: dict[str, Any] = {
+        "sha256": report.sha256,
+        "size": len(pdf),
+        "report": report,
+        "signatures": (),
+    }
     details: list[str] = []
+
+    def answer(verdict: Verdict, *, issued_here: bool, message: str = "") -> VerificationResult:
+        return VerificationResult(
+            verdict=verdict,
+            message=message or verdict.headline,
+            details=tuple(details),
+            issued_here=issued_here,
+            **base,
+        )
 
     revision, commitment = records.revision, records.commitment
     if commitment is not None and revision is not None:
@@ -170,13 +184,8 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
                 f"Bagian awal berkas sama dengan tahap penandatanganan ke-{revision.sequence} "
                 f"dokumen {commitment.number}; sisanya terpotong atau rusak."
             )
-        return VerificationResult(
-            verdict=Verdict.CANNOT_VERIFY,
-            message=report.error,
-            details=tuple(details),
-            signatures=(),
-            issued_here=commitment is not None,
-            **base,
+        return answer(
+            Verdict.CANNOT_VERIFY, issued_here=commitment is not None, message=report.error
         )
 
     acts_by_field: dict[str, Act] = {}
@@ -206,18 +215,13 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
 
     if not regular:
         message = UNVERIFIABLE + "dokumen tidak memiliki tanda tangan elektronik."
-        return VerificationResult(
-            verdict=Verdict.CANNOT_VERIFY,
-            message=message,
-            details=(
-                "Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa. "
-                "Salinan cetak (dengan lembar verifikasi) tidak lagi memuat tanda tangan "
-                "elektronik: periksa dokumen aslinya, atau cocokkan SHA-256 pada lembar "
-                "verifikasi dengan halaman kode QR.",
-            ),
-            issued_here=commitment is not None,
-            **base,
+        details.append(
+            "Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa. "
+            "Salinan cetak (dengan lembar verifikasi) tidak lagi memuat tanda tangan "
+            "elektronik: periksa dokumen aslinya, atau cocokkan SHA-256 pada lembar "
+            "verifikasi dengan halaman kode QR."
         )
+        return answer(Verdict.CANNOT_VERIFY, issued_here=commitment is not None, message=message)
 
     unrecorded = [v for v in regular if not v.recorded]
     tampered = [v for v in views if not v.intact or (not v.ok and v.trusted and not v.revoked)]
@@ -250,13 +254,7 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
                 f"ke-{revision.sequence} dokumen {commitment.number}; isi yang ditambahkan "
                 "sesudahnya tidak berasal dari sistem ini."
             )
-        return VerificationResult(
-            verdict=Verdict.MODIFIED,
-            message=Verdict.MODIFIED.headline,
-            details=tuple(details),
-            issued_here=commitment is not None,
-            **base,
-        )
+        return answer(Verdict.MODIFIED, issued_here=commitment is not None)
 
     if commitment is None:
         if all(v.trusted for v in regular):
@@ -269,23 +267,11 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
                 "Sertifikat penanda tangan tidak diterbitkan oleh CA aplikasi ini "
                 f"({', '.join(sorted({v.certificate_name or '?' for v in regular}))})."
             )
-        return VerificationResult(
-            verdict=Verdict.NOT_ISSUED_HERE,
-            message=Verdict.NOT_ISSUED_HERE.headline,
-            details=tuple(details),
-            issued_here=False,
-            **base,
-        )
+        return answer(Verdict.NOT_ISSUED_HERE, issued_here=False)
 
     assert revision is not None
     if any(v.revoked for v in views):
-        return VerificationResult(
-            verdict=Verdict.REVOKED,
-            message=Verdict.REVOKED.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+        return answer(Verdict.REVOKED, issued_here=True)
     if not report.valid:
         # Every remaining failure is pyHanko's: never call the file valid. Intact signatures of
         # ours that no longer validate (an expired certificate, a replaced CA) are a matter of
@@ -293,20 +279,8 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
         failing = [v for v in views if not v.ok]
         if failing and all(v.intact and not v.trusted for v in failing):
             message = UNVERIFIABLE + "sertifikat penanda tangan tidak dapat divalidasi saat ini."
-            return VerificationResult(
-                verdict=Verdict.CANNOT_VERIFY,
-                message=message,
-                details=tuple(details),
-                issued_here=True,
-                **base,
-            )
-        return VerificationResult(
-            verdict=Verdict.MODIFIED,
-            message=Verdict.MODIFIED.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+            return answer(Verdict.CANNOT_VERIFY, issued_here=True, message=message)
+        return answer(Verdict.MODIFIED, issued_here=True)
 
     in_copy = {v.act_id for v in views if v.act_id is not None}
     outstanding = _outstanding(commitment, in_copy)
@@ -328,25 +302,13 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
             f"Komitmen {commitment.number} dibatalkan pada {format_wib(commitment.voided_at)}; "
             "gunakan versi penggantinya."
         )
-        return VerificationResult(
-            verdict=Verdict.VOID,
-            message=Verdict.VOID.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+        return answer(Verdict.VOID, issued_here=True)
     if any(a.kind == ActKind.DECLINE for a in commitment.acts):
         details.append("Salah satu pihak menolak menandatangani komitmen ini.")
     verdict = Verdict.VALID_INCOMPLETE if outstanding else Verdict.VALID_COMPLETE
     if outstanding:
         details.extend(outstanding)
-    return VerificationResult(
-        verdict=verdict,
-        message=verdict.headline,
-        details=tuple(details),
-        issued_here=True,
-        **base,
-    )
+    return answer(verdict, issued_here=True)
 
 
 # ---------------------------------------------------------------------------- entry points
