@@ -318,15 +318,18 @@ def _signature_block_rows(
     return rows
 
 
+#: The same padding on every side of every cell: the layout's box sizes assume it.
+_CELL_PADDING = [
+    (side, (0, 0), (-1, -1), L.CELL_PADDING)
+    for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+]
+
 _BLOCK_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, -1), FONT, 10),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+        *_CELL_PADDING,
         # Names on one line across the row, so their fields (box + name) end level.
         ("VALIGN", (0, 2), (-1, 2), "BOTTOM"),
     ]
@@ -385,10 +388,7 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                 ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
                 ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+                *_CELL_PADDING,
                 *spans,
             ]
         ),

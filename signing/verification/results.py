@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from signing.models.labels import LabelledEnum
 from signing.pades.verify import VerificationReport
 
 from .print_copies import PrintCopyMatch
@@ -14,20 +14,18 @@ from .print_copies import PrintCopyMatch
 __all__ = ["SignatureView", "Verdict", "VerificationResult"]
 
 
-class Verdict(enum.StrEnum):
-    VALID_COMPLETE = "valid_complete"
-    VALID_INCOMPLETE = "valid_incomplete"
-    MODIFIED = "modified"
-    NOT_ISSUED_HERE = "not_issued_here"
-    REVOKED = "revoked"
-    VOID = "void"
-    CANNOT_VERIFY = "cannot_verify"
-    #: One of our print copies (no electronic signature left): the original is named instead.
-    PRINT_COPY = "print_copy"
+class Verdict(LabelledEnum):
+    """The answer; its label is the headline shown first."""
 
-    @property
-    def headline(self) -> str:
-        return _HEADLINES[self]
+    VALID_COMPLETE = "valid_complete", "Sah dan lengkap"
+    VALID_INCOMPLETE = "valid_incomplete", "Sah, belum lengkap"
+    MODIFIED = "modified", "Dokumen telah diubah setelah ditandatangani"
+    NOT_ISSUED_HERE = "not_issued_here", "Tidak diterbitkan oleh sistem ini"
+    REVOKED = "revoked", "Tidak sah: sertifikat penanda tangan dicabut"
+    VOID = "void", "Tidak berlaku: komitmen telah dibatalkan"
+    CANNOT_VERIFY = "cannot_verify", "Tidak dapat diperiksa"
+    #: One of our print copies (no electronic signature left): the original is named instead.
+    PRINT_COPY = "print_copy", "Salinan cetak dokumen yang diterbitkan sistem ini"
 
     @property
     def exit_code(self) -> int:
@@ -41,18 +39,6 @@ class Verdict(enum.StrEnum):
     @property
     def is_valid(self) -> bool:
         return self.exit_code == 0
-
-
-_HEADLINES = {
-    Verdict.VALID_COMPLETE: "Sah dan lengkap",
-    Verdict.VALID_INCOMPLETE: "Sah, belum lengkap",
-    Verdict.MODIFIED: "Dokumen telah diubah setelah ditandatangani",
-    Verdict.NOT_ISSUED_HERE: "Tidak diterbitkan oleh sistem ini",
-    Verdict.REVOKED: "Tidak sah: sertifikat penanda tangan dicabut",
-    Verdict.VOID: "Tidak berlaku: komitmen telah dibatalkan",
-    Verdict.CANNOT_VERIFY: "Tidak dapat diperiksa",
-    Verdict.PRINT_COPY: "Salinan cetak dokumen yang diterbitkan sistem ini",
-}
 
 
 @dataclass(frozen=True)

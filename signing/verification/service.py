@@ -158,7 +158,7 @@ def _judge(pdf: bytes, report: VerificationReport, records: Records) -> Verifica
     def answer(verdict: Verdict, *, issued_here: bool, message: str = "") -> VerificationResult:
         return VerificationResult(
             verdict=verdict,
-            message=message or verdict.headline,
+            message=message or verdict.label,
             details=tuple(details),
             issued_here=issued_here,
             **base,
@@ -444,7 +444,7 @@ def _with_print_copy(
     return replace(
         result,
         verdict=Verdict.PRINT_COPY,
-        message=Verdict.PRINT_COPY.headline,
+        message=Verdict.PRINT_COPY.label,
         details=tuple(details),
         issued_here=True,
         **named,
