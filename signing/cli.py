@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from signing import db
 from signing.cli_support import (
+    account_to_change,
     fail,
     optional_modules,
     refuse_import,
@@ -219,12 +220,9 @@ def users_list() -> None:
 @with_appcontext
 def users_set_password(username: str, password: str) -> None:
     from signing.auth.operations import AccountError, set_password
-    from signing.models import User
 
     require_migrated()
-    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        fail(f"Akun '{username}' tidak ditemukan.")
+    user = account_to_change(username)
     try:
         set_password(db.session, user, password, actor="cli")
     except AccountError as error:

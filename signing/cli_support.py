@@ -1,8 +1,8 @@
-"""What every command line module shares: failing with a message, the migration check, an
-all-or-nothing import's refusal, the ``users`` group features add to, and optional features.
+"""What the feature CLIs share: failing with exit code 1, the migration check, the ``users``
+group that features hang their account commands on, and finding an account by name.
 
-Below the root CLI (:mod:`signing.cli`) and the feature CLIs (``signing.<feature>.cli``): they
-import from here, never from each other.
+Below every CLI module: it imports none of them, so a feature CLI never imports the root CLI
+(:mod:`signing.cli`), which imports the features.
 """
 
 from __future__ import annotations
@@ -17,15 +17,9 @@ import click
 import sqlalchemy as sa
 
 from signing import db
-
-__all__ = [
-    "fail",
-    "get_or_fail",
-    "optional_modules",
-    "refuse_import",
-    "require_migrated",
-    "users_group",
-]
+from signing.db import begin_write
+from signing.migrations import is_up_to_date
+from signing.models import User
 
 T = TypeVar("T")
 
@@ -34,14 +28,6 @@ def fail(message: str) -> NoReturn:
     """Print ``message`` in red on stderr and exit 1 (the command ran and found a problem)."""
     click.secho(message, fg="red", err=True)
     sys.exit(1)
-
-
-def get_or_fail(model: type[T], object_id: Any, message: str) -> T:
-    """The ``model`` row with this primary key, or :func:`fail` with ``message``."""
-    found = db.session.get(model, object_id)
-    if found is None:
-        fail(message)
-    return found
 
 
 def refuse_import(errors: list[str]) -> NoReturn:
@@ -58,9 +44,7 @@ def refuse_import(errors: list[str]) -> NoReturn:
 
 
 def require_migrated() -> None:
-    """:func:`fail` unless the database is reachable and at the newest migration."""
-    from signing.migrations import is_up_to_date  # Alembic: loaded only by commands that need it
-
+    """Exit 1 unless the database is reachable and at the newest revision."""
     try:
         ok = is_up_to_date(db.engine())
     except sa.exc.OperationalError as error:
@@ -74,7 +58,27 @@ def require_migrated() -> None:
 
 @click.group("users", help="Akun pengguna.")
 def users_group() -> None:
-    """Accounts: the root CLI adds create/list/set-password, features add their own."""
+    pass
+
+
+def account_to_change(username: str) -> User:
+    """The account named ``username`` (case and spaces ignored), for a command that changes it
+    next: SQLite's write lock is taken before the first read. Exit 1 when there is none."""
+    begin_write(db.session)
+    user = db.session.execute(
+        sa.select(User).where(User.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        fail(f"Akun '{username}' tidak ditemukan.")
+    return user
+
+
+def get_or_fail(model: type[T], object_id: Any, message: str) -> T:
+    """The ``model`` row with this primary key; exit 1 with ``message`` when there is none."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        fail(message)
+    return found
 
 
 def optional_modules(names: Sequence[str]) -> Iterator[ModuleType]:
