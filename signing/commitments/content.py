@@ -8,16 +8,9 @@ from sqlalchemy.orm import Session
 
 from signing.commitments.errors import GenerationError, MissingHolder, MissingOffice
 from signing.documents.content import CommitmentContent, Party
-from signing.models import (
-    Commitment,
-    Event,
-    Mandate,
-    MandateKind,
-    Office,
-    OfficeKind,
-    Region,
-    SlotRole,
-)
+from signing.models.commitments import Commitment, Mandate, MandateKind, SlotRole
+from signing.models.events import Event
+from signing.models.regions import Office, OfficeKind, Region
 
 #: Offices of the provincial slots.
 PROVINCIAL_SLOT_OFFICES = {

@@ -15,17 +15,17 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli_support import fail, get_or_fail
-from signing.models import (
+from signing.models.commitments import (
+    PARTY_SLOTS,
+    WITNESS_SLOTS,
     Commitment,
-    Event,
     Mandate,
     MandateKind,
-    Office,
-    OfficeKind,
     SlotRole,
-    User,
 )
-from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
+from signing.models.events import Event
+from signing.models.regions import Office, OfficeKind
+from signing.models.users import User
 from signing.regions.importer import find_office
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import WorkflowRefused
