@@ -33,6 +33,12 @@ A file with no signature that is one of our own print copies, byte for byte as h
 named as such (2 becomes "Salinan cetak dokumen yang diterbitkan sistem ini", exit 2: paper
 proves nothing electronically), with the original's current status; see
 :mod:`signing.verification.print_copies`.
+
+Beside this module: :mod:`~signing.verification.records` (which of our revisions the bytes
+are), :mod:`~signing.verification.results` (the verdict and what it carries),
+:mod:`~signing.verification.labels` (how an act is named) and
+:mod:`~signing.verification.public` (the QR page's status); the public names are importable
+from here too.
 """
 
 from __future__ import annotations
