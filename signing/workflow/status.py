@@ -24,18 +24,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload, subqueryload
 
-from signing.models.commitments import (
-    PARTY_SLOTS,
-    WITNESS_SLOTS,
-    Act,
-    ActKind,
-    Capacity,
-    Commitment,
-    Slot,
-    SlotRole,
-)
+from signing.models import Act, ActKind, Capacity, Commitment, Office, Region, Slot, SlotRole
+from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.models.labels import LabelledEnum
-from signing.models.regions import Office, Region
 from signing.workflow.routing import RoutingPolicy, SlotState, whose_turn
 
 __all__ = [
