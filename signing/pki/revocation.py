@@ -22,6 +22,7 @@ from cryptography.x509 import ocsp as x509_ocsp
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from signing.files import write_atomic
 from signing.models import SigningCertificate
 from signing.pades.sign import add_document_timestamp, make_validation_context
 from signing.pki.authority import EXT_CRLS, app_or_current, get_ca, timestamper
@@ -173,10 +174,7 @@ def publish_crls(db_session: Session, app: Flask | None = None) -> list[Path]:
     ]
     for path, der in files:
         # Atomic: a web server reading the file never sees half a CRL.
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(der)
-        tmp.chmod(0o644)
-        tmp.replace(path)
+        write_atomic(path, der, 0o644)
         paths.append(path)
     return paths
 
