@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from signing import db
 from signing.models import Act, ActKind, AuditEntry, SlotRole
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import refuse
 from signing.workflow.submit import ActRequest, submit_act
 
 from .conftest import PASSPHRASE, Desk, user_named
@@ -85,7 +85,7 @@ def test_a_refusal_from_the_after_hook_undoes_the_act(
 
     def spent(act: Act) -> None:
         seen.append(act.id)  # the act exists inside the transaction...
-        raise WorkflowRefused("grant_used", "Otorisasi ini sudah dipakai.", http_status=409)
+        raise refuse("grant_used")
 
     outcome = _submit(
         app,

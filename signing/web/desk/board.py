@@ -51,7 +51,6 @@ from signing.web.inbox import (
     DONE_WORDS,
     document_title,
 )
-from signing.web.refusals import refusal_text
 from signing.workflow.status import CommitmentState, commitment_status, event_overview
 
 bp = Blueprint("desk", __name__, url_prefix="/meja")
@@ -91,7 +90,7 @@ def refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: ig
         {"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
     )
     db.session.commit()
-    return no_store(board_page(desk, login_error=refusal_text(refused)), refused.status)
+    return no_store(board_page(desk, login_error=refused.text()), refused.status)
 
 
 # ----------------------------------------------------------------------------- secretariat

@@ -40,7 +40,8 @@ from signing.web.documents import load_commitment, user_mandates
 from signing.web.inbox import (
     build_item,
 )
-from signing.web.refusals import refusal_text
+from signing.workflow.refusals import CATALOGUE
+from signing.workflow.rules import WorkflowRefused
 
 SESSION_KEY = "signing_desk"
 GRANT_SALT = "signing.desk.grant.v1"
@@ -55,12 +56,15 @@ RECENT_ACT = dt.timedelta(minutes=15)
 DESK_MODE_ENDPOINTS = {"static", "set_language"}
 
 
-class DeskRefused(Exception):
-    def __init__(self, message: str, status: int = 403, code: str = "desk_refused") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
+class DeskRefused(WorkflowRefused):
+    """A refusal of the desk itself (its catalogue entry by key: ``DeskRefused("grant_used")``)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(entry=CATALOGUE[key])
+
+    @property
+    def status(self) -> int:
+        return self.http_status
 
 
 # ----------------------------------------------------------------------------- the desk
@@ -154,14 +158,14 @@ def current_desk() -> dict[str, Any] | None:
 def desk_or_start() -> dict[str, Any]:
     desk = current_desk()
     if desk is None:
-        raise DeskRefused("Meja Tanda Tangan belum dibuka di perangkat ini.", 409)
+        raise DeskRefused("desk_closed")
     return desk
 
 
 def desk_event(desk: dict[str, Any]) -> Event:
     event = db.session.get(Event, desk["event_id"])
     if event is None:
-        raise DeskRefused("Acara meja ini tidak ditemukan.", 404)
+        raise DeskRefused("desk_event_missing")
     return event
 
 
@@ -189,19 +193,9 @@ def issue_grant(desk: dict[str, Any], turn: DeskTurn, user: User) -> str:
     return _serializer().dumps(payload)
 
 
-GRANT_EXPIRED = DeskRefused(
-    "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.", 401, "grant_expired"
-)
-GRANT_STALE = DeskRefused(
-    "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan masuk kembali.",
-    401,
-    "grant_stale",
-)
-GRANT_USED = DeskRefused(
-    "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
-    409,
-    "grant_used",
-)
+GRANT_EXPIRED = DeskRefused("grant_expired")
+GRANT_STALE = DeskRefused("grant_stale")
+GRANT_USED = DeskRefused("grant_used")
 
 
 def load_grant(desk: dict[str, Any]) -> Grant:
@@ -210,9 +204,7 @@ def load_grant(desk: dict[str, Any]) -> Grant:
     try:
         payload = _serializer().loads(token)
     except BadSignature:
-        raise DeskRefused(
-            "Otorisasi meja tidak sah. Silakan masuk kembali.", 401, "grant_invalid"
-        ) from None
+        raise DeskRefused("grant_invalid") from None
     if payload.get("d") != desk["id"] or payload.get("t") != desk.get("turn"):
         raise GRANT_STALE
     turn = current_turn_of(desk)
@@ -230,7 +222,7 @@ def load_grant(desk: dict[str, Any]) -> Grant:
         raise GRANT_EXPIRED
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.role != Role.OFFICIAL:
-        raise DeskRefused("Akun pejabat ini tidak dapat bertindak.", 403)
+        raise DeskRefused("desk_official_inactive")
     return Grant(token=token, user=user, nonce=payload["n"], desk_id=desk["id"], turn=turn)
 
 
@@ -271,9 +263,9 @@ def desk_commitment(desk: dict[str, Any]) -> Commitment:
     value = request.form.get("commitment_id", "")
     commitment = load_commitment(db.session, int(value)) if value.isdigit() else None
     if commitment is None or commitment.current_sha256 is None:
-        raise DeskRefused("Dokumen tidak ditemukan.", 404)
+        raise DeskRefused("desk_document_missing")
     if commitment.event_id != desk["event_id"]:
-        raise DeskRefused("Dokumen ini bukan bagian dari acara meja ini.", 403)
+        raise DeskRefused("desk_document_elsewhere")
     return commitment
 
 
@@ -299,7 +291,7 @@ def official_step(*, commitment: bool = True, json_refusal: bool = False) -> Any
             except DeskRefused as refused:
                 if json_refusal and wants_json():
                     db.session.rollback()
-                    return {"ok": False, "message": refusal_text(refused)}, refused.status
+                    return {"ok": False, "message": refused.text()}, refused.status
                 return refusal_page(desk, refused)
             return view(desk, grant, found)
 

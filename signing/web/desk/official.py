@@ -62,7 +62,7 @@ from signing.web.inbox import (
     official_items,
     signing_context,
 )
-from signing.web.refusals import refusal_text
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import submit_act
 
@@ -106,9 +106,7 @@ def login(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
         # replayed cookie naming a turn that is closed or already taken by an official.
         return refusal_page(
             desk,
-            DeskRefused(
-                "Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali.", 409, "login_stale"
-            ),
+            DeskRefused("login_stale"),
         )
     username = (request.form.get("username") or "").strip()
     user = operations.authenticate(db.session, username, request.form.get("password") or "")
@@ -272,12 +270,7 @@ def act(desk: dict[str, Any], grant: Grant, commitment: Commitment):  # type: ig
         # Closed after the locks are held: a concurrent use of the same turn has either
         # committed (seen here: undo this act) or waits behind us and is refused the same way.
         if not close_turn(grant.turn, TurnOutcome.ACT, done):
-            raise WorkflowRefused(
-                "grant_used",
-                "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan "
-                "masuk.",
-                http_status=409,
-            )
+            raise refuse("grant_used")
 
     outcome = submit_act(db.session, form_act_request(commitment.id, after=consume), user)
     done, refused = outcome.act, outcome.refused
@@ -285,12 +278,12 @@ def act(desk: dict[str, Any], grant: Grant, commitment: Commitment):  # type: ig
         return redirect(url_for(".board", selesai=done.id), code=303)
     assert refused is not None
     if refused.code == "grant_used":
-        return refusal_page(desk, DeskRefused(refused.message, 409, "grant_used"))
+        return refusal_page(desk, DeskRefused("grant_used"))
     db.session.expire_all()
     commitment = load_commitment(db.session, commitment.id)
     item = item_for(commitment, user)
     if item is None:
-        return _choose_page(desk, grant, message=refusal_text(refused), status=refused.http_status)
+        return _choose_page(desk, grant, message=refused.text(), status=refused.http_status)
     return _step_page(desk, grant, commitment, item, error=refused, status=refused.http_status)
 
 

@@ -37,10 +37,6 @@ from signing.web.inbox.common import (
 from signing.web.inbox.items import (
     document_title,
 )
-from signing.web.refusals import refusal_text
-from signing.workflow.rules import (
-    WorkflowRefused,
-)
 from signing.workflow.submit import ActRequest, submit_act
 
 # ----------------------------------------------------------------------------- bulk signing
@@ -104,7 +100,7 @@ def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -
     if done is not None:
         return BulkResult(commitment_id, title, True, gettext("Ditandatangani."), 200)
     assert refused is not None
-    message = refusal_text(refused)
+    message = refused.text()
     if refused.code == "already_done":
         message = gettext("Sudah dilakukan: %(message)s", message=message)
     return BulkResult(commitment_id, title, False, message, refused.http_status, refused.code)
@@ -144,7 +140,7 @@ def bulk():  # type: ignore[no-untyped-def]
         # The act's own rule (passphrase, confirmation), checked once for the whole run.
         refused = _bulk_request(items[0][0], items[0][1], passphrase).problem()
         if refused is not None:
-            problem, code = refusal_text(refused), refused.code
+            problem, code = refused.text(), refused.code
     if problem is not None:
         if json_mode:
             return jsonify({"ok": False, "code": code, "message": problem}), 422
@@ -161,7 +157,7 @@ def bulk():  # type: ignore[no-untyped-def]
         }
         return jsonify(body), result.status
     results: list[BulkResult] = []
-    stopped: WorkflowRefused | None = None
+    stopped: str | None = None  # the message of the refusal that stopped the batch
     for commitment_id, role in items:
         if stopped is not None:
             results.append(
@@ -169,7 +165,7 @@ def bulk():  # type: ignore[no-untyped-def]
                     commitment_id,
                     _title_of(commitment_id, user),
                     False,
-                    gettext("Tidak diproses: %(message)s", message=stopped.message),
+                    gettext("Tidak diproses: %(message)s", message=stopped),
                     0,
                     "skipped",
                 )
@@ -178,7 +174,7 @@ def bulk():  # type: ignore[no-untyped-def]
         result = _bulk_one(user, commitment_id, role, passphrase)
         results.append(result)
         if result.code in STOP_CODES:
-            stopped = WorkflowRefused(result.code or "", result.message)
+            stopped = result.message
     signed = sum(r.ok for r in results)
     status = 200 if signed else max((r.status for r in results), default=422)
     return (

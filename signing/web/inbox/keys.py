@@ -30,7 +30,6 @@ from signing.web.inbox.common import (
     official,
     passphrase_throttle,
 )
-from signing.web.refusals import translate_refusal
 
 # ----------------------------------------------------------------------------- enrolment
 
@@ -116,7 +115,7 @@ def specimen_upload():  # type: ignore[no-untyped-def]
         )
     except SpecimenRejected as error:
         db.session.rollback()
-        return _key_page(user, translate_refusal("specimen_rejected", str(error)), 422)
+        return _key_page(user, error.refused().text(), 422)
     db.session.commit()
     return redirect(url_for(".enrol", ok="specimen"), code=303)
 
@@ -201,26 +200,12 @@ def _enrol(user: User) -> tuple[str | None, int]:
         service.enrol(db.session, user, new, actor=user)
     except (service.PassphraseRejected, service.NotAnOfficial) as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.CaMissing as error:
         db.session.rollback()
-        return str(error), 503
+        return error.refused().text(), 503
     db.session.commit()
     return None, 303
-
-
-def _pki_code(error: Exception) -> str:
-    """The refusal code an act would carry for this PKI error (to translate its message)."""
-    from signing.pki import service
-
-    for kind, code in (
-        (service.WrongPassphrase, "wrong_passphrase"),
-        (service.NotEnrolled, "not_enrolled"),
-        (service.CertificateNotUsable, "certificate_not_usable"),
-    ):
-        if isinstance(error, kind):
-            return code
-    return ""
 
 
 def _change_passphrase(user: User) -> tuple[str | None, int]:
@@ -237,12 +222,12 @@ def _change_passphrase(user: User) -> tuple[str | None, int]:
         service.change_passphrase(db.session, user, old, new, actor=user)
     except service.PassphraseRejected as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.PassphraseLocked as error:
         db.session.commit()  # the refusal's audit entry
-        return translate_refusal("locked", str(error)), 429
+        return error.refused().text(), 429
     except (service.WrongPassphrase, service.NotEnrolled, service.CertificateNotUsable) as error:
         db.session.commit()  # the failure counts toward the throttle
-        return translate_refusal(_pki_code(error), str(error)), 422
+        return error.refused().text(), 422
     db.session.commit()
     return None, 303

@@ -47,7 +47,6 @@ from signing.web.inbox.items import (
     group_by_event,
     official_items,
 )
-from signing.web.refusals import refusal_text
 from signing.workflow.rules import (
     WorkflowRefused,
 )
@@ -197,5 +196,5 @@ def act(commitment_id: int):  # type: ignore[no-untyped-def]
         else None
     )
     if item is None:
-        return error_response(refused.http_status, refusal_text(refused), code=refused.code)
+        return error_response(refused.http_status, refused.text(), code=refused.code)
     return _render_signing(commitment, item, status=refused.http_status, error=refused)
