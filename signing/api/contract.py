@@ -25,40 +25,47 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from signing.api.errors import REFUSAL_EN, ApiError
+from signing.api.errors import REFUSAL_EN
 from signing.api.schemas import ID_MAX, ErrorSchema, invalid, problems_of
 from signing.workflow.rules import HTTP_STATUS
 
-__all__ = ["ERROR_CODES", "OPERATION_ERRORS", "ApiBlueprint", "ContractApi", "InvalidInput"]
+__all__ = ["ERROR_CODES", "OPERATION_ERRORS", "ApiBlueprint", "ContractApi"]
 
-#: The API's own error codes: status and meaning.
-_API_CODES: dict[str, tuple[int, str]] = {
-    "missing_token": (401, "No 'Authorization: Bearer <token>' header."),
-    "invalid_token": (401, "Unknown or malformed token, or its account is inactive."),
-    "revoked_token": (401, "The token was revoked (signing users token revoke)."),
-    "not_found": (404, "No such event or commitment, or your token may not read it."),
-    "unknown_slot": (404, "The slot in the path is not one of the five slot roles."),
-    "no_document": (404, "The commitment's PDF has not been generated yet."),
-    "revision_not_found": (404, "No revision of this commitment has that SHA-256."),
-    "http_404": (404, "The path matches no endpoint (e.g. a non-numeric id)."),
-    "too_large": (413, "The request body is larger than allowed."),
-    "unsupported_media_type": (415, "Send application/pdf or multipart/form-data."),
-    "invalid_body": (422, "The JSON body does not match the schema; details.problems lists why."),
-    "invalid_parameter": (422, "A query parameter has an invalid value."),
-    "no_file": (422, "The multipart body has no 'file' field."),
-    "rate_limited": (
-        429,
-        "Too many requests with this token (API_LIMIT_PER_TOKEN), or with unknown tokens from "
-        "this address (API_LIMIT_BAD_TOKEN_PER_IP).",
-    ),
-    "storage_error": (500, "A stored PDF does not match its hash."),
-    "http_500": (500, "Unexpected server error."),
-    "busy": (503, "Every verification slot is busy; retry after Retry-After seconds."),
-    "not_migrated": (503, "The database schema is not up to date (signing db upgrade)."),
-    "database_unavailable": (
-        503,
-        "The database cannot be reached (down or restarting); retry after Retry-After seconds.",
-    ),
+#: The API's own error codes by status, with their meaning.
+_API_CODES: dict[int, dict[str, str]] = {
+    401: {
+        "missing_token": "No 'Authorization: Bearer <token>' header.",
+        "invalid_token": "Unknown or malformed token, or its account is inactive.",
+        "revoked_token": "The token was revoked (signing users token revoke).",
+    },
+    404: {
+        "not_found": "No such event or commitment, or your token may not read it.",
+        "unknown_slot": "The slot in the path is not one of the five slot roles.",
+        "no_document": "The commitment's PDF has not been generated yet.",
+        "revision_not_found": "No revision of this commitment has that SHA-256.",
+        "http_404": "The path matches no endpoint (e.g. a non-numeric id).",
+    },
+    413: {"too_large": "The request body is larger than allowed."},
+    415: {"unsupported_media_type": "Send application/pdf or multipart/form-data."},
+    422: {
+        "invalid_body": "The JSON body does not match the schema; details.problems lists why.",
+        "invalid_parameter": "A query parameter has an invalid value.",
+        "no_file": "The multipart body has no 'file' field.",
+    },
+    429: {
+        "rate_limited": "Too many requests with this token (API_LIMIT_PER_TOKEN), or with "
+        "unknown tokens from this address (API_LIMIT_BAD_TOKEN_PER_IP).",
+    },
+    500: {
+        "storage_error": "A stored PDF does not match its hash.",
+        "http_500": "Unexpected server error.",
+    },
+    503: {
+        "busy": "Every verification slot is busy; retry after Retry-After seconds.",
+        "not_migrated": "The database schema is not up to date (signing db upgrade).",
+        "database_unavailable": "The database cannot be reached (down or restarting); retry "
+        "after Retry-After seconds.",
+    },
 }
 
 #: The workflow's refusals an act may answer (status and text: the workflow's table).
@@ -87,7 +94,9 @@ ACT_REFUSALS = (
 #: Every error code of the API: status and meaning (English; messages are in Indonesian too).
 ERROR_CODES: dict[str, tuple[int, str]] = {
     **{code: (HTTP_STATUS[code], REFUSAL_EN[code]) for code in ACT_REFUSALS},
-    **_API_CODES,
+    **{
+        code: (status, text) for status, codes in _API_CODES.items() for code, text in codes.items()
+    },
 }
 
 _AUTH = ["missing_token", "invalid_token", "revoked_token", "rate_limited"]
@@ -163,14 +172,6 @@ def error_responses(operation_id: str) -> dict[int | str, dict[str, Any]]:
     return responses
 
 
-class InvalidInput(ApiError):
-    """A request whose body or parameters fail their schema (422)."""
-
-    @classmethod
-    def of(cls, error: ApiError) -> InvalidInput:
-        return cls(error.status, error.code, error.message, error.message_en, details=error.details)
-
-
 class Parser(FlaskParser):
     """webargs' Flask parser answering the API's error object.
 
@@ -182,20 +183,12 @@ class Parser(FlaskParser):
         return core.parse_json(req.get_data(cache=True))
 
     def _handle_invalid_json_error(self, error: Exception, req: Any, *a: Any, **k: Any) -> NoReturn:
-        raise InvalidInput.of(invalid(["the body: not a JSON document"]))
+        raise invalid(["the body: not a JSON document"])
 
     def handle_error(self, error: ma.ValidationError, req: Any, schema: Any, **_: Any) -> NoReturn:
         ((location, messages),) = error.messages.items()  # type: ignore[union-attr]
-        problems = problems_of(messages)
-        if location == "json":
-            raise InvalidInput.of(invalid(problems))
-        raise InvalidInput(
-            422,
-            "invalid_parameter",
-            "Parameter tidak valid: " + "; ".join(problems) + ".",
-            "Invalid parameter: " + "; ".join(problems) + ".",
-            details={"problems": problems},
-        )
+        code = "invalid_body" if location == "json" else "invalid_parameter"
+        raise invalid(problems_of(messages), code)
 
 
 class ApiBlueprint(Blueprint):

@@ -21,7 +21,7 @@ from signing.verification.service import Verdict
 from signing.workflow.routing import SlotState
 from signing.workflow.status import CommitmentState
 
-__all__ = ["ID_MAX", "ActRequest", "invalid", "parse_act"]
+__all__ = ["ID_MAX", "ActRequest", "InvalidInput", "invalid", "parse_act"]
 
 #: Kinds an API client may ask for (the office seal is the system's own).
 ACT_KINDS = ("sign", "paraf", "witness", "decline")
@@ -194,13 +194,21 @@ def problems_of(messages: Any, where: str = "") -> list[str]:
     return [f"{where.rstrip('.') or 'the body'}: {messages}"]
 
 
-def invalid(problems: list[str]) -> ApiError:
-    return ApiError(
-        422,
-        "invalid_body",
-        "Isi permintaan tidak valid: " + "; ".join(problems) + ".",
-        "Invalid request body: " + "; ".join(problems) + ".",
-        details={"problems": problems},
+class InvalidInput(ApiError):
+    """A request whose body or parameters fail their schema (422)."""
+
+
+_INVALID = {
+    "invalid_body": ("Isi permintaan tidak valid", "Invalid request body"),
+    "invalid_parameter": ("Parameter tidak valid", "Invalid parameter"),
+}
+
+
+def invalid(problems: list[str], code: str = "invalid_body") -> InvalidInput:
+    message, message_en = _INVALID[code]
+    listed = ": " + "; ".join(problems) + "."
+    return InvalidInput(
+        422, code, message + listed, message_en + listed, details={"problems": problems}
     )
 
 

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from signing import db
 from signing.api import serializers, tokens
 from signing.api.access import Reader, commitment_options
-from signing.api.contract import ApiBlueprint, InvalidInput
+from signing.api.contract import ApiBlueprint
 from signing.api.errors import ApiError, not_found
 from signing.api.schemas import (
     ID_MAX,
@@ -27,6 +27,7 @@ from signing.api.schemas import (
     ActCreatedSchema,
     ActRequest,
     ActRequestSchema,
+    InvalidInput,
     VerificationReportSchema,
     VerifyUploadSchema,
 )
