@@ -15,6 +15,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from signing import db
+from signing.cli_support import fail, refuse_import, require_migrated, users_group
+
+__all__ = ["fail", "main", "refuse_import", "register_commands", "require_migrated", "users_group"]
 
 
 def main() -> None:
@@ -27,11 +30,6 @@ def main() -> None:
         help="Penandatanganan Komitmen PTSP Prima.",
     )
     cli.main(prog_name="signing")
-
-
-def fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
 
 
 def register_commands(app: Flask) -> None:
@@ -71,33 +69,6 @@ def _feature_commands() -> list[click.Command]:
             continue
         commands.extend(getattr(module, "COMMANDS", []))
     return commands
-
-
-def refuse_import(errors: list[str]) -> None:
-    """Report an all-or-nothing import that was refused: roll back, list the errors, exit 1."""
-    db.session.rollback()
-    click.secho(
-        f"Impor dibatalkan, tidak ada data yang diubah ({len(errors)} kesalahan):",
-        fg="red",
-        err=True,
-    )
-    for message in errors[:200]:
-        click.echo(f"  {message}", err=True)
-    sys.exit(1)
-
-
-def require_migrated() -> None:
-    from signing.migrations import is_up_to_date
-
-    try:
-        ok = is_up_to_date(db.engine())
-    except sa.exc.OperationalError as error:
-        # Not reachable is not "not migrated" (a database without the version table reads as
-        # no revision, without an error).
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        fail(f"Database tidak tersedia: {reason}")
-    if not ok:
-        fail("Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade")
 
 
 # --- db -------------------------------------------------------------------------------------
@@ -198,11 +169,6 @@ def regions_list(province: str | None) -> None:
 
 
 # --- users ------------------------------------------------------------------------------------
-
-
-@click.group("users", help="Akun pengguna.")
-def users_group() -> None:
-    pass
 
 
 @users_group.command("create")

@@ -21,7 +21,7 @@ from signing.verification.service import Verdict
 from signing.workflow.routing import SlotState
 from signing.workflow.status import CommitmentState
 
-__all__ = ["ID_MAX", "ActRequest", "InvalidInput", "invalid", "parse_act"]
+__all__ = ["ID_MAX", "ActBody", "InvalidInput", "invalid", "parse_act"]
 
 #: Kinds an API client may ask for (the office seal is the system's own).
 ACT_KINDS = ("sign", "paraf", "witness", "decline")
@@ -106,7 +106,9 @@ def named(name: str, members: dict[str, fields.Field], description: str = "") ->
 
 
 @dataclass(frozen=True)
-class ActRequest:
+class ActBody:
+    """What an act request's body asks for."""
+
     kind: ActKind
     capacity: Capacity | None
     passphrase: str
@@ -152,9 +154,9 @@ class ActRequestSchema(ma.Schema):
     )
 
     @ma.post_load
-    def _request(self, data: dict[str, Any], **_kwargs: Any) -> ActRequest:
+    def _body(self, data: dict[str, Any], **_kwargs: Any) -> ActBody:
         capacity = data.get("capacity")
-        return ActRequest(
+        return ActBody(
             kind=ActKind(data["kind"]),
             capacity=Capacity(capacity) if capacity is not None else None,
             passphrase=data["passphrase"],
@@ -212,7 +214,7 @@ def invalid(problems: list[str], code: str = "invalid_body") -> InvalidInput:
     )
 
 
-def parse_act(body: Any) -> ActRequest:
+def parse_act(body: Any) -> ActBody:
     """The act request in ``body`` (parsed JSON), or :class:`ApiError` 422 listing problems:
     what the endpoint's parser does with a request's body."""
     try:

@@ -8,6 +8,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,8 +25,8 @@ from signing.api.schemas import (
     ID_MAX,
     ROLES,
     SHA256_PATTERN,
+    ActBody,
     ActCreatedSchema,
-    ActRequest,
     ActRequestSchema,
     InvalidInput,
     VerificationReportSchema,
@@ -35,6 +36,7 @@ from signing.db import begin_write, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
 from signing.workflow.rules import WorkflowRefused
+from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
 log = logging.getLogger(__name__)
 
@@ -249,9 +251,7 @@ def _act_request(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def checked(commitment_id: int, slot: str) -> Any:
-        from signing.workflow.operations import record_refusal
-
-        role = _slot_role(slot)
+        asked = _asked(commitment_id, slot)
         if not 1 <= commitment_id <= ID_MAX:  # beyond the id column: nothing to look up
             commitment_or_404(commitment_id)
         request.max_content_length = ACT_BODY_MAX
@@ -260,23 +260,16 @@ def _act_request(view: Callable[..., Any]) -> Callable[..., Any]:
         except InvalidInput as error:
             commitment_or_404(commitment_id)
             refused = WorkflowRefused(error.code, error.message, http_status=error.status)
-            record_refusal(
-                db.session,
-                refused,
-                user=_user(),
-                commitment_id=commitment_id,
-                role=role.value,
-                **_token_details(),
-            )
-            db.session.commit()
+            refuse_act(db.session, asked, _user(), refused)
             raise
 
     return checked
 
 
-def _slot_role(slot: str) -> SlotRole:
+def _asked(commitment_id: int, slot: str) -> ActRequest:
+    """The act request as far as the path and the client tell (the body tells the rest)."""
     try:
-        return SlotRole(slot)
+        role = SlotRole(slot)
     except ValueError:
         raise ApiError(
             404,
@@ -284,6 +277,15 @@ def _slot_role(slot: str) -> SlotRole:
             "Slot tidak dikenal. Pilihan: " + ", ".join(ROLES) + ".",
             "Unknown slot. One of: " + ", ".join(ROLES) + ".",
         ) from None
+    return ActRequest(
+        commitment_id=commitment_id,
+        role=role,
+        kind=None,
+        passphrase=None,
+        ip=request.remote_addr,
+        user_agent=request.user_agent.string or None,
+        audit_details=_token_details(),
+    )
 
 
 @bp.route(
@@ -308,7 +310,7 @@ def _slot_role(slot: str) -> SlotRole:
     description="The act, and the commitment's new status.",
     headers={"Location": {"schema": {"type": "string"}, "description": "The commitment."}},
 )
-def act(wanted: ActRequest, commitment_id: int, slot: str) -> tuple[dict, int, dict[str, str]]:
+def act(wanted: ActBody, commitment_id: int, slot: str) -> tuple[dict, int, dict[str, str]]:
     """Sign, paraf, witness or decline
 
     Acts on one slot as the token's user, through the same operation and rules as the web
@@ -318,38 +320,27 @@ def act(wanted: ActRequest, commitment_id: int, slot: str) -> tuple[dict, int, d
     is the event's routing policy. Wrong passphrases count toward the key's lock (429
     `locked`).
     """
-    from signing.workflow.operations import perform_act
-
     user = _user()
-    role = SlotRole(slot)
-    user_agent = request.user_agent.string or None
-    try:
-        # No read check first: an official allowed to act may read, and the act's own lock
-        # loads the commitment. A refusal is checked for readability below, so a commitment
-        # the user may not read still answers 404 (with the attempt on record).
-        done = perform_act(
-            db.session,
-            commitment_id=commitment_id,
-            role=role,
+    # No read check first: an official allowed to act may read, and the act's own lock loads
+    # the commitment. A refusal is checked for readability below, so a commitment the user may
+    # not read still answers 404 (with the attempt on record).
+    outcome = submit_act(
+        db.session,
+        replace(
+            _asked(commitment_id, slot),
             kind=wanted.kind,
-            user=user,
             passphrase=wanted.passphrase,
             capacity=wanted.capacity,
             reason=wanted.reason,
             attests_act_id=wanted.attests_act_id,
-            ip=request.remote_addr,
-            user_agent=user_agent,
-            audit_details=_token_details(),
-        )
-    except WorkflowRefused as refused:
-        db.session.commit()
+        ),
+        user,
+    )
+    if outcome.refused is not None:
         commitment_or_404(commitment_id)
-        raise _refusal_error(refused) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    # Serialised from the objects the act loaded and changed, before the commit: the same state
-    # the commit makes durable, without loading the commitment again afterwards.
+        raise _refusal_error(outcome.refused)
+    done = outcome.act
+    assert done is not None
     item = done.commitment
     replaced = serializers.replacements(db.session, [item])
     body_out = {
@@ -358,7 +349,6 @@ def act(wanted: ActRequest, commitment_id: int, slot: str) -> tuple[dict, int, d
             item, replaced_by=replaced.get(item.id), with_revisions=True
         ),
     }
-    db.session.commit()
     location = f"{serializers.API_PREFIX}/commitments/{item.id}"
     return body_out, 201, {"Location": location}
 

@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
+from signing.dates import wib_text
 
 
 def _fail(message: str) -> None:
@@ -58,12 +59,12 @@ def secretariat_group() -> None:
 @with_appcontext
 def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> None:
     """Matriks status acara (teks), atau ekspor CSV/XLSX bernama acara dan tanggal."""
-    from signing.secretariat import dashboard, exports
+    from signing.secretariat import chase, dashboard, exports, overview, words
 
     event = _event(event_id)
-    loaded = dashboard.load_overview(db.session, event, with_offices=True)
+    loaded = overview.load_overview(db.session, event, with_offices=True)
     board = dashboard.build_dashboard(db.session, event, loaded=loaded)
-    lists = dashboard.follow_up(loaded[0])
+    lists = chase.follow_up(loaded[0])
     if fmt == "text":
         if kind == "status":
             click.echo(f"{event.name} ({event.date.isoformat()}, {event.place})")
@@ -78,8 +79,8 @@ def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> N
         else:
             for item in lists.paraf_only:
                 click.echo(
-                    f"{item.region.name}: {dashboard.COLUMN_LABELS[item.role]} diparaf oleh "
-                    f"{item.by} ({dashboard.wib(item.paraf.created_at)}); disaksikan: "
+                    f"{item.region.name}: {words.COLUMN_LABELS[item.role]} diparaf oleh "
+                    f"{item.by} ({wib_text(item.paraf.created_at)}); disaksikan: "
                     f"{'; '.join(item.witnesses) or '-'}; terutang {item.owed_words}"
                 )
         return

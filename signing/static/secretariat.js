@@ -3,18 +3,8 @@
 (function () {
   "use strict";
 
-  // Texts in the reader's language, from the page's #js-texts block (templates/_js_texts.html);
-  // the Indonesian fallback keeps the script working on a page without the block.
-  var TEXTS = (function () {
-    var block = document.getElementById("js-texts");
-    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
-  })();
-  function t(key, fallback, values) {
-    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
+  // Texts in the reader's language, from the page's #js-texts block (static/texts.js).
+  var t = window.SigningTexts("js-texts");
 
   function clock() {
     var d = new Date();

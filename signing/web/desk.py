@@ -79,16 +79,16 @@ from signing.web.access import role_required
 from signing.web.documents import current_geometry, load_commitment, user_mandates
 from signing.web.inbox import (
     DONE_WORDS,
-    ActForm,
     build_item,
     document_title,
+    form_act_request,
     official_items,
-    run_act,
     signing_context,
 )
 from signing.web.refusals import refusal_text
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentState, commitment_status, event_overview
+from signing.workflow.submit import submit_act
 
 bp = Blueprint("desk", __name__, url_prefix="/meja")
 
@@ -801,13 +801,8 @@ def act():  # type: ignore[no-untyped-def]
                 http_status=409,
             )
 
-    done, refused = run_act(
-        db.session,
-        commitment_id=commitment.id,
-        user=user,
-        form=ActForm.from_request(),
-        after=consume,
-    )
+    outcome = submit_act(db.session, form_act_request(commitment.id, after=consume), user)
+    done, refused = outcome.act, outcome.refused
     if done is not None:
         return redirect(url_for(".board", selesai=done.id), code=303)
     assert refused is not None

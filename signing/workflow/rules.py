@@ -465,28 +465,42 @@ def allowed_acts(
     today: dt.date | None = None,
     *,
     policy: RoutingPolicy | None = None,
+    capacities: Iterable[Capacity | None] = (None,),
 ) -> list[AllowedAct]:
     """Every act ``user`` may do on ``slot`` right now (the buttons to show).
 
     A decline is listed without its reason (the form asks for it); a witness act without the
-    act it attests (the form offers the acts to choose from).
+    act it attests (the form offers the acts to choose from). ``capacities``: the ones to try
+    (None: the best the rules find); a signature is listed in each capacity it may be made in,
+    every other kind once, in the first capacity that allows it.
     """
     mandates = list(mandates)
+    capacities = list(capacities)
     policy = policy or policy_of(commitment)
     result: list[AllowedAct] = []
+    seen: set[tuple[ActKind, Capacity]] = set()
     for kind in (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE):
-        try:
-            found = check_act(
-                commitment,
-                slot.role,
-                user,
-                kind,
-                mandates=mandates,
-                today=today,
-                reason="-" if kind is ActKind.DECLINE else None,
-                policy=policy,
-            )
-        except WorkflowRefused:
-            continue
-        result.append(found)
+        for capacity in capacities:
+            if capacity is not None and (kind, capacity) in seen:
+                continue
+            try:
+                found = check_act(
+                    commitment,
+                    slot.role,
+                    user,
+                    kind,
+                    mandates=mandates,
+                    today=today,
+                    capacity=capacity,
+                    reason="-" if kind is ActKind.DECLINE else None,
+                    policy=policy,
+                )
+            except WorkflowRefused:
+                continue
+            if (kind, found.capacity) in seen:
+                continue
+            seen.add((kind, found.capacity))
+            result.append(found)
+            if kind is not ActKind.SIGN:
+                break
     return result
