@@ -35,6 +35,10 @@ from signing.api.schemas import (
 from signing.db import begin_write, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
+from signing.pki import service
+from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
+from signing.web.errors import MESSAGES
+from signing.web.verify import ADDRESS_BUSY
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
@@ -109,8 +113,6 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
-    from signing.web.errors import MESSAGES
-
     status = error.code or 500
     if status == 429:
         return ApiError(
@@ -361,8 +363,6 @@ def _token_details() -> dict[str, Any]:
 def _refusal_error(refused: WorkflowRefused) -> ApiError:
     error = ApiError.from_refusal(refused)
     if refused.code == "locked":
-        from signing.pki import service
-
         state = service.lock_state(db.session, _user())
         if state.locked_until is not None:
             seconds = int((state.locked_until - utcnow()).total_seconds()) + 1
@@ -396,9 +396,6 @@ def verify() -> dict[str, Any]:
     revisions): the same report as the public verification page. A file that is not valid is
     still a 200 answer: read `verdict`.
     """
-    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
-    from signing.web.verify import ADDRESS_BUSY
-
     mimetype = request.mimetype
     if mimetype == "application/pdf":
         data = request.get_data(cache=False)
