@@ -25,9 +25,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
-from signing.api.errors import REFUSAL_EN
 from signing.api.schemas import ID_MAX, ErrorSchema, invalid, problems_of
-from signing.workflow.rules import HTTP_STATUS
+from signing.workflow.rules import WorkflowRefused
 
 __all__ = ["ERROR_CODES", "OPERATION_ERRORS", "ApiBlueprint", "ContractApi"]
 
@@ -68,32 +67,41 @@ _API_CODES: dict[int, dict[str, str]] = {
     },
 }
 
-#: The workflow's refusals an act may answer (status and text: the workflow's table).
-ACT_REFUSALS = (
-    "not_your_slot",
-    "no_mandate",
-    "already_done",
-    "not_your_turn",
-    "complete",
-    "one_role",
-    "declined",
-    "void",
-    "not_generated",
-    "not_enrolled",
-    "certificate_not_usable",
-    "conflict",
-    "wrong_kind",
-    "reason_required",
-    "bad_attestation",
-    "wrong_passphrase",
-    "locked",
-    "signing_failed",
-)
+#: The refusal codes an act may answer, with what each means for a client. Their statuses are
+#: the workflow's (a refusal's code decides its status there); the messages say the rest.
+ACT_REFUSALS: dict[str, str] = {
+    "not_your_slot": "The slot is not yours (secretariat and admin never act).",
+    "no_mandate": "No recorded Plt./Plh./a.n. mandate valid today for this slot; a deputy "
+    "without one may only paraf as stand_in.",
+    "already_done": "Already signed/initialled/declined: a repeated submit.",
+    "not_your_turn": "The routing order waits for other slots first; details.waiting_for names "
+    "them.",
+    "complete": "The commitment is already complete.",
+    "one_role": "One person, one role per commitment: the official already acted on another "
+    "slot of it (nobody witnesses their own act or fills two slots).",
+    "declined": "A party declined; the secretariat must void and reissue it.",
+    "void": "The commitment was voided; act on its replacement.",
+    "not_generated": "The document has not been generated yet.",
+    "not_enrolled": "The official has not enrolled a signing key.",
+    "certificate_not_usable": "The signing certificate is revoked or expired.",
+    "conflict": "A concurrent change won; reload and retry.",
+    "wrong_kind": "This kind of act does not apply to the slot (e.g. witness on a party).",
+    "reason_required": "A decline needs a reason.",
+    "bad_attestation": "attests_act_id is not a signature or paraf of this commitment.",
+    "wrong_passphrase": "Wrong signing passphrase; the message says how many tries remain.",
+    "locked": "Too many wrong passphrases: the official's key is locked for a while (Retry-After).",
+    "signing_failed": "The signature could not be made.",
+}
+
+
+def _refusal_status(code: str) -> int:
+    """The HTTP status the workflow gives a refusal with this code."""
+    return WorkflowRefused(code, "").http_status
 
 
 #: Every error code of the API: status and meaning (English; messages are in Indonesian too).
 ERROR_CODES: dict[str, tuple[int, str]] = {
-    **{code: (HTTP_STATUS[code], REFUSAL_EN[code]) for code in ACT_REFUSALS},
+    **{code: (_refusal_status(code), text) for code, text in ACT_REFUSALS.items()},
     **{
         code: (status, text) for status, codes in _API_CODES.items() for code, text in codes.items()
     },
