@@ -273,4 +273,13 @@ def build_document(blueprint: ApiBlueprint, info: dict[str, Any], tags: list[dic
     )
     api.register_blueprint(blueprint)
     # Through JSON once: what is served is exactly what a client reads (no tuples, no sets).
-    return json.loads(json.dumps(api.spec.to_dict()))
+    document = json.loads(json.dumps(api.spec.to_dict()))
+    # Paths in the order of their tags (reading before acting), routes in order within one.
+    order = [tag["name"] for tag in tags]
+    document["paths"] = dict(
+        sorted(
+            document["paths"].items(),
+            key=lambda item: order.index(next(iter(item[1].values()))["tags"][0]),
+        )
+    )
+    return document

@@ -185,7 +185,7 @@ def reference(doc: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "path": path,
                     "summary": op["summary"],
-                    "description": _inline(op["description"]),
+                    "description": _inline(re.sub(r"(?<!\n)\n(?!\n)", " ", op["description"])),
                     "public": op.get("security") == [],
                     "parameters": [
                         {
