@@ -200,6 +200,8 @@ class Parser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint with the API's parser and a decorator naming operations."""
+
     ARGUMENTS_PARSER = Parser()
 
     def operation(self, operation_id: str, *, public: bool = False) -> Callable:
