@@ -26,7 +26,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from signing.api.schemas import ID_MAX, ErrorSchema, invalid, problems_of
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import CATALOGUE
 
 __all__ = ["ERROR_CODES", "OPERATION_ERRORS", "ApiBlueprint", "ContractApi"]
 
@@ -68,7 +68,7 @@ _API_CODES: dict[int, dict[str, str]] = {
 }
 
 #: The refusal codes an act may answer, with what each means for a client. Their statuses are
-#: the workflow's (a refusal's code decides its status there); the messages say the rest.
+#: the refusal catalogue's (signing/workflow/refusals.py); the messages say the rest.
 ACT_REFUSALS: dict[str, str] = {
     "not_your_slot": "The slot is not yours (secretariat and admin never act).",
     "no_mandate": "No recorded Plt./Plh./a.n. mandate valid today for this slot; a deputy "
@@ -94,16 +94,17 @@ ACT_REFUSALS: dict[str, str] = {
 }
 
 
-def _refusal_status(code: str) -> int:
-    """The HTTP status the workflow gives a refusal with this code."""
-    return WorkflowRefused(code, "").http_status
-
+#: The status of each refusal code: the catalogue's.
+_CATALOGUE_STATUS = {entry.code: entry.status for entry in CATALOGUE.values()}
 
 #: Every error code of the API: status and meaning (English; messages are in Indonesian too).
+#: A code that is a refusal of the catalogue answers the catalogue's status.
 ERROR_CODES: dict[str, tuple[int, str]] = {
-    **{code: (_refusal_status(code), text) for code, text in ACT_REFUSALS.items()},
+    **{code: (_CATALOGUE_STATUS[code], text) for code, text in ACT_REFUSALS.items()},
     **{
-        code: (status, text) for status, codes in _API_CODES.items() for code, text in codes.items()
+        code: (_CATALOGUE_STATUS.get(code, status), text)
+        for status, codes in _API_CODES.items()
+        for code, text in codes.items()
     },
 }
 

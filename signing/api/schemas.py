@@ -18,6 +18,7 @@ from marshmallow import fields, validate
 from signing.api.errors import ApiError
 from signing.models import ActKind, Capacity, SlotRole
 from signing.verification.service import Verdict
+from signing.workflow.refusals import refuse
 from signing.workflow.routing import SlotState
 from signing.workflow.status import CommitmentState
 
@@ -193,25 +194,22 @@ def problems_of(messages: Any, where: str = "") -> list[str]:
         ]
     if isinstance(messages, list | tuple):
         return [line for message in messages for line in problems_of(message, where)]
-    return [f"{where.rstrip('.') or 'the body'}: {messages}"]
+    return [f"{where.rstrip('.') or 'the body'}: {str(messages).rstrip('.')}"]
 
 
 class InvalidInput(ApiError):
     """A request whose body or parameters fail their schema (422)."""
 
 
-_INVALID = {
-    "invalid_body": ("Isi permintaan tidak valid", "Invalid request body"),
-    "invalid_parameter": ("Parameter tidak valid", "Invalid parameter"),
-}
-
-
 def invalid(problems: list[str], code: str = "invalid_body") -> InvalidInput:
-    message, message_en = _INVALID[code]
-    listed = ": " + "; ".join(problems) + "."
-    return InvalidInput(
-        422, code, message + listed, message_en + listed, details={"problems": problems}
-    )
+    """422 listing ``problems``: for a body, the catalogue's ``invalid_body`` refusal."""
+    if code == "invalid_body":
+        refused = refuse("invalid_body", problems=problems)
+        message, message_en = refused.message, refused.english()
+    else:
+        listed = ": " + "; ".join(problems) + "."
+        message, message_en = "Parameter tidak valid" + listed, "Invalid parameter" + listed
+    return InvalidInput(422, code, message, message_en, details={"problems": problems})
 
 
 def parse_act(body: Any) -> ActBody:

@@ -39,6 +39,7 @@ from signing.pki import service
 from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
 from signing.web.errors import MESSAGES
 from signing.web.verify import ADDRESS_BUSY
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
@@ -261,7 +262,7 @@ def _act_request(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(commitment_id=commitment_id, slot=slot)
         except InvalidInput as error:
             commitment_or_404(commitment_id)
-            refused = WorkflowRefused(error.code, error.message, http_status=error.status)
+            refused = refuse("invalid_body", problems=(error.details or {}).get("problems", []))
             refuse_act(db.session, asked, _user(), refused)
             raise
 
