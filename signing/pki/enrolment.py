@@ -83,14 +83,10 @@ def latest_certificate(db_session: Session, user: User) -> SigningCertificate | 
 
 def check_new_passphrase(user: User, passphrase: str, check_password: bool) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise PassphraseRejected(
-            f"Frasa sandi penandatanganan minimal {MIN_PASSPHRASE_LENGTH} karakter."
-        )
+        raise PassphraseRejected(refusal="passphrase_too_short", length=MIN_PASSPHRASE_LENGTH)
     if check_password:
         if matches_login(user.password_hash, passphrase):
-            raise PassphraseRejected(
-                "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
-            )
+            raise PassphraseRejected(refusal="passphrase_is_password")
 
 
 def _office_line(user: User) -> str:
@@ -144,10 +140,7 @@ def enrol(
     check_new_passphrase(user, passphrase, check_password)
     offices = user.current_offices
     if not offices:
-        raise NotAnOfficial(
-            f"Akun '{user.username}' tidak memegang jabatan; "
-            "kunci tanda tangan hanya untuk pejabat."
-        )
+        raise NotAnOfficial(username=user.username)
     ca = get_ca(app)
     key = generate_private_key(app.config.get("SIGNING_KEY_KIND", "rsa2048"))
     cert = issue_certificate(

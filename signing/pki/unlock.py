@@ -155,10 +155,7 @@ def _unlock(
         latest = latest_certificate(db_session, user)
         if latest is not None and latest.status == CertificateStatus.REVOKED:
             _refuse(db_session, user, "revoked", serial=latest.serial)
-            raise CertificateNotUsable(
-                "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
-                "menandatangani."
-            )
+            raise CertificateNotUsable(refusal="certificate_revoked")
         _refuse(db_session, user, "not_enrolled")
         raise NotEnrolled()
     state = lock_state(db_session, user, app)
@@ -187,15 +184,12 @@ def _unlock(
             locked = {"failures": state.failures + 1, "minutes": window.total_seconds() // 60}
             _record(db_session, user, "pki.passphrase_locked", locked)
             raise WrongPassphrase(
-                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
-                f"Anda diblokir selama {int(window.total_seconds() // 60)} menit."
+                refusal="wrong_passphrase_locked", minutes=int(window.total_seconds() // 60)
             ) from None
-        raise WrongPassphrase(
-            f"Frasa sandi penandatanganan salah. Sisa percobaan: {remaining}."
-        ) from None
+        raise WrongPassphrase(refusal="wrong_passphrase_remaining", remaining=remaining) from None
     if not key_matches_certificate(key, certificate):
         _refuse(db_session, user, "key_mismatch", serial=record.serial)
-        raise PkiError("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator.")
+        raise PkiError(refusal="key_mismatch")
     return record, certificate, key
 
 
@@ -203,10 +197,7 @@ def _check_issued_by_ca(certificate: x509.Certificate, app: Flask) -> None:
     # Any issuing CA of this app, including one replaced by a rotation: an official's
     # certificate stays usable until it expires or is re-enrolled.
     if get_ca(app).issuer_of(certificate) is None:
-        raise CertificateNotUsable(
-            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; "
-            "hubungi administrator."
-        ) from None
+        raise CertificateNotUsable(refusal="certificate_foreign") from None
 
 
 def signer_for_act(
