@@ -28,6 +28,7 @@ from signing.api.validation import ID_MAX, parse_act, parse_bool
 from signing.db import begin_write, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import commitment_status, event_overview
 
@@ -390,7 +391,7 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
     except ApiError as error:
         _commitment_or_404(commitment_id)  # a commitment the user may not read stays a 404
         # The same trail as a refused form on the web: the attempt is on record.
-        refused = WorkflowRefused(error.code, error.message, http_status=error.status)
+        refused = refuse("invalid_body", problems=(error.details or {}).get("problems", []))
         refuse_act(db.session, asked, user, refused)
         raise
     # No read check first: an official allowed to act may read, and the act's own lock loads

@@ -207,10 +207,7 @@ def _sign(
         )
     except SigningError as exc:
         if isinstance(exc.__cause__, PathBuildingError | PathValidationError):
-            raise CertificateNotUsable(
-                "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa "
-                "atau bukan dari CA aplikasi)."
-            ) from exc
+            raise CertificateNotUsable(refusal="certificate_unvalidated") from exc
         raise PadesError(f"Penandatanganan gagal: {exc}") from exc
     except TimestampRequestError as exc:
         raise PadesError(f"Layanan cap waktu (TSA) tidak dapat dihubungi: {exc}") from exc

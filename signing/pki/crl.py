@@ -117,10 +117,10 @@ def check_certificate_usable(
     """
     now = now or _now()
     if now < cert.not_valid_before_utc:
-        raise CertificateNotUsable("Sertifikat belum berlaku.")
+        raise CertificateNotUsable(refusal="certificate_not_yet_valid")
     if now > cert.not_valid_after_utc:
         raise CertificateNotUsable(
-            f"Sertifikat kedaluwarsa sejak {cert.not_valid_after_utc:%d-%m-%Y}."
+            refusal="certificate_expired", date=f"{cert.not_valid_after_utc:%d-%m-%Y}"
         )
     for raw in crls:
         crl = crl_from_bytes(raw)
@@ -129,5 +129,5 @@ def check_certificate_usable(
         entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
         if entry is not None and entry.revocation_date_utc <= now:
             raise CertificateNotUsable(
-                f"Sertifikat telah dicabut pada {entry.revocation_date_utc:%d-%m-%Y %H:%M} UTC."
+                refusal="certificate_revoked_at", when=f"{entry.revocation_date_utc:%d-%m-%Y %H:%M}"
             )

@@ -1,6 +1,10 @@
 """Errors of the PKI layer (CA, key store, certificates).
 
-Messages are Indonesian because views show them to users as they are.
+An error that refuses an act names its entry of the refusal catalogue
+(:mod:`signing.workflow.refusals`): ``WrongPassphrase(refusal="wrong_passphrase_remaining",
+remaining=2)``. Its text (``str(error)``) is that entry's Indonesian message; ``error.refused()``
+is the :class:`~signing.workflow.rules.WorkflowRefused` an act answers with. Errors of the CA's
+administration carry free Indonesian text (shown as it is by the command line).
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ import datetime as dt
 from pathlib import Path
 
 from signing.db import utcnow
+from signing.workflow.refusals import CarriesRefusal
 
 
-class PkiError(Exception):
+class PkiError(CarriesRefusal):
     """Base class of every error raised by :mod:`signing.pki`."""
 
 
@@ -22,12 +27,13 @@ class WrongPassphrase(PkiError):
     who tampers with stored blobs.
     """
 
-    def __init__(self, message: str = "Frasa sandi penandatanganan salah.") -> None:
-        super().__init__(message)
+    refusal = "wrong_passphrase"
 
 
 class CertificateNotUsable(PkiError):
     """The certificate is revoked, expired or not yet valid: no signature may be made."""
+
+    refusal = "certificate_unvalidated"
 
 
 class CaExists(PkiError):
@@ -37,37 +43,35 @@ class CaExists(PkiError):
 class CaMissing(PkiError):
     """The app's CA has not been created yet."""
 
+    refusal = "ca_missing"
+
     def __init__(self, certs_dir: str | Path) -> None:
-        super().__init__(
-            f"CA aplikasi belum dibuat di {certs_dir}. "
-            "Jalankan: signing ca init (atau signing demo)."
-        )
+        super().__init__(certs_dir=str(certs_dir))
 
 
 class NotEnrolled(PkiError):
-    def __init__(self, message: str = "Anda belum mendaftarkan kunci tanda tangan.") -> None:
-        super().__init__(message)
+    refusal = "not_enrolled"
 
 
 class NotAnOfficial(PkiError):
     """Only an account that holds an office receives a signing certificate."""
 
+    refusal = "not_an_official"
+
 
 class PassphraseRejected(PkiError):
     """A new passphrase that does not meet the rules (length, differs from the login password)."""
+
+    refusal = "passphrase_too_short"
 
 
 class PassphraseLocked(PkiError):
     """Too many wrong passphrases: attempts are refused until ``until``."""
 
+    refusal = "locked"
+
     def __init__(self, until: dt.datetime) -> None:
         self.until = until
         minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
-        super().__init__(
-            "Terlalu banyak percobaan frasa sandi yang salah. "
-            f"Coba lagi dalam {minutes} menit (pukul {_wib(until):%H:%M} WIB)."
-        )
-
-
-def _wib(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
+        wib = until.astimezone(dt.timezone(dt.timedelta(hours=7)))
+        super().__init__(minutes=minutes, time=f"{wib:%H:%M}")

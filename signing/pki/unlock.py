@@ -25,7 +25,12 @@ from signing.models import AuditEntry, CertificateStatus, SigningCertificate, Us
 from signing.pades.signers import InternalKeySigner
 from signing.pki.authority import app_or_current, get_ca, kdf_params
 from signing.pki.ca import check_certificate_usable
-from signing.pki.enrolment import active_certificate, check_new_passphrase, latest_certificate
+from signing.pki.enrolment import (
+    active_certificate,
+    check_new_passphrase,
+    latest_certificate,
+    record_certificate_event,
+)
 from signing.pki.errors import (
     CertificateNotUsable,
     NotEnrolled,
@@ -150,10 +155,7 @@ def _unlock(
         latest = latest_certificate(db_session, user)
         if latest is not None and latest.status == CertificateStatus.REVOKED:
             _refuse(db_session, user, "revoked", serial=latest.serial)
-            raise CertificateNotUsable(
-                "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
-                "menandatangani."
-            )
+            raise CertificateNotUsable(refusal="certificate_revoked")
         _refuse(db_session, user, "not_enrolled")
         raise NotEnrolled()
     state = lock_state(db_session, user, app)
@@ -182,15 +184,12 @@ def _unlock(
             locked = {"failures": state.failures + 1, "minutes": window.total_seconds() // 60}
             _record(db_session, user, "pki.passphrase_locked", locked)
             raise WrongPassphrase(
-                "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan "
-                f"Anda diblokir selama {int(window.total_seconds() // 60)} menit."
+                refusal="wrong_passphrase_locked", minutes=int(window.total_seconds() // 60)
             ) from None
-        raise WrongPassphrase(
-            f"Frasa sandi penandatanganan salah. Sisa percobaan: {remaining}."
-        ) from None
+        raise WrongPassphrase(refusal="wrong_passphrase_remaining", remaining=remaining) from None
     if not key_matches_certificate(key, certificate):
         _refuse(db_session, user, "key_mismatch", serial=record.serial)
-        raise PkiError("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator.")
+        raise PkiError(refusal="key_mismatch")
     return record, certificate, key
 
 
@@ -198,10 +197,7 @@ def _check_issued_by_ca(certificate: x509.Certificate, app: Flask) -> None:
     # Any issuing CA of this app, including one replaced by a rotation: an official's
     # certificate stays usable until it expires or is re-enrolled.
     if get_ca(app).issuer_of(certificate) is None:
-        raise CertificateNotUsable(
-            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; "
-            "hubungi administrator."
-        ) from None
+        raise CertificateNotUsable(refusal="certificate_foreign") from None
 
 
 def signer_for_act(
@@ -247,14 +243,9 @@ def change_passphrase(
     record.encrypted_key = encrypt_private_key(key, new, kdf=kdf_params(app))
     del key
     db_session.flush()
-    audit.record(
-        db_session,
-        "pki.passphrase_changed",
-        actor=actor if actor is not None else user,
-        object_type="signing_certificate",
-        object_id=record.id,
-        details={"user_id": user.id, "serial": record.serial},
-    )
+    changed = {"user_id": user.id, "serial": record.serial}
+    by = actor if actor is not None else user
+    record_certificate_event(db_session, "pki.passphrase_changed", record, by, changed)
     # A success resets the failure count, like an unlock for an act.
     _record(
         db_session, user, "pki.unlock", {"serial": record.serial, "purpose": "change_passphrase"}

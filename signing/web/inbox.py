@@ -70,7 +70,6 @@ from signing.web.documents import (
     user_mandates,
 )
 from signing.web.errors import error_response
-from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.access import candidate_offices
 from signing.workflow.mandates import deputy_office_of
 from signing.workflow.routing import SlotState
@@ -734,7 +733,7 @@ def act(commitment_id: int):  # type: ignore[no-untyped-def]
         else None
     )
     if item is None:
-        return error_response(refused.http_status, refusal_text(refused), code=refused.code)
+        return error_response(refused.http_status, refused.text(), code=refused.code)
     return _render_signing(commitment, item, status=refused.http_status, error=refused)
 
 
@@ -799,7 +798,7 @@ def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -
     if done is not None:
         return BulkResult(commitment_id, title, True, gettext("Ditandatangani."), 200)
     assert refused is not None
-    message = refusal_text(refused)
+    message = refused.text()
     if refused.code == "already_done":
         message = gettext("Sudah dilakukan: %(message)s", message=message)
     return BulkResult(commitment_id, title, False, message, refused.http_status, refused.code)
@@ -839,7 +838,7 @@ def bulk():  # type: ignore[no-untyped-def]
         # The act's own rule (passphrase, confirmation), checked once for the whole run.
         refused = _bulk_request(items[0][0], items[0][1], passphrase).problem()
         if refused is not None:
-            problem, code = refusal_text(refused), refused.code
+            problem, code = refused.text(), refused.code
     if problem is not None:
         if json_mode:
             return jsonify({"ok": False, "code": code, "message": problem}), 422
@@ -856,7 +855,7 @@ def bulk():  # type: ignore[no-untyped-def]
         }
         return jsonify(body), result.status
     results: list[BulkResult] = []
-    stopped: WorkflowRefused | None = None
+    stopped: str | None = None  # the message of the refusal that stopped the batch
     for commitment_id, role in items:
         if stopped is not None:
             results.append(
@@ -864,7 +863,7 @@ def bulk():  # type: ignore[no-untyped-def]
                     commitment_id,
                     _title_of(commitment_id, user),
                     False,
-                    gettext("Tidak diproses: %(message)s", message=stopped.message),
+                    gettext("Tidak diproses: %(message)s", message=stopped),
                     0,
                     "skipped",
                 )
@@ -873,7 +872,7 @@ def bulk():  # type: ignore[no-untyped-def]
         result = _bulk_one(user, commitment_id, role, passphrase)
         results.append(result)
         if result.code in STOP_CODES:
-            stopped = WorkflowRefused(result.code or "", result.message)
+            stopped = result.message
     signed = sum(r.ok for r in results)
     status = 200 if signed else max((r.status for r in results), default=422)
     return (
@@ -967,7 +966,7 @@ def specimen_upload():  # type: ignore[no-untyped-def]
         )
     except SpecimenRejected as error:
         db.session.rollback()
-        return _key_page(user, translate_refusal("specimen_rejected", str(error)), 422)
+        return _key_page(user, error.refused().text(), 422)
     db.session.commit()
     return redirect(url_for(".enrol", ok="specimen"), code=303)
 
@@ -1052,26 +1051,12 @@ def _enrol(user: User) -> tuple[str | None, int]:
         service.enrol(db.session, user, new, actor=user)
     except (service.PassphraseRejected, service.NotAnOfficial) as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.CaMissing as error:
         db.session.rollback()
-        return str(error), 503
+        return error.refused().text(), 503
     db.session.commit()
     return None, 303
-
-
-def _pki_code(error: Exception) -> str:
-    """The refusal code an act would carry for this PKI error (to translate its message)."""
-    from signing.pki import service
-
-    for kind, code in (
-        (service.WrongPassphrase, "wrong_passphrase"),
-        (service.NotEnrolled, "not_enrolled"),
-        (service.CertificateNotUsable, "certificate_not_usable"),
-    ):
-        if isinstance(error, kind):
-            return code
-    return ""
 
 
 def _change_passphrase(user: User) -> tuple[str | None, int]:
@@ -1088,12 +1073,12 @@ def _change_passphrase(user: User) -> tuple[str | None, int]:
         service.change_passphrase(db.session, user, old, new, actor=user)
     except service.PassphraseRejected as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.PassphraseLocked as error:
         db.session.commit()  # the refusal's audit entry
-        return translate_refusal("locked", str(error)), 429
+        return error.refused().text(), 429
     except (service.WrongPassphrase, service.NotEnrolled, service.CertificateNotUsable) as error:
         db.session.commit()  # the failure counts toward the throttle
-        return translate_refusal(_pki_code(error), str(error)), 422
+        return error.refused().text(), 422
     db.session.commit()
     return None, 303

@@ -29,7 +29,6 @@ from flask_babel import gettext
 from signing import db
 from signing.commitments.errors import GenerationRefused
 from signing.secretariat.errors import SecretariatRefused
-from signing.web.refusals import refusal_text
 from signing.workflow.rules import WorkflowRefused
 
 #: What the secretariat's operations raise when they refuse (the others are bugs or outages).
@@ -50,7 +49,7 @@ def problem_lines(errors: Sequence[str]) -> list[str]:
 def refusal_lines(error: Exception) -> list[str]:
     """What to tell the reader about ``error``: a refusal's own text, or its list of problems."""
     if isinstance(error, WorkflowRefused):
-        return [refusal_text(error)]
+        return [error.text()]
     if isinstance(error, SecretariatRefused):
         return problem_lines(error.errors)
     return [str(error)]

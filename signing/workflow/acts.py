@@ -48,6 +48,7 @@ from signing.workflow.marks import (
     timestamp_revision,
     witnessed_words,
 )
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused, today_wib
 from signing.workflow.status import commitment_status
 from signing.workflow.turns import notify_after_act
@@ -321,13 +322,10 @@ def _perform(
     except sa.exc.IntegrityError as error:
         log.info("act refused by the database: %s", error.orig)
         _abandon(db_session)
-        raise WorkflowRefused("already_done", "Sudah ditandatangani/diparaf sebelumnya.") from None
+        raise refuse("already_acted") from None
     except StaleDataError:
         _abandon(db_session)
-        raise WorkflowRefused(
-            "conflict",
-            "Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi.",
-        ) from None
+        raise refuse("conflict") from None
     except WorkflowRefused:
         _abandon(db_session)
         raise

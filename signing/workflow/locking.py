@@ -19,7 +19,7 @@ from signing.models import (
     OfficeHolder,
     Slot,
 )
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import refuse
 
 
 def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
@@ -37,7 +37,7 @@ def lock_commitment(db_session: Session, commitment_id: int) -> Commitment:
         .scalar_one_or_none()
     )
     if commitment is None:
-        raise WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+        raise refuse("commitment_not_found")
     # Each slot's acts are the commitment's acts of that slot: handed over instead of queried.
     by_slot: dict[int, list[Act]] = {slot.id: [] for slot in commitment.slots}
     for act in commitment.acts:

@@ -24,7 +24,7 @@ from signing.models import (
     User,
 )
 from signing.workflow import rules
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import N_, Phrase, refuse
 
 
 @functools.cache
@@ -63,9 +63,10 @@ def deputy_office_of(user: User, principal: Office) -> Office | None:
     return None
 
 
-def require_secretariat(actor: Any, what: str) -> None:
+def require_secretariat(actor: Any, refusal: str) -> None:
+    """Refuse (``refusal``: a ``forbidden_*`` entry) an actor who is not secretariat or admin."""
     if isinstance(actor, User) and actor.role not in (Role.SECRETARIAT, Role.ADMIN):
-        raise WorkflowRefused("forbidden", f"Hanya sekretariat yang dapat {what}.", http_status=403)
+        raise refuse(refusal)
 
 
 def mandate_warning(
@@ -110,25 +111,23 @@ def record_mandate(
     :raises WorkflowRefused: ``invalid_mandate`` (422) with the reason; ``forbidden`` (403) when
         ``actor`` is a user who is not secretariat or administrator.
     """
-    require_secretariat(actor, "mencatat mandat")
+    require_secretariat(actor, "forbidden_mandate")
     kind = MandateKind(kind)
     problems = []
     if not letter_number or not letter_number.strip():
-        problems.append("nomor surat mandat wajib diisi")
+        problems.append(Phrase(N_("nomor surat mandat wajib diisi")))
     if valid_until is not None and valid_until < valid_from:
-        problems.append("tanggal akhir berlaku sebelum tanggal mulai")
+        problems.append(Phrase(N_("tanggal akhir berlaku sebelum tanggal mulai")))
     if deputy_user.role != Role.OFFICIAL:
-        problems.append("penerima mandat harus akun pejabat")
+        problems.append(Phrase(N_("penerima mandat harus akun pejabat")))
     if any(o.id == principal_office.id for o in deputy_user.current_offices):
-        problems.append("pemegang jabatan tidak memerlukan mandat untuk jabatannya sendiri")
-    if event is not None and event.province_code != principal_office.province_code:
-        problems.append("acara tidak berada di provinsi jabatan tersebut")
-    if problems:
-        raise WorkflowRefused(
-            "invalid_mandate",
-            "Mandat tidak dapat dicatat: " + "; ".join(problems) + ".",
-            http_status=422,
+        problems.append(
+            Phrase(N_("pemegang jabatan tidak memerlukan mandat untuk jabatannya sendiri"))
         )
+    if event is not None and event.province_code != principal_office.province_code:
+        problems.append(Phrase(N_("acara tidak berada di provinsi jabatan tersebut")))
+    if problems:
+        raise refuse("invalid_mandate", problems=problems)
     warning = mandate_warning(
         db_session, principal_office=principal_office, deputy_user=deputy_user, kind=kind
     )
@@ -177,9 +176,9 @@ def revoke_mandate(
     db_session: Session, mandate: Mandate, *, actor: Any, reason: str | None = None
 ) -> Mandate:
     """End a mandate now; acts already made under it stay valid (they were, when made)."""
-    require_secretariat(actor, "mencabut mandat")
+    require_secretariat(actor, "forbidden_revoke")
     if mandate.revoked_at is not None:
-        raise WorkflowRefused("already_done", "Mandat sudah dicabut sebelumnya.")
+        raise refuse("mandate_revoked")
     mandate.revoked_at = utcnow()
     db_session.flush()
     audit.record(

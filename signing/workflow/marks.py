@@ -27,23 +27,8 @@ from signing.models import (
 )
 from signing.specimens import specimen_for
 from signing.workflow.mandates import deputy_office_of
-from signing.workflow.rules import AllowedAct, WorkflowRefused
-
-
-def refusal_from_pki(error: Exception) -> WorkflowRefused:
-    from signing.pki import errors as pki_errors
-    from signing.pki import service
-
-    message = str(error)
-    if isinstance(error, service.PassphraseLocked):
-        return WorkflowRefused("locked", message)
-    if isinstance(error, pki_errors.WrongPassphrase):
-        return WorkflowRefused("wrong_passphrase", message)
-    if isinstance(error, service.NotEnrolled):
-        return WorkflowRefused("not_enrolled", message)
-    if isinstance(error, pki_errors.CertificateNotUsable):
-        return WorkflowRefused("certificate_not_usable", message)
-    return WorkflowRefused("signing_failed", message)
+from signing.workflow.refusals import refuse
+from signing.workflow.rules import AllowedAct
 
 
 @dataclass(frozen=True)
@@ -82,9 +67,7 @@ def field_for(slot: Slot, kind: ActKind) -> str | None:
         return None
     if kind is ActKind.PARAF:
         if not slot.paraf_field_name:
-            raise WorkflowRefused(
-                "wrong_kind", "Bagian tanda tangan ini tidak memiliki kolom paraf."
-            )
+            raise refuse("no_paraf_field")
         return slot.paraf_field_name
     return slot.field_name
 
@@ -149,13 +132,13 @@ def sign_pdf(
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
     except PkiError as error:
-        raise refusal_from_pki(error) from None
+        raise error.refused() from None
     with signer:
         try:
             # Checked against its hash (commitment.current_sha256) as it is loaded.
             pdf = current_pdf(db_session, commitment)
         except CommitmentError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         appearance = Appearance(
             name=appearance_name,
             office=shown.office_title,
@@ -183,11 +166,11 @@ def sign_pdf(
                 audit_head=audit.chain_head(db_session, write_locked=True),
             )
         except FieldAlreadySigned:
-            raise WorkflowRefused("already_done", "Sudah ditandatangani sebelumnya.") from None
+            raise refuse("already_signed") from None
         except PkiError as error:
-            raise refusal_from_pki(error) from None
+            raise error.refused() from None
         except PadesError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         certificate_id = getattr(signer, "certificate_id", None)
     return new_pdf, certificate_id
 
@@ -246,7 +229,7 @@ def sign_decline(
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
     except PkiError as error:
-        raise refusal_from_pki(error) from None
+        raise error.refused() from None
     with signer:
         statement = decline_statement(
             commitment,
@@ -261,7 +244,7 @@ def sign_decline(
         try:
             signature = sign_statement(signer, statement.encode())
         except PadesError as error:
-            raise WorkflowRefused("signing_failed", str(error)) from None
+            raise refuse("signing_failed", detail=str(error)) from None
         return {
             "certificate_id": getattr(signer, "certificate_id", None),
             "statement": statement,
@@ -287,5 +270,5 @@ def timestamp_revision(
     try:
         stamped = service.document_timestamp(db_session, pdf, signers)
     except PadesError as error:
-        raise WorkflowRefused("signing_failed", str(error)) from None
+        raise refuse("signing_failed", detail=str(error)) from None
     store_revision(db_session, commitment, stamped, "timestamp")

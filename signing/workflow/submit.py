@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from signing.models import Act, ActKind, Capacity, SlotRole, User
 from signing.workflow.operations import perform_act, record_refusal
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 
 __all__ = ["ActOutcome", "ActRequest", "refuse_act", "submit_act"]
@@ -69,26 +70,14 @@ class ActRequest:
     def problem(self) -> WorkflowRefused | None:
         """What is missing from the request itself (the rules check the rest, under the lock)."""
         if self.kind is None or self.role is None:
-            return WorkflowRefused(
-                "no_choice",
-                "Pilih tindakan: tanda tangan, paraf, saksi atau tolak.",
-                http_status=422,
-            )
+            return refuse("no_choice")
         if self.kind is ActKind.DECLINE and not (self.reason or "").strip():
-            return WorkflowRefused("reason_required", "Penolakan memerlukan alasan.")
+            return refuse("reason_required")
         if not self.passphrase:
             # A missing passphrase never reaches the key store: it would count as a wrong one.
-            return WorkflowRefused(
-                "passphrase_required",
-                "Masukkan frasa sandi penandatanganan Anda.",
-                http_status=422,
-            )
+            return refuse("passphrase_required")
         if not self.confirmed:
-            return WorkflowRefused(
-                "not_confirmed",
-                "Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini.",
-                http_status=422,
-            )
+            return refuse("not_confirmed")
         return None
 
     def refusal_details(self) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from signing.models import (
 )
 from signing.notifications import notify
 from signing.workflow.mandates import office_mandates_statement, require_secretariat
+from signing.workflow.refusals import refuse
 from signing.workflow.routing import SlotState
-from signing.workflow.rules import WorkflowRefused, today_wib
+from signing.workflow.rules import today_wib
 from signing.workflow.status import CommitmentStatus, commitment_status, event_overview
 
 #: Where a commitment is shown to officials (linked from notifications).
@@ -113,19 +114,13 @@ def send_reminder(
 
     :raises WorkflowRefused: ``not_your_turn`` when nothing is owed by that slot now.
     """
-    require_secretariat(actor, "mengirim pengingat")
+    require_secretariat(actor, "forbidden_remind")
     role = SlotRole(role)
     status = commitment_status(commitment)
     if role not in status.whose_turn:
         state = status.slots[role].state
-        why = (
-            "bagian tanda tangan ini sudah selesai"
-            if state in (SlotState.SIGNED, SlotState.DECLINED)
-            else "belum giliran bagian tanda tangan ini"
-        )
-        raise WorkflowRefused(
-            "not_your_turn", f"Tidak ada yang perlu diingatkan: {why} ({state.label})."
-        )
+        done = state in (SlotState.SIGNED, SlotState.DECLINED)
+        raise refuse("remind_done" if done else "remind_not_yet", state=state.label)
     sent = notify_turn(db_session, commitment, role, reminder=True)
     db_session.flush()
     audit.record(

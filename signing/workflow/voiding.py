@@ -14,7 +14,7 @@ from signing.models import (
 )
 from signing.workflow.locking import lock_commitment
 from signing.workflow.mandates import require_secretariat
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import refuse
 from signing.workflow.status import commitment_status
 from signing.workflow.turns import notify_turn
 
@@ -35,16 +35,14 @@ def void_commitment(
     :raises WorkflowRefused: ``reason_required``, ``void`` (already voided), ``complete``,
         ``forbidden``.
     """
-    require_secretariat(actor, "membatalkan dokumen")
+    require_secretariat(actor, "forbidden_void")
     if not reason or not reason.strip():
-        raise WorkflowRefused("reason_required", "Pembatalan memerlukan alasan.")
+        raise refuse("void_reason_required")
     locked = lock_commitment(db_session, commitment.id)
     if locked.is_void:
-        raise WorkflowRefused("void", "Dokumen sudah dibatalkan sebelumnya.")
+        raise refuse("already_void")
     if locked.completed_at is not None:
-        raise WorkflowRefused(
-            "complete", "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
-        )
+        raise refuse("complete_not_voidable")
     locked.voided_at = utcnow()
     locked.void_reason = reason.strip()
     locked.voided_by_id = actor.id if isinstance(actor, User) else None
