@@ -242,18 +242,19 @@ class _Recipes:
         from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
         from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-        from signing.pades import sign as pades_sign
+        from signing.pades.timestamps import timestamp_reserve
+        from signing.pades.validation import to_asn1_crl
 
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         settings = TimestampDSSContentSettings(include_vri=False, update_before_ts=True)
         stamper = PdfTimeStamper(timestamper, field_name="CapWaktuDokumen-bench")
         if bare:
-            crls = [pades_sign._asn1_crl(c) for c in self.crls]
+            crls = [to_asn1_crl(c) for c in self.crls]
             DocumentSecurityStore.supply_dss_in_writer(writer, None, crls=crls)
             return stamper.timestamp_pdf(
                 writer,
                 "sha256",
-                bytes_reserved=pades_sign._timestamp_reserve(timestamper),
+                bytes_reserved=timestamp_reserve(timestamper),
                 dss_settings=settings,
             ).getvalue()
         return stamper.timestamp_pdf(

@@ -116,9 +116,37 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from signing.web import BLUEPRINTS, errors, headers
+    # Imported here, when an app is made: the features import their models and the rest of the
+    # package, which a bare ``import signing`` (the CLI's entry point, Alembic) does not need.
+    from signing import api
+    from signing.web import (
+        admin,
+        auth,
+        desk,
+        documents,
+        errors,
+        headers,
+        inbox,
+        main,
+        pki,
+        printing,
+        secretariat,
+        verify,
+    )
 
-    for blueprint in BLUEPRINTS():
+    for blueprint in (
+        auth.bp,
+        main.bp,
+        admin.bp,
+        pki.bp,
+        secretariat.bp,
+        verify.bp,
+        printing.bp,
+        inbox.bp,
+        desk.bp,
+        documents.bp,
+        api.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     headers.init_app(app)

@@ -15,6 +15,17 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from signing import db
+from signing.cli_support import (
+    account_to_change,
+    fail,
+    optional_modules,
+    refuse_import,
+    require_migrated,
+    users_group,
+)
+
+#: Re-exported for the feature CLIs that still import them from here.
+__all__ = ["fail", "main", "refuse_import", "register_commands", "require_migrated", "users_group"]
 
 
 def main() -> None:
@@ -27,11 +38,6 @@ def main() -> None:
         help="Penandatanganan Komitmen PTSP Prima.",
     )
     cli.main(prog_name="signing")
-
-
-def fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
 
 
 def register_commands(app: Flask) -> None:
@@ -48,56 +54,21 @@ def register_commands(app: Flask) -> None:
 
 def _feature_commands() -> list[click.Command]:
     """Commands that features add (CA, generate, verify, audit, bench, ...)."""
-    import importlib
-
-    commands = []
-    for module_name in (
-        "signing.pki.cli",
-        "signing.specimens.cli",
-        "signing.documents.cli",
-        "signing.workflow.cli",
-        "signing.notifications.cli",
-        "signing.printing.cli",
-        "signing.verification.cli",
-        "signing.api.cli",
-        "signing.secretariat.cli",
-        "signing.bench",
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if not module_name.startswith(str(error.name)):
-                raise
-            continue
-        commands.extend(getattr(module, "COMMANDS", []))
-    return commands
-
-
-def refuse_import(errors: list[str]) -> None:
-    """Report an all-or-nothing import that was refused: roll back, list the errors, exit 1."""
-    db.session.rollback()
-    click.secho(
-        f"Impor dibatalkan, tidak ada data yang diubah ({len(errors)} kesalahan):",
-        fg="red",
-        err=True,
+    modules = optional_modules(
+        (
+            "signing.pki.cli",
+            "signing.specimens.cli",
+            "signing.documents.cli",
+            "signing.workflow.cli",
+            "signing.notifications.cli",
+            "signing.printing.cli",
+            "signing.verification.cli",
+            "signing.api.cli",
+            "signing.secretariat.cli",
+            "signing.bench",
+        )
     )
-    for message in errors[:200]:
-        click.echo(f"  {message}", err=True)
-    sys.exit(1)
-
-
-def require_migrated() -> None:
-    from signing.migrations import is_up_to_date
-
-    try:
-        ok = is_up_to_date(db.engine())
-    except sa.exc.OperationalError as error:
-        # Not reachable is not "not migrated" (a database without the version table reads as
-        # no revision, without an error).
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        fail(f"Database tidak tersedia: {reason}")
-    if not ok:
-        fail("Basis data belum dimigrasikan ke versi terbaru. Jalankan: signing db upgrade")
+    return [command for module in modules for command in getattr(module, "COMMANDS", [])]
 
 
 # --- db -------------------------------------------------------------------------------------
@@ -112,20 +83,22 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    from signing.migrations import upgrade
-
-    upgrade(db.engine(), revision)
-    click.echo(f"Basis data pada revisi {revision}.")
+    _migrate("upgrade", revision)
 
 
 @db_group.command("downgrade")
 @click.argument("revision", default="-1")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
-    from signing.migrations import downgrade
+    _migrate("downgrade", revision)
 
-    downgrade(db.engine(), revision)
-    click.echo(f"Basis data diturunkan ke {revision}.")
+
+def _migrate(direction: str, revision: str) -> None:
+    from signing import migrations  # Alembic: loaded only by the commands that migrate
+
+    getattr(migrations, direction)(db.engine(), revision)
+    done = "pada revisi" if direction == "upgrade" else "diturunkan ke"
+    click.echo(f"Basis data {done} {revision}.")
 
 
 @db_group.command("current")
@@ -200,11 +173,6 @@ def regions_list(province: str | None) -> None:
 # --- users ------------------------------------------------------------------------------------
 
 
-@click.group("users", help="Akun pengguna.")
-def users_group() -> None:
-    pass
-
-
 @users_group.command("create")
 @click.argument("username")
 @click.option("--name", "display_name", required=True)
@@ -252,12 +220,9 @@ def users_list() -> None:
 @with_appcontext
 def users_set_password(username: str, password: str) -> None:
     from signing.auth.operations import AccountError, set_password
-    from signing.models import User
 
     require_migrated()
-    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        fail(f"Akun '{username}' tidak ditemukan.")
+    user = account_to_change(username)
     try:
         set_password(db.session, user, password, actor="cli")
     except AccountError as error:

@@ -74,3 +74,11 @@ def clock_text(moment: dt.datetime | None, locale: str | None = None) -> str:
     local = _aware(moment).astimezone(WIB)
     pattern = _CLOCK.get(language, _CLOCK["id"])
     return format_datetime(local, pattern, tzinfo=WIB, locale=language) + " WIB"
+
+
+def wib_text(moment: dt.datetime | None, with_date: bool = True) -> str:
+    """:func:`moment_text` (or, without the date, :func:`clock_text`) for a table cell or a
+    line of a list: ``–`` for nothing."""
+    if moment is None:
+        return "–"
+    return moment_text(moment) if with_date else clock_text(moment)

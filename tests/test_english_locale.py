@@ -245,38 +245,46 @@ def test_the_english_catalogue_defines_each_message_once() -> None:
     assert [msgid for msgid, count in ids.items() if count > 1] == []
 
 
-def test_every_refusal_the_web_translates_is_in_the_catalogue() -> None:
-    from signing.web.refusals import FIXED, PATTERNS
+def test_every_refusal_of_the_catalogue_is_in_the_english_catalogue() -> None:
+    from signing.workflow.refusals import CATALOGUE
 
     ids = {m.id for m in _catalogue() if m.id}
-    wanted = {text for texts in FIXED.values() for text in texts} | {p[2] for p in PATTERNS}
+    wanted = {entry.message for entry in CATALOGUE.values()}
     assert sorted(wanted - ids) == []
 
 
 def test_refusals_are_translated_only_in_english(app) -> None:  # type: ignore[no-untyped-def]
+
     from flask_babel import force_locale
 
-    from signing.web.refusals import translate_refusal
+    from signing.workflow.refusals import joined, refuse
 
     cases = {
-        ("already_done", "Sudah ditandatangani sebelumnya."): "Already signed.",
-        (
-            "not_your_turn",
+        refuse("already_signed"): ("Sudah ditandatangani sebelumnya.", "Already signed."),
+        refuse(
+            "not_your_turn", names=joined(["Bupati Kapuas", "Ketua DPRD Kabupaten Kapuas"], "dan")
+        ): (
             "Belum giliran Anda: menunggu Bupati Kapuas dan Ketua DPRD Kabupaten Kapuas.",
-        ): "It is not your turn yet: waiting for Bupati Kapuas and Ketua DPRD Kabupaten Kapuas.",
-        (
-            "locked",
+            "It is not your turn yet: waiting for Bupati Kapuas and Ketua DPRD Kabupaten Kapuas.",
+        ),
+        refuse("locked", minutes=15, time="10:45"): (
             "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam 15 menit "
             "(pukul 10:45 WIB).",
-        ): "Too many wrong passphrases. Try again in 15 minutes (at 10:45 WIB).",
+            "Too many wrong passphrases. Try again in 15 minutes (at 10:45 WIB).",
+        ),
         # Free text from a lower layer: shown as the engine wrote it.
-        ("signing_failed", "PDF rusak: xref hilang"): "PDF rusak: xref hilang",
+        refuse("signing_failed", detail="PDF rusak: xref hilang"): (
+            "PDF rusak: xref hilang",
+            "PDF rusak: xref hilang",
+        ),
     }
     with app.test_request_context("/"):
-        for (code, message), english in cases.items():
-            assert translate_refusal(code, message) == message  # Indonesian: untouched
+        for refused, (indonesian, english) in cases.items():
+            assert refused.message == indonesian
+            assert refused.text() == indonesian  # Indonesian: untouched
             with force_locale("en"):
-                assert translate_refusal(code, message) == english
+                assert refused.text() == english
+            assert refused.english() == english
 
 
 def test_problems_found_below_the_views_are_flashed_in_english(client, auth, kalteng) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,8 @@
 
 ``{"error": {"code": "...", "message": "<Indonesian>", "message_en": "<English>"}}``, plus
 ``details`` where there is more to say (whose turn it is awaited, which fields are wrong).
-Refusals of the workflow engine keep the engine's code and Indonesian message (which says why);
-the English line is the generic meaning of the code.
+Refusals keep their catalogue entry's code and Indonesian message (which says why); the English
+line is the same message in English (:mod:`signing.workflow.refusals`).
 """
 
 from __future__ import annotations
@@ -14,33 +14,6 @@ from flask import jsonify
 from flask.wrappers import Response
 
 from signing.workflow.rules import WorkflowRefused
-
-#: English meaning of every workflow refusal code (the Indonesian message comes from the engine).
-REFUSAL_EN = {
-    "not_found": "Commitment not found.",
-    "not_your_slot": "This is not your slot.",
-    "no_mandate": "No recorded mandate (Plt./Plh./a.n.) valid for you on this slot; without one "
-    "you may only initial (paraf).",
-    "wrong_kind": "This kind of act does not apply to this slot.",
-    "reason_required": "A reason is required.",
-    "bad_attestation": "The attested act must be a signature or paraf on this document.",
-    "wrong_passphrase": "Wrong signing passphrase.",
-    "locked": "Too many wrong passphrases: signing is locked for a while.",
-    "not_enrolled": "No signing key enrolled yet.",
-    "certificate_not_usable": "The signing certificate is revoked or expired.",
-    "already_done": "Already done.",
-    "not_your_turn": "Not your turn yet.",
-    "void": "The commitment was voided; use its latest version.",
-    "complete": "The commitment is already fully signed and witnessed.",
-    "declined": "The commitment was declined; the secretariat must void and reissue it.",
-    "not_generated": "The document has not been generated yet.",
-    "conflict": "The document was just changed by someone else; reload and try again.",
-    "signing_failed": "Signing failed.",
-    "forbidden": "Forbidden.",
-    "invalid_mandate": "Invalid mandate.",
-    "one_role": "One person, one role per commitment: you already acted on another slot of "
-    "this commitment (or the act to witness is your own).",
-}
 
 
 class ApiError(Exception):
@@ -71,7 +44,7 @@ class ApiError(Exception):
             refused.http_status,
             refused.code,
             refused.message,
-            REFUSAL_EN.get(refused.code, "The request was refused."),
+            refused.english(),
             details=details or None,
         )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from signing.api.errors import ApiError
 from signing.models import ActKind, Capacity
+from signing.workflow.refusals import refuse
 
 #: Kinds an API client may ask for (the office seal is the system's own).
 ACT_KINDS = ("sign", "paraf", "witness", "decline")
@@ -34,11 +35,13 @@ class ActRequest:
 
 
 def invalid(problems: list[str]) -> ApiError:
+    """The ``invalid_body`` refusal of the catalogue, listing ``problems`` (in English)."""
+    refused = refuse("invalid_body", problems=problems)
     return ApiError(
-        422,
-        "invalid_body",
-        "Isi permintaan tidak valid: " + "; ".join(problems) + ".",
-        "Invalid request body: " + "; ".join(problems) + ".",
+        refused.http_status,
+        refused.code,
+        refused.message,
+        refused.english(),
         details={"problems": problems},
     )
 

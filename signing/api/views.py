@@ -28,6 +28,7 @@ from signing.api.validation import ID_MAX, parse_act, parse_bool
 from signing.db import begin_write, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import commitment_status, event_overview
 
@@ -358,7 +359,9 @@ def commitment_revision(commitment_id: int, sha256: str) -> Response:
 
 @bp.post("/commitments/<int:commitment_id>/slots/<slot>/acts")
 def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
-    from signing.workflow.operations import perform_act, record_refusal
+    from dataclasses import replace
+
+    from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
     user = _user()
     try:
@@ -374,50 +377,43 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
         _commitment_or_404(commitment_id)
     request.max_content_length = ACT_BODY_MAX
     body = request.get_json(force=True, silent=True)
+    asked = ActRequest(
+        commitment_id=commitment_id,
+        role=role,
+        kind=None,
+        passphrase=None,
+        ip=request.remote_addr,
+        user_agent=request.user_agent.string or None,
+        audit_details=_token_details(),
+    )
     try:
         wanted = parse_act(body)
     except ApiError as error:
         _commitment_or_404(commitment_id)  # a commitment the user may not read stays a 404
         # The same trail as a refused form on the web: the attempt is on record.
-        refused = WorkflowRefused(error.code, error.message, http_status=error.status)
-        record_refusal(
-            db.session,
-            refused,
-            user=user,
-            commitment_id=commitment_id,
-            role=role.value,
-            **_token_details(),
-        )
-        db.session.commit()
+        refused = refuse("invalid_body", problems=(error.details or {}).get("problems", []))
+        refuse_act(db.session, asked, user, refused)
         raise
-    user_agent = request.user_agent.string or None
-    try:
-        # No read check first: an official allowed to act may read, and the act's own lock
-        # loads the commitment. A refusal is checked for readability below, so a commitment
-        # the user may not read still answers 404 (with the attempt on record).
-        done = perform_act(
-            db.session,
-            commitment_id=commitment_id,
-            role=role,
+    # No read check first: an official allowed to act may read, and the act's own lock loads
+    # the commitment. A refusal is checked for readability below, so a commitment the user may
+    # not read still answers 404 (with the attempt on record).
+    outcome = submit_act(
+        db.session,
+        replace(
+            asked,
             kind=wanted.kind,
-            user=user,
             passphrase=wanted.passphrase,
             capacity=wanted.capacity,
             reason=wanted.reason,
             attests_act_id=wanted.attests_act_id,
-            ip=request.remote_addr,
-            user_agent=user_agent,
-            audit_details=_token_details(),
-        )
-    except WorkflowRefused as refused:
-        db.session.commit()
+        ),
+        user,
+    )
+    if outcome.refused is not None:
         _commitment_or_404(commitment_id)
-        raise _refusal_error(refused) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    # Serialised from the objects the act loaded and changed, before the commit: the same state
-    # the commit makes durable, without loading the commitment again afterwards.
+        raise _refusal_error(outcome.refused)
+    done = outcome.act
+    assert done is not None
     item = done.commitment
     replaced = serializers.replacements(db.session, [item])
     body_out = {
@@ -426,7 +422,6 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
             item, replaced_by=replaced.get(item.id), with_revisions=True
         ),
     }
-    db.session.commit()
     location = f"{serializers.API_PREFIX}/commitments/{item.id}"
     return jsonify(body_out), 201, {"Location": location}
 

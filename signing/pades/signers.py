@@ -46,15 +46,19 @@ class ActSigner(abc.ABC):
     and the signer's certificate; :meth:`close` releases sessions or wipes keys.
     """
 
-    @property
-    @abc.abstractmethod
-    def certificate(self) -> x509.Certificate:
-        """The signer's certificate (pyca/cryptography)."""
+    def __init__(self, certificate: x509.Certificate, chain: Sequence[x509.Certificate]):
+        self._certificate = certificate
+        self._chain = tuple(chain)
 
     @property
-    @abc.abstractmethod
+    def certificate(self) -> x509.Certificate:
+        """The signer's certificate (pyca/cryptography)."""
+        return self._certificate
+
+    @property
     def chain(self) -> Sequence[x509.Certificate]:
         """Issuing CA(s) and root embedded after the leaf."""
+        return self._chain
 
     @property
     @abc.abstractmethod
@@ -135,19 +139,10 @@ class InternalKeySigner(ActSigner):
         private_key: PrivateKey,
         chain: Sequence[x509.Certificate] = (),
     ):
-        self._certificate = certificate
-        self._chain = tuple(chain)
+        super().__init__(certificate, chain)
         self._signer: _ParsedKeySigner | None = _ParsedKeySigner(
             to_asn1(certificate), private_key, [to_asn1(c) for c in self._chain]
         )
-
-    @property
-    def certificate(self) -> x509.Certificate:
-        return self._certificate
-
-    @property
-    def chain(self) -> Sequence[x509.Certificate]:
-        return self._chain
 
     @property
     def pyhanko_signer(self) -> Signer:
@@ -164,18 +159,9 @@ class Pkcs11ActSigner(ActSigner):
     """A key on a PKCS#11 token; the session is closed by :meth:`close`."""
 
     def __init__(self, session, signer: Signer, certificate: x509.Certificate, chain):
+        super().__init__(certificate, chain)
         self._session = session
         self._signer = signer
-        self._certificate = certificate
-        self._chain = tuple(chain)
-
-    @property
-    def certificate(self) -> x509.Certificate:
-        return self._certificate
-
-    @property
-    def chain(self) -> Sequence[x509.Certificate]:
-        return self._chain
 
     @property
     def pyhanko_signer(self) -> Signer:

@@ -31,7 +31,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.status import SignatureStatus
 
-from .sign import make_validation_context
+from .validation import make_validation_context, to_asn1_crl
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -225,14 +225,6 @@ def _dss_material(reader: PdfFileReader) -> tuple[list, list]:
 BENIGN_REVOCATION_REASONS = {"superseded", "affiliation_changed", "cessation_of_operation"}
 
 
-def _asn1_crl_of(value) -> asn1_crl.CertificateList:
-    if isinstance(value, asn1_crl.CertificateList):
-        return value
-    from .sign import _asn1_crl
-
-    return _asn1_crl(value)
-
-
 def _moment_before_benign_revocation(status, crls) -> dt.datetime | None:
     """The trusted time stamp's time, if the signer was revoked later for a benign reason.
 
@@ -309,7 +301,7 @@ def verify_pdf(
             other_certs=[*other_certs, *dss_certs],
             moment=moment,
         )
-        all_crls = [_asn1_crl_of(c) for c in [*crls, *dss_crls]]
+        all_crls = [to_asn1_crl(c) for c in [*crls, *dss_crls]]
         reports = []
         for emb in embedded:
             is_ts = emb.sig_object.get("/Type") == "/DocTimeStamp"

@@ -7,14 +7,34 @@ group is easier to find than two. Exit codes: 0 done, 1 refused (message on stde
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
-import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes
 from flask import current_app
 from flask.cli import with_appcontext
 
 from signing import db
-from signing.cli import fail, require_migrated, users_group
+from signing.cli_support import account_to_change, fail, require_migrated, users_group
+from signing.commitments.archive import DEFAULT_BEFORE_DAYS, due_records, renew
 from signing.db import begin_write
+from signing.pades.errors import PadesError
+from signing.pki import service
+from signing.pki.ca import crl_from_bytes
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def _or_fail(operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``operation(*args, **kwargs)``; a PKI refusal ends the command (exit 1, its message)."""
+    try:
+        return operation(*args, **kwargs)
+    except service.PkiError as error:
+        fail(str(error))
 
 
 @click.group("ca", help="CA aplikasi: sertifikat akar, penerbit, TSA, segel instansi dan CRL.")
@@ -22,43 +42,38 @@ def ca_group() -> None:
     pass
 
 
-_ROOT_PASSPHRASE = click.option(
-    "--root-passphrase",
-    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
-    prompt="Frasa sandi kunci akar",
-    hide_input=True,
-    help="Frasa sandi berkas kunci akar (atau SIGNING_ROOT_KEY_PASSPHRASE).",
-)
+def _root_passphrase(*, new: bool) -> Callable[[F], F]:
+    """``--root-passphrase``; for a root key file about to be written (``new``), asked twice."""
+    return click.option(
+        "--root-passphrase",
+        envvar="SIGNING_ROOT_KEY_PASSPHRASE",
+        prompt="Frasa sandi kunci akar",
+        hide_input=True,
+        confirmation_prompt="Ulangi frasa sandi kunci akar" if new else False,
+        help="Frasa sandi berkas kunci akar"
+        + (", minimal 12 karakter" if new else "")
+        + " (atau SIGNING_ROOT_KEY_PASSPHRASE).",
+    )
 
 
-@ca_group.command("init")
-@click.option(
+#: Where the ceremony (and a custody migration) writes the root key, to be taken away.
+_ROOT_KEY_OUT = click.option(
     "--root-key-out",
     type=click.Path(dir_okay=False, writable=True),
     required=True,
     help="Berkas tujuan kunci akar (PKCS#8 terenkripsi), di media yang dibawa pergi.",
 )
-@click.option(
-    "--root-passphrase",
-    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
-    prompt="Frasa sandi kunci akar",
-    hide_input=True,
-    confirmation_prompt="Ulangi frasa sandi kunci akar",
-    help="Frasa sandi berkas kunci akar, minimal 12 karakter (atau SIGNING_ROOT_KEY_PASSPHRASE).",
-)
+
+
+@ca_group.command("init")
+@_ROOT_KEY_OUT
+@_root_passphrase(new=True)
 @with_appcontext
 def ca_init(root_key_out: str, root_passphrase: str) -> None:
     """Upacara kunci: buat CA; kunci akar ditulis ke --root-key-out, tidak ke server."""
-    from pathlib import Path
-
-    from signing.pki import service
-
-    try:
-        ca, created = service.ensure_ca(
-            root_key_out=Path(root_key_out), root_passphrase=root_passphrase
-        )
-    except service.PkiError as error:
-        fail(str(error))
+    ca, created = _or_fail(
+        service.ensure_ca, root_key_out=Path(root_key_out), root_passphrase=root_passphrase
+    )
     if created:
         click.echo(f"CA dibuat di {ca.certs_dir} (kunci daring: {ca.backend.kind}).")
         click.echo(
@@ -78,49 +93,23 @@ def ca_init(root_key_out: str, root_passphrase: str) -> None:
     required=True,
     help="Berkas kunci akar yang ditulis oleh signing ca init.",
 )
-@_ROOT_PASSPHRASE
+@_root_passphrase(new=False)
 @with_appcontext
 def ca_rotate(root_key: str, root_passphrase: str) -> None:
     """Terbitkan ulang CA penerbit, TSA dan segel dengan kunci baru (dokumen lama tetap sah)."""
-    from pathlib import Path
-
-    from signing.pki import service
-
-    try:
-        ca = service.rotate_ca(None, Path(root_key), root_passphrase)
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.rotate_ca, None, Path(root_key), root_passphrase)
     click.echo(f"CA penerbit baru: {ca.issuing_cert.subject.rfc4514_string()}")
     click.echo(f"{len(ca.previous_issuing)} CA penerbit lama tetap disimpan untuk CRL-nya.")
     click.echo(f"Kunci daring: {ca.backend.kind}. Bawa kembali berkas kunci akar ke luar server.")
 
 
 @ca_group.command("migrate-custody")
-@click.option(
-    "--root-key-out",
-    type=click.Path(dir_okay=False, writable=True),
-    required=True,
-    help="Berkas tujuan kunci akar (PKCS#8 terenkripsi), di media yang dibawa pergi.",
-)
-@click.option(
-    "--root-passphrase",
-    envvar="SIGNING_ROOT_KEY_PASSPHRASE",
-    prompt="Frasa sandi kunci akar",
-    hide_input=True,
-    confirmation_prompt="Ulangi frasa sandi kunci akar",
-    help="Frasa sandi berkas kunci akar (atau SIGNING_ROOT_KEY_PASSPHRASE).",
-)
+@_ROOT_KEY_OUT
+@_root_passphrase(new=True)
 @with_appcontext
 def ca_migrate_custody(root_key_out: str, root_passphrase: str) -> None:
     """Pindahkan CA lama (kunci terenkripsi dengan SECRET_KEY) ke penyimpanan kunci baru."""
-    from pathlib import Path
-
-    from signing.pki import service
-
-    try:
-        ca = service.migrate_custody(None, Path(root_key_out), root_passphrase)
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.migrate_custody, None, Path(root_key_out), root_passphrase)
     click.echo(f"Kunci akar ditulis ke {root_key_out}; simpan di luar server.")
     click.echo(f"Kunci daring baru ({ca.backend.kind}); CA penerbit lama tetap sah.")
 
@@ -129,14 +118,7 @@ def ca_migrate_custody(root_key_out: str, root_passphrase: str) -> None:
 @with_appcontext
 def ca_show() -> None:
     """Tampilkan sertifikat CA, masa berlaku dan URL CRL."""
-    from cryptography.hazmat.primitives import hashes
-
-    from signing.pki import service
-
-    try:
-        ca = service.get_ca()
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.get_ca)
     click.echo(f"Direktori: {ca.certs_dir}")
     click.echo(f"Organisasi: {ca.organisation}")
     if ca.legacy:
@@ -161,8 +143,6 @@ def ca_show() -> None:
         click.echo(f"    SHA-256 {fingerprint}")
     click.echo(f"CRL: {ca.url('root.crl')}  {ca.url('issuing.crl')}")
     if ca.crl_path("root").exists():
-        from signing.pki.ca import crl_from_bytes
-
         until = crl_from_bytes(ca.crl_path("root").read_bytes()).next_update_utc
         if until is not None:
             click.echo(
@@ -181,30 +161,12 @@ def ca_show() -> None:
 @with_appcontext
 def ca_crl() -> None:
     """Tulis CRL terkini (dari basis data) ke CERTS_DIR."""
-    from signing.pki import service
-
     require_migrated()
-    try:
-        paths = service.publish_crls(db.session)
-    except service.PkiError as error:
-        fail(str(error))
+    paths = _or_fail(service.publish_crls, db.session)
     revoked = len(service.revoked_entries(db.session))
     for path in paths:
         click.echo(f"Ditulis: {path}")
     click.echo(f"{revoked} sertifikat tercantum sebagai dicabut.")
-
-
-def _user(username: str):  # type: ignore[no-untyped-def]
-    from signing.models import User
-
-    # Every caller writes next: take SQLite's write lock before the first read.
-    begin_write(db.session)
-    user = db.session.execute(
-        sa.select(User).where(User.username == username.strip().lower())
-    ).scalar_one_or_none()
-    if user is None:
-        fail(f"Akun '{username}' tidak ditemukan.")
-    return user
 
 
 @users_group.command("enrol")
@@ -218,10 +180,8 @@ def _user(username: str):  # type: ignore[no-untyped-def]
 @with_appcontext
 def users_enrol(username: str, passphrase: str) -> None:
     """Buat kunci dan sertifikat tanda tangan untuk pejabat (pendaftaran ulang mengganti kunci)."""
-    from signing.pki import service
-
     require_migrated()
-    user = _user(username)
+    user = account_to_change(username)
     try:
         record = service.enrol(db.session, user, passphrase, actor="cli")
     except service.PkiError as error:
@@ -244,10 +204,8 @@ def users_enrol(username: str, passphrase: str) -> None:
 @with_appcontext
 def users_revoke_key(username: str, reason: str) -> None:
     """Cabut sertifikat aktif pejabat; CRL di CERTS_DIR diperbarui."""
-    from signing.pki import service
-
     require_migrated()
-    user = _user(username)
+    user = account_to_change(username)
     record = service.active_certificate(db.session, user)
     if record is None:
         fail(f"Akun '{username}' tidak memiliki sertifikat aktif.")
@@ -271,10 +229,8 @@ def users_revoke_key(username: str, reason: str) -> None:
 @with_appcontext
 def users_change_passphrase(username: str, old: str, new: str) -> None:
     """Ganti frasa sandi penandatanganan (kunci dan sertifikat tetap)."""
-    from signing.pki import service
-
     require_migrated()
-    user = _user(username)
+    user = account_to_change(username)
     try:
         service.change_passphrase(db.session, user, old, new, actor="cli")
     except service.PkiError as error:
@@ -304,12 +260,6 @@ def archive_group() -> None:
 def archive_renew(before_days: int | None, everything: bool) -> None:
     """Tambahkan cap waktu dokumen baru (dengan data pencabutan baru) ke dokumen lengkap yang
     cap waktu terakhirnya hampir kedaluwarsa. Jalankan setiap hari (cron atau systemd timer)."""
-    import datetime as dt
-
-    from signing.commitments.archive import DEFAULT_BEFORE_DAYS, due_records, renew
-    from signing.pades.errors import PadesError
-    from signing.pki import service
-    from signing.pki.ca import crl_from_bytes
 
     require_migrated()
     days = DEFAULT_BEFORE_DAYS if before_days is None else before_days

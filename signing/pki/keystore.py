@@ -193,7 +193,7 @@ def _parse(blob: bytes) -> tuple[KdfParams, bytes, bytes, bytes, bytes]:
         if len(salt) != salt_len or len(nonce) != _NONCE_LEN or len(ciphertext) <= 16:
             raise ValueError("truncated")
     except (struct.error, ValueError, TypeError) as exc:
-        raise WrongPassphrase("Berkas kunci rusak atau bukan kunci terenkripsi.") from exc
+        raise WrongPassphrase(refusal="key_file_damaged") from exc
     return params, salt, nonce, bytes(blob[:header_end]), bytes(ciphertext)
 
 
@@ -215,7 +215,7 @@ def decrypt_private_key(blob: bytes, passphrase: str | bytes) -> PrivateKey:
         plaintext, password=None, unsafe_skip_rsa_key_validation=True
     )
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise WrongPassphrase("Jenis kunci di dalam berkas tidak didukung.")
+        raise WrongPassphrase(refusal="key_type_unsupported")
     return key
 
 

@@ -13,21 +13,19 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
+from signing.cli_support import fail, refuse_import, require_migrated
+from signing.dates import wib_text
+from signing.models import Event
+from signing.secretariat import chase, dashboard, exports, overview, words
+from signing.secretariat.events import readiness
+from signing.secretariat.mcp import McpError, ensure_default_schemes, import_scores_csv
 
 
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
-
-
-def _event(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.cli import require_migrated
-    from signing.models import Event
-
+def _event(event_id: int) -> Event:
     require_migrated()
     event = db.session.get(Event, event_id)
     if event is None:
-        _fail(f"Acara {event_id} tidak ditemukan.")
+        fail(f"Acara {event_id} tidak ditemukan.")
     return event
 
 
@@ -58,12 +56,10 @@ def secretariat_group() -> None:
 @with_appcontext
 def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> None:
     """Matriks status acara (teks), atau ekspor CSV/XLSX bernama acara dan tanggal."""
-    from signing.secretariat import dashboard, exports
-
     event = _event(event_id)
-    loaded = dashboard.load_overview(db.session, event, with_offices=True)
+    loaded = overview.load_overview(db.session, event, with_offices=True)
     board = dashboard.build_dashboard(db.session, event, loaded=loaded)
-    lists = dashboard.follow_up(loaded[0])
+    lists = chase.follow_up(loaded[0])
     if fmt == "text":
         if kind == "status":
             click.echo(f"{event.name} ({event.date.isoformat()}, {event.place})")
@@ -78,8 +74,8 @@ def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> N
         else:
             for item in lists.paraf_only:
                 click.echo(
-                    f"{item.region.name}: {dashboard.COLUMN_LABELS[item.role]} diparaf oleh "
-                    f"{item.by} ({dashboard.wib(item.paraf.created_at)}); disaksikan: "
+                    f"{item.region.name}: {words.COLUMN_LABELS[item.role]} diparaf oleh "
+                    f"{item.by} ({wib_text(item.paraf.created_at)}); disaksikan: "
                     f"{'; '.join(item.witnesses) or '-'}; terutang {item.owed_words}"
                 )
         return
@@ -96,8 +92,6 @@ def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> N
 @with_appcontext
 def readiness_command(event_id: int) -> None:
     """Daftar periksa kesiapan; keluar 1 bila ada yang belum beres."""
-    from signing.secretariat.events import readiness
-
     result = readiness(db.session, _event(event_id))
     for check in result.checks:
         mark = "OK " if check.ok else "!! "
@@ -113,9 +107,6 @@ def readiness_command(event_id: int) -> None:
 @with_appcontext
 def mcp_import_command(path: Path) -> None:
     """Impor nilai MCP (kode_wilayah,periode,ptsp,pendelegasian); semua atau tidak sama sekali."""
-    from signing.cli import refuse_import, require_migrated
-    from signing.secretariat.mcp import McpError, import_scores_csv
-
     require_migrated()
     try:
         report = import_scores_csv(db.session, path.read_bytes(), actor="cli")
@@ -131,9 +122,6 @@ def mcp_import_command(path: Path) -> None:
 @with_appcontext
 def seed_bands_command() -> None:
     """Pasang skema zona bawaan (Korsupgah 2019, MCP 2024) yang belum ada."""
-    from signing.cli import require_migrated
-    from signing.secretariat.mcp import ensure_default_schemes
-
     require_migrated()
     created = ensure_default_schemes(db.session, actor="cli")
     db.session.commit()

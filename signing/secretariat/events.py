@@ -25,16 +25,8 @@ from signing.models import (
     SigningCertificate,
 )
 from signing.models.commitments import PARTY_SLOTS, SlotRole
+from signing.secretariat.errors import EventRefused
 from signing.workflow.routing import InvalidPolicy, RoutingPolicy
-
-
-class EventRefused(Exception):
-    """An event change the secretariat may not make; ``errors`` are shown to the user."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
 
 ROUTING_MODES = {
     "default": "Bawaan: Bupati/Wali Kota dan Ketua DPRD (urutan bebas), lalu Gubernur",

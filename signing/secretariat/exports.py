@@ -14,15 +14,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from signing.dates import day_text
+from signing.dates import day_text, wib_text
 from signing.models import Event
-from signing.secretariat.dashboard import (
-    COLUMN_LABELS,
-    MATRIX_SLOTS,
-    Dashboard,
-    FollowUp,
-    wib,
-)
+from signing.secretariat.chase import FollowUp
+from signing.secretariat.dashboard import Dashboard
+from signing.secretariat.words import COLUMN_LABELS, MATRIX_SLOTS
 
 #: Spelled-out phrases and the short forms Indonesian offices use in file names.
 ABBREVIATIONS = (
@@ -144,7 +140,7 @@ def paraf_rows(lists: FollowUp) -> list[list[str]]:
             COLUMN_LABELS[item.role],
             item.by,
             item.capacity,
-            wib(item.paraf.created_at),
+            wib_text(item.paraf.created_at),
             "; ".join(item.witnesses),
             item.principal,
             f"{item.owed_hours:.1f}",
@@ -279,7 +275,7 @@ def export(
         title = f"Paraf saja - {board.event.name} ({day_text(board.event.date, 'id')})"
     else:
         raise ValueError(kind)
-    title += f", dicetak {wib(board.generated_at)}"
+    title += f", dicetak {wib_text(board.generated_at)}"
     if fmt == "csv":
         return file_name(kind, board.event, "csv"), to_csv(header, rows), "text/csv"
     if fmt == "xlsx":

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from signing import db
-from signing.cli import fail, require_migrated, users_group
-from signing.db import begin_write
-from signing.models import SpecimenKind, User
+from signing.cli_support import account_to_change, fail, require_migrated, users_group
+from signing.models import SpecimenKind
 
 from .images import MAX_BYTES, SpecimenRejected
 from .operations import remove_specimen, store_specimen
@@ -57,12 +55,7 @@ def users_specimen(
     files = {SpecimenKind.SIGNATURE: signature, SpecimenKind.PARAF: paraf}
     if not remove and not any(files.values()):
         fail("Berikan --signature BERKAS, --paraf BERKAS atau --remove JENIS.")
-    begin_write(db.session)
-    user = db.session.execute(
-        sa.select(User).where(User.username == username.strip().lower())
-    ).scalar_one_or_none()
-    if user is None:
-        fail(f"Akun '{username}' tidak ditemukan.")
+    user = account_to_change(username)
     done = []
     for kind, path in files.items():
         if path is None:

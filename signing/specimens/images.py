@@ -12,6 +12,8 @@ import warnings
 
 from PIL import Image, ImageChops, UnidentifiedImageError
 
+from signing.workflow.refusals import CarriesRefusal
+
 __all__ = ["MAX_BYTES", "SpecimenRejected", "prepare_specimen"]
 
 #: Largest upload accepted.
@@ -26,8 +28,8 @@ PAPER_LEVEL = 215
 _FORMATS = {"PNG", "JPEG"}
 
 
-class SpecimenRejected(ValueError):
-    """The file cannot be a specimen; the message says why, in Indonesian."""
+class SpecimenRejected(CarriesRefusal, ValueError):
+    """The file cannot be a specimen; its refusal entry says why (``str()``: in Indonesian)."""
 
 
 def prepare_specimen(data: bytes) -> tuple[bytes, int, int]:
@@ -37,11 +39,9 @@ def prepare_specimen(data: bytes) -> tuple[bytes, int, int]:
         nothing left once the background is removed.
     """
     if not data:
-        raise SpecimenRejected("Berkas kosong: pilih gambar PNG atau JPEG.")
+        raise SpecimenRejected(refusal="specimen_empty")
     if len(data) > MAX_BYTES:
-        raise SpecimenRejected(
-            f"Berkas terlalu besar ({len(data) / 1024 / 1024:.1f} MB); batasnya 1 MB."
-        )
+        raise SpecimenRejected(refusal="specimen_too_large", size=f"{len(data) / 1024 / 1024:.1f}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,30 +49,30 @@ def prepare_specimen(data: bytes) -> tuple[bytes, int, int]:
             kind = image.format
             width, height = image.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning, ValueError):
-        raise SpecimenRejected("Berkas bukan gambar PNG atau JPEG yang dapat dibaca.") from None
+        raise SpecimenRejected(refusal="specimen_unreadable") from None
     if kind not in _FORMATS:
-        raise SpecimenRejected(f"Format {kind} tidak diterima: gunakan PNG atau JPEG.")
+        raise SpecimenRejected(refusal="specimen_format", format=kind)
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         raise SpecimenRejected(
-            f"Gambar terlalu kecil ({width}x{height} piksel); paling kecil "
-            f"{MIN_WIDTH}x{MIN_HEIGHT} piksel."
+            refusal="specimen_too_small_px",
+            size=f"{width}x{height}",
+            limit=f"{MIN_WIDTH}x{MIN_HEIGHT}",
         )
     if width > MAX_WIDTH or height > MAX_HEIGHT:
         raise SpecimenRejected(
-            f"Gambar terlalu besar ({width}x{height} piksel); paling besar "
-            f"{MAX_WIDTH}x{MAX_HEIGHT} piksel."
+            refusal="specimen_too_large_px",
+            size=f"{width}x{height}",
+            limit=f"{MAX_WIDTH}x{MAX_HEIGHT}",
         )
     try:
         image.load()
     except (OSError, ValueError):
-        raise SpecimenRejected("Gambar rusak atau terpotong; unggah ulang berkasnya.") from None
+        raise SpecimenRejected(refusal="specimen_damaged") from None
     rgba = image.convert("RGBA")
     rgba = _paper_to_transparent(rgba)
     ink = rgba.getchannel("A").getbbox()
     if ink is None:
-        raise SpecimenRejected(
-            "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan)."
-        )
+        raise SpecimenRejected(refusal="specimen_blank")
     rgba = rgba.crop(ink)
     rgba.thumbnail(STORED_BOX, Image.Resampling.LANCZOS)
     out = io.BytesIO()

@@ -4,16 +4,8 @@
    The server checks everything again; this only spares a round trip. */
 (function () {
   "use strict";
-  var TEXTS = (function () {
-    var block = document.getElementById("form-texts");
-    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
-  })();
-  function t(key, fallback, values) {
-    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
+  // Texts in the reader's language, from the page's #form-texts block (static/shared.js).
+  var t = window.SigningTexts("form-texts");
 
   function labelOf(field) {
     var label = field.labels && field.labels[0];

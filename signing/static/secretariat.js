@@ -3,18 +3,8 @@
 (function () {
   "use strict";
 
-  // Texts in the reader's language, from the page's #js-texts block (templates/_js_texts.html);
-  // the Indonesian fallback keeps the script working on a page without the block.
-  var TEXTS = (function () {
-    var block = document.getElementById("js-texts");
-    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
-  })();
-  function t(key, fallback, values) {
-    var text = typeof TEXTS[key] === "string" ? TEXTS[key] : fallback;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
+  // Texts in the reader's language, from the page's #js-texts block (static/shared.js).
+  var t = window.SigningTexts("js-texts");
 
   function clock() {
     var d = new Date();
@@ -131,12 +121,7 @@
         var data = new FormData(form);
         data.set("size", size);
         if (after) data.set("after", after);
-        fetch(form.action, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { Accept: "application/json", "X-Requested-With": "fetch" }
-        }).then(function (response) {
+        window.SigningPost(form.action, data).then(function (response) {
           return response.json().then(function (body) { return { ok: response.ok, body: body }; },
             function () { throw new Error(t("server_answered", "Server menjawab {status}.", { status: response.status })); });
         }).then(function (result) {

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from signing.models import Role
+
+T = TypeVar("T")
 
 
 def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -29,3 +32,11 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
         return wrapped
 
     return decorator
+
+
+def found_or_404(db_session: Session, model: type[T], ident: int, **options: Any) -> T:
+    """The row ``model`` with primary key ``ident``, or a 404 answer."""
+    found = db_session.get(model, ident, **options)
+    if found is None:
+        abort(404)
+    return found

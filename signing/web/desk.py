@@ -79,16 +79,16 @@ from signing.web.access import role_required
 from signing.web.documents import current_geometry, load_commitment, user_mandates
 from signing.web.inbox import (
     DONE_WORDS,
-    ActForm,
     build_item,
     document_title,
+    form_act_request,
     official_items,
-    run_act,
     signing_context,
 )
-from signing.web.refusals import refusal_text
+from signing.workflow.refusals import CATALOGUE, refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentState, commitment_status, event_overview
+from signing.workflow.submit import submit_act
 
 bp = Blueprint("desk", __name__, url_prefix="/meja")
 
@@ -105,12 +105,15 @@ RECENT_ACT = dt.timedelta(minutes=15)
 DESK_MODE_ENDPOINTS = {"static", "set_language"}
 
 
-class DeskRefused(Exception):
-    def __init__(self, message: str, status: int = 403, code: str = "desk_refused") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
+class DeskRefused(WorkflowRefused):
+    """A refusal of the desk itself (its catalogue entry by key: ``DeskRefused("grant_used")``)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(entry=CATALOGUE[key])
+
+    @property
+    def status(self) -> int:
+        return self.http_status
 
 
 # ----------------------------------------------------------------------------- the desk
@@ -204,14 +207,14 @@ def current_desk() -> dict[str, Any] | None:
 def _desk_or_start() -> dict[str, Any]:
     desk = current_desk()
     if desk is None:
-        raise DeskRefused("Meja Tanda Tangan belum dibuka di perangkat ini.", 409)
+        raise DeskRefused("desk_closed")
     return desk
 
 
 def _event(desk: dict[str, Any]) -> Event:
     event = db.session.get(Event, desk["event_id"])
     if event is None:
-        raise DeskRefused("Acara meja ini tidak ditemukan.", 404)
+        raise DeskRefused("desk_event_missing")
     return event
 
 
@@ -258,19 +261,9 @@ def _issue_grant(desk: dict[str, Any], turn: DeskTurn, user: User) -> str:
     return _serializer().dumps(payload)
 
 
-GRANT_EXPIRED = DeskRefused(
-    "Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali.", 401, "grant_expired"
-)
-GRANT_STALE = DeskRefused(
-    "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan masuk kembali.",
-    401,
-    "grant_stale",
-)
-GRANT_USED = DeskRefused(
-    "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk.",
-    409,
-    "grant_used",
-)
+GRANT_EXPIRED = DeskRefused("grant_expired")
+GRANT_STALE = DeskRefused("grant_stale")
+GRANT_USED = DeskRefused("grant_used")
 
 
 def _load_grant(desk: dict[str, Any]) -> Grant:
@@ -279,9 +272,7 @@ def _load_grant(desk: dict[str, Any]) -> Grant:
     try:
         payload = _serializer().loads(token)
     except BadSignature:
-        raise DeskRefused(
-            "Otorisasi meja tidak sah. Silakan masuk kembali.", 401, "grant_invalid"
-        ) from None
+        raise DeskRefused("grant_invalid") from None
     if payload.get("d") != desk["id"] or payload.get("t") != desk.get("turn"):
         raise GRANT_STALE
     turn = _current_turn(desk)
@@ -299,7 +290,7 @@ def _load_grant(desk: dict[str, Any]) -> Grant:
         raise GRANT_EXPIRED
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.role != Role.OFFICIAL:
-        raise DeskRefused("Akun pejabat ini tidak dapat bertindak.", 403)
+        raise DeskRefused("desk_official_inactive")
     return Grant(token=token, user=user, nonce=payload["n"], desk_id=desk["id"], turn=turn)
 
 
@@ -339,7 +330,7 @@ def _refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: i
         details={"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
     )
     db.session.commit()
-    return _no_store(_board_page(desk, login_error=refusal_text(refused)), refused.status)
+    return _no_store(_board_page(desk, login_error=refused.text()), refused.status)
 
 
 # ----------------------------------------------------------------------------- secretariat
@@ -584,9 +575,7 @@ def login():  # type: ignore[no-untyped-def]
         # replayed cookie naming a turn that is closed or already taken by an official.
         return _refusal_page(
             desk,
-            DeskRefused(
-                "Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali.", 409, "login_stale"
-            ),
+            DeskRefused("login_stale"),
         )
     username = (request.form.get("username") or "").strip()
     user = operations.authenticate(db.session, username, request.form.get("password") or "")
@@ -735,9 +724,9 @@ def _desk_commitment(desk: dict[str, Any]) -> Commitment:
     value = request.form.get("commitment_id", "")
     commitment = load_commitment(db.session, int(value)) if value.isdigit() else None
     if commitment is None or commitment.current_sha256 is None:
-        raise DeskRefused("Dokumen tidak ditemukan.", 404)
+        raise DeskRefused("desk_document_missing")
     if commitment.event_id != desk["event_id"]:
-        raise DeskRefused("Dokumen ini bukan bagian dari acara meja ini.", 403)
+        raise DeskRefused("desk_document_elsewhere")
     return commitment
 
 
@@ -794,30 +783,20 @@ def act():  # type: ignore[no-untyped-def]
         # Closed after the locks are held: a concurrent use of the same turn has either
         # committed (seen here: undo this act) or waits behind us and is refused the same way.
         if not _close_turn(grant.turn, TurnOutcome.ACT, done):
-            raise WorkflowRefused(
-                "grant_used",
-                "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan "
-                "masuk.",
-                http_status=409,
-            )
+            raise refuse("grant_used")
 
-    done, refused = run_act(
-        db.session,
-        commitment_id=commitment.id,
-        user=user,
-        form=ActForm.from_request(),
-        after=consume,
-    )
+    outcome = submit_act(db.session, form_act_request(commitment.id, after=consume), user)
+    done, refused = outcome.act, outcome.refused
     if done is not None:
         return redirect(url_for(".board", selesai=done.id), code=303)
     assert refused is not None
     if refused.code == "grant_used":
-        return _refusal_page(desk, DeskRefused(refused.message, 409, "grant_used"))
+        return _refusal_page(desk, DeskRefused("grant_used"))
     db.session.expire_all()
     commitment = load_commitment(db.session, commitment.id)
     item = build_item(commitment, user, user_mandates(db.session, user))
     if item is None:
-        return _choose_page(desk, grant, message=refusal_text(refused), status=refused.http_status)
+        return _choose_page(desk, grant, message=refused.text(), status=refused.http_status)
     return _step_page(desk, grant, commitment, item, error=refused, status=refused.http_status)
 
 
@@ -853,7 +832,7 @@ def extend():  # type: ignore[no-untyped-def]
     except DeskRefused as refused:
         if _wants_json():
             db.session.rollback()
-            return {"ok": False, "message": refusal_text(refused)}, refused.status
+            return {"ok": False, "message": refused.text()}, refused.status
         return _refusal_page(desk, refused)
     turn = grant.turn
     message = None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from signing import db
 from signing.commitments import loading
-from signing.dates import clock_text, moment_text
+from signing.dates import wib_text
 from signing.models import Capacity, Commitment, Mandate, SlotRole, User
 from signing.web.errors import error_response
 from signing.workflow.access import may_read
@@ -39,12 +40,8 @@ bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 PAGE_SCALE = 1.5
 
 
-@bp.app_template_filter("signing_wib")
-def wib(moment: dt.datetime | None, with_date: bool = True) -> str:
-    """``24-10-2019 10.15 WIB`` (:mod:`signing.dates`); ``–`` for nothing."""
-    if moment is None:
-        return "–"
-    return moment_text(moment) if with_date else clock_text(moment)
+# ``24-10-2019 10.15 WIB``, ``–`` for nothing; ``signing_wib(false)``: the time alone.
+bp.add_app_template_filter(wib_text, "signing_wib")
 
 
 # ----------------------------------------------------------------------------- who may see
@@ -262,15 +259,21 @@ def page_image(commitment_id: int, page: int):  # type: ignore[no-untyped-def]
     return response
 
 
+def pdf_response(data: bytes, name: str, *, inline: bool = False, private: bool = True) -> Response:
+    """A PDF to download (or, ``inline``, to open in the browser) under a file name made safe
+    from ``name``; a private one is never stored by a browser or a cache."""
+    safe = re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-") or "dokumen"
+    response = Response(data, mimetype="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{safe}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @bp.get("/<int:commitment_id>.pdf")
 def pdf(commitment_id: int):  # type: ignore[no-untyped-def]
     """The current revision's PDF (``?lihat=1`` opens it in the browser instead of saving)."""
     commitment = _viewable_or_abort(commitment_id)
     data = _current_pdf_or_abort(commitment)
-    response = Response(data, mimetype="application/pdf")
-    safe = "".join(c if c.isalnum() or c in "-._" else "-" for c in commitment.number)
-    disposition = "inline" if request.args.get("lihat") else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{safe}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(data, commitment.number, inline=bool(request.args.get("lihat")))

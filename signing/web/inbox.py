@@ -70,24 +70,24 @@ from signing.web.documents import (
     user_mandates,
 )
 from signing.web.errors import error_response
-from signing.web.refusals import refusal_text, translate_refusal
 from signing.workflow.access import candidate_offices
+from signing.workflow.mandates import deputy_office_of
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import (
     WorkflowRefused,
-    check_act,
+    allowed_acts,
     check_one_role,
     policy_of,
     today_wib,
 )
 from signing.workflow.status import CommitmentState, CommitmentStatus, commitment_status
+from signing.workflow.submit import ActRequest, submit_act
 
 bp = Blueprint("inbox", __name__)
 
 #: Refusals after which a bulk run stops: every further attempt would fail the same way (and
 #: a wrong passphrase repeated 14 times would lock the key).
 STOP_CODES = {"wrong_passphrase", "locked", "not_enrolled", "certificate_not_usable"}
-KIND_ORDER = (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE)
 SUBMIT_LABELS = {
     ActKind.SIGN: lazy_gettext("Tanda tangani"),
     ActKind.PARAF: lazy_gettext("Bubuhkan paraf"),
@@ -239,9 +239,9 @@ class Item:
 
 
 def _own_office_title(user: User, principal: Office) -> str:
-    for office in user.current_offices:
-        if office.kind.deputy_of == principal.kind and office.region_id == principal.region_id:
-            return office.title
+    own = deputy_office_of(user, principal)
+    if own is not None:
+        return own.title
     offices = user.current_offices
     return offices[0].title if offices else user.display_name
 
@@ -352,45 +352,26 @@ def _choices(
 ) -> list[Choice]:
     role = SlotRole(slot.role)
     out: list[Choice] = []
-    seen: set[tuple[ActKind, Capacity]] = set()
-    for kind in KIND_ORDER:
-        for capacity, _mandate in caps:
-            if (kind, capacity) in seen:
-                continue
-            try:
-                allowed = check_act(
-                    commitment,
-                    role,
-                    user,
-                    kind,
-                    mandates=mandates,
-                    today=today,
-                    capacity=capacity,
-                    reason="-" if kind is ActKind.DECLINE else None,
-                    policy=policy,
-                )
-            except WorkflowRefused:
-                continue
-            seen.add((kind, allowed.capacity))
-            chosen = next((m for m in mandates if m.id == allowed.mandate_id), None)
-            out.append(
-                Choice(
-                    role=role,
-                    kind=kind,
-                    capacity=allowed.capacity,
-                    mandate=chosen,
-                    label=gettext(kind.label),  # the model's Indonesian label is the msgid
-                    detail=_capacity_words(allowed.capacity, chosen, slot.office),
-                    sentence=_sentence(
-                        commitment, slot, user, kind, allowed.capacity, chosen, attested
-                    ),
-                    field_name=_field_of(slot, kind),
-                )
+    capacities = [capacity for capacity, _mandate in caps]
+    for allowed in allowed_acts(
+        commitment, slot, user, mandates, today, policy=policy, capacities=capacities
+    ):
+        kind = allowed.kind
+        chosen = next((m for m in mandates if m.id == allowed.mandate_id), None)
+        out.append(
+            Choice(
+                role=role,
+                kind=kind,
+                capacity=allowed.capacity,
+                mandate=chosen,
+                label=gettext(kind.label),  # the model's Indonesian label is the msgid
+                detail=_capacity_words(allowed.capacity, chosen, slot.office),
+                sentence=_sentence(
+                    commitment, slot, user, kind, allowed.capacity, chosen, attested
+                ),
+                field_name=_field_of(slot, kind),
             )
-            # A signature may be made in each capacity the official has (holder, Plt., ...);
-            # paraf and decline once, in the best one.
-            if kind is not ActKind.SIGN:
-                break
+        )
     return out
 
 
@@ -548,62 +529,35 @@ def group_by_event(items: list[Item]) -> list[tuple[Event, list[Item]]]:
 # ----------------------------------------------------------------------------- form parsing
 
 
-@dataclass
-class ActForm:
-    role: SlotRole | None
-    kind: ActKind | None
-    capacity: Capacity | None
-    passphrase: str
-    confirmed: bool
-    reason: str | None
-    attests_act_id: int | None
+def form_act_request(commitment_id: int, **extra: Any) -> ActRequest:
+    """The act the signing form (the inbox's or the desk's) asks for; ``extra``: e.g. ``after``.
 
-    @classmethod
-    def from_request(cls) -> ActForm:
-        role = kind = capacity = None
-        parts = (request.form.get("choice") or "").split(":")
-        if len(parts) == 3:
-            try:
-                role, kind, capacity = SlotRole(parts[0]), ActKind(parts[1]), Capacity(parts[2])
-            except ValueError:
-                role = kind = capacity = None
-        attests = request.form.get("attests") or ""
-        # A decline's reason, or any other act's optional note (stored, never in the PDF).
-        field = "reason" if kind is ActKind.DECLINE else "note"
-        reason = " ".join((request.form.get(field) or "").split())[:1000] or None
-        return cls(
-            role=role,
-            kind=kind,
-            capacity=capacity,
-            passphrase=request.form.get("passphrase") or "",
-            confirmed=request.form.get("confirm") == "1",
-            reason=reason,
-            attests_act_id=int(attests) if attests.isdigit() else None,
-        )
-
-    def problem(self) -> WorkflowRefused | None:
-        """What is missing from the form itself (the rules check the rest)."""
-        if self.kind is None or self.role is None:
-            return WorkflowRefused(
-                "no_choice",
-                "Pilih tindakan: tanda tangan, paraf, saksi atau tolak.",
-                http_status=422,
-            )
-        if self.kind is ActKind.DECLINE and not self.reason:
-            return WorkflowRefused("reason_required", "Penolakan memerlukan alasan.")
-        if not self.passphrase:
-            return WorkflowRefused(
-                "passphrase_required",
-                "Masukkan frasa sandi penandatanganan Anda.",
-                http_status=422,
-            )
-        if not self.confirmed:
-            return WorkflowRefused(
-                "not_confirmed",
-                "Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini.",
-                http_status=422,
-            )
-        return None
+    An unknown choice leaves role and kind empty: :meth:`ActRequest.problem` refuses it.
+    """
+    role = kind = capacity = None
+    parts = (request.form.get("choice") or "").split(":")
+    if len(parts) == 3:
+        try:
+            role, kind, capacity = SlotRole(parts[0]), ActKind(parts[1]), Capacity(parts[2])
+        except ValueError:
+            role = kind = capacity = None
+    attests = request.form.get("attests") or ""
+    # A decline's reason, or any other act's optional note (stored, never in the PDF).
+    field = "reason" if kind is ActKind.DECLINE else "note"
+    reason = " ".join((request.form.get(field) or "").split())[:1000] or None
+    return ActRequest(
+        commitment_id=commitment_id,
+        role=role,
+        kind=kind,
+        capacity=capacity,
+        passphrase=request.form.get("passphrase") or "",
+        confirmed=request.form.get("confirm") == "1",
+        reason=reason,
+        attests_act_id=int(attests) if attests.isdigit() else None,
+        ip=client_ip(),
+        user_agent=client_agent(),
+        **extra,
+    )
 
 
 def client_ip() -> str | None:
@@ -612,76 +566,6 @@ def client_ip() -> str | None:
 
 def client_agent() -> str | None:
     return (request.user_agent.string or "")[:300] or None
-
-
-def run_act(
-    db_session: Session,
-    *,
-    commitment_id: int,
-    user: User,
-    form: ActForm,
-    after: Any = None,
-) -> tuple[Act | None, WorkflowRefused | None]:
-    """Check the form, perform the act, commit once. Returns the act or the refusal.
-
-    ``after(act)`` runs inside the act's transaction before the commit (the desk consumes its
-    one-act authorisation there); it may raise :class:`WorkflowRefused` to undo everything.
-    A refusal's audit entry (and the passphrase failure count) is committed either way.
-    """
-    from signing.workflow.operations import perform_act, record_refusal
-
-    problem = form.problem()
-    if problem is not None:
-        db_session.rollback()
-        record_refusal(
-            db_session,
-            problem,
-            user=user,
-            commitment_id=commitment_id,
-            ip=client_ip(),
-            user_agent=client_agent(),
-            role=form.role.value if form.role else None,
-            kind=form.kind.value if form.kind else None,
-        )
-        db_session.commit()
-        return None, problem
-    # perform_act must start the transaction (it takes the commitment's lock first).
-    db_session.commit()
-    try:
-        act = perform_act(
-            db_session,
-            commitment_id=commitment_id,
-            role=form.role,
-            kind=form.kind,
-            user=user,
-            passphrase=form.passphrase,
-            capacity=form.capacity,
-            reason=form.reason,
-            attests_act_id=form.attests_act_id if form.kind is ActKind.WITNESS else None,
-            ip=client_ip(),
-            user_agent=client_agent(),
-        )
-        if after is not None:
-            after(act)
-    except WorkflowRefused as refused:
-        if not refused.context:
-            # Refused by ``after``: the act is undone, the refusal is recorded on its own.
-            db_session.rollback()
-            record_refusal(
-                db_session,
-                refused,
-                user=user,
-                commitment_id=commitment_id,
-                ip=client_ip(),
-                user_agent=client_agent(),
-            )
-        db_session.commit()
-        return None, refused
-    except Exception:
-        db_session.rollback()
-        raise
-    db_session.commit()
-    return act, None
 
 
 # ----------------------------------------------------------------------------- pages
@@ -833,8 +717,8 @@ def commitment(commitment_id: int):  # type: ignore[no-untyped-def]
 @limiter.limit(_passphrase_limit, key_func=_passphrase_key, deduct_when=_refused)
 def act(commitment_id: int):  # type: ignore[no-untyped-def]
     user = _official()
-    form = ActForm.from_request()
-    done, refused = run_act(db.session, commitment_id=commitment_id, user=user, form=form)
+    outcome = submit_act(db.session, form_act_request(commitment_id), user)
+    done, refused = outcome.act, outcome.refused
     if done is not None:
         return redirect(
             url_for(".commitment", commitment_id=commitment_id, selesai=done.id, _anchor="hasil"),
@@ -849,7 +733,7 @@ def act(commitment_id: int):  # type: ignore[no-untyped-def]
         else None
     )
     if item is None:
-        return error_response(refused.http_status, refusal_text(refused), code=refused.code)
+        return error_response(refused.http_status, refused.text(), code=refused.code)
     return _render_signing(commitment, item, status=refused.http_status, error=refused)
 
 
@@ -894,22 +778,27 @@ def _title_of(commitment_id: int, user: User) -> str:
     return document_title(commitment)
 
 
-def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -> BulkResult:
-    form = ActForm(
+def _bulk_request(commitment_id: int, role: SlotRole, passphrase: str) -> ActRequest:
+    """One signature of a bulk run (the page's single confirmation box covers them all)."""
+    return ActRequest(
+        commitment_id=commitment_id,
         role=role,
         kind=ActKind.SIGN,
-        capacity=None,
         passphrase=passphrase,
-        confirmed=True,
-        reason=None,
-        attests_act_id=None,
+        confirmed=request.form.get("confirm") == "1",
+        ip=client_ip(),
+        user_agent=client_agent(),
     )
-    done, refused = run_act(db.session, commitment_id=commitment_id, user=user, form=form)
+
+
+def _bulk_one(user: User, commitment_id: int, role: SlotRole, passphrase: str) -> BulkResult:
+    outcome = submit_act(db.session, _bulk_request(commitment_id, role, passphrase), user)
+    done, refused = outcome.act, outcome.refused
     title = _title_of(commitment_id, user)
     if done is not None:
         return BulkResult(commitment_id, title, True, gettext("Ditandatangani."), 200)
     assert refused is not None
-    message = refusal_text(refused)
+    message = refused.text()
     if refused.code == "already_done":
         message = gettext("Sudah dilakukan: %(message)s", message=message)
     return BulkResult(commitment_id, title, False, message, refused.http_status, refused.code)
@@ -940,18 +829,19 @@ def bulk():  # type: ignore[no-untyped-def]
     user = _official()
     items = _parse_bulk_items(request.form.getlist("item"))
     passphrase = request.form.get("passphrase") or ""
-    problem = None
+    problem, code = None, "invalid"
     if not items:
         problem = gettext("Pilih minimal satu komitmen untuk ditandatangani.")
-    elif not passphrase:
-        problem = gettext("Masukkan frasa sandi penandatanganan Anda.")
-    elif request.form.get("confirm") != "1":
-        problem = gettext("Centang pernyataan bahwa Anda telah membaca dokumen yang dipilih.")
     elif json_mode and len(items) != 1:
         problem = gettext("Satu permintaan menandatangani satu komitmen.")
+    else:
+        # The act's own rule (passphrase, confirmation), checked once for the whole run.
+        refused = _bulk_request(items[0][0], items[0][1], passphrase).problem()
+        if refused is not None:
+            problem, code = refused.text(), refused.code
     if problem is not None:
         if json_mode:
-            return jsonify({"ok": False, "code": "invalid", "message": problem}), 422
+            return jsonify({"ok": False, "code": code, "message": problem}), 422
         return error_response(422, problem)
     if json_mode:
         result = _bulk_one(user, items[0][0], items[0][1], passphrase)
@@ -965,7 +855,7 @@ def bulk():  # type: ignore[no-untyped-def]
         }
         return jsonify(body), result.status
     results: list[BulkResult] = []
-    stopped: WorkflowRefused | None = None
+    stopped: str | None = None  # the message of the refusal that stopped the batch
     for commitment_id, role in items:
         if stopped is not None:
             results.append(
@@ -973,7 +863,7 @@ def bulk():  # type: ignore[no-untyped-def]
                     commitment_id,
                     _title_of(commitment_id, user),
                     False,
-                    gettext("Tidak diproses: %(message)s", message=stopped.message),
+                    gettext("Tidak diproses: %(message)s", message=stopped),
                     0,
                     "skipped",
                 )
@@ -982,7 +872,7 @@ def bulk():  # type: ignore[no-untyped-def]
         result = _bulk_one(user, commitment_id, role, passphrase)
         results.append(result)
         if result.code in STOP_CODES:
-            stopped = WorkflowRefused(result.code or "", result.message)
+            stopped = result.message
     signed = sum(r.ok for r in results)
     status = 200 if signed else max((r.status for r in results), default=422)
     return (
@@ -1076,7 +966,7 @@ def specimen_upload():  # type: ignore[no-untyped-def]
         )
     except SpecimenRejected as error:
         db.session.rollback()
-        return _key_page(user, translate_refusal("specimen_rejected", str(error)), 422)
+        return _key_page(user, error.refused().text(), 422)
     db.session.commit()
     return redirect(url_for(".enrol", ok="specimen"), code=303)
 
@@ -1161,26 +1051,12 @@ def _enrol(user: User) -> tuple[str | None, int]:
         service.enrol(db.session, user, new, actor=user)
     except (service.PassphraseRejected, service.NotAnOfficial) as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.CaMissing as error:
         db.session.rollback()
-        return str(error), 503
+        return error.refused().text(), 503
     db.session.commit()
     return None, 303
-
-
-def _pki_code(error: Exception) -> str:
-    """The refusal code an act would carry for this PKI error (to translate its message)."""
-    from signing.pki import service
-
-    for kind, code in (
-        (service.WrongPassphrase, "wrong_passphrase"),
-        (service.NotEnrolled, "not_enrolled"),
-        (service.CertificateNotUsable, "certificate_not_usable"),
-    ):
-        if isinstance(error, kind):
-            return code
-    return ""
 
 
 def _change_passphrase(user: User) -> tuple[str | None, int]:
@@ -1197,12 +1073,12 @@ def _change_passphrase(user: User) -> tuple[str | None, int]:
         service.change_passphrase(db.session, user, old, new, actor=user)
     except service.PassphraseRejected as error:
         db.session.rollback()
-        return translate_refusal("passphrase_rejected", str(error)), 422
+        return error.refused().text(), 422
     except service.PassphraseLocked as error:
         db.session.commit()  # the refusal's audit entry
-        return translate_refusal("locked", str(error)), 429
+        return error.refused().text(), 429
     except (service.WrongPassphrase, service.NotEnrolled, service.CertificateNotUsable) as error:
         db.session.commit()  # the failure counts toward the throttle
-        return translate_refusal(_pki_code(error), str(error)), 422
+        return error.refused().text(), 422
     db.session.commit()
     return None, 303

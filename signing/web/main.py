@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from signing.dates import day_text, moment_text
 from signing.models import Role
-from signing.web.refusals import refusal_text
+from signing.workflow.refusals import refusal_text
 
 bp = Blueprint("main", __name__)
 # A refusal shown in a template: ``{{ error|refusal }}`` (translated at display time).

@@ -1,4 +1,4 @@
-"""Public verification pages and the secretariat's printing downloads.
+"""Public verification pages.
 
 Blueprint ``verify`` (public, no login):
 
@@ -16,8 +16,7 @@ code in the URL is random (40 bits), so documents cannot be enumerated, and down
 per-IP throttle. A voided commitment's file is not offered (410): the page points to its
 replacement instead. ``VERIFY_PUBLIC_DOWNLOAD = False`` turns the download off.
 
-Blueprint ``printing`` (secretariat and administrators): the signed PDF (original bytes), the
-print copy with its verification sheet, the event bundle and the status report.
+The secretariat's printing downloads are :mod:`signing.web.printing`.
 
 Bad input never reaches pyHanko in this process: the size limit (``MAX_CONTENT_LENGTH``) is
 checked by Werkzeug from the Content-Length before the body is read (413), and verification runs
@@ -32,7 +31,6 @@ import re
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     render_template,
@@ -44,16 +42,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from signing import db
 from signing.extensions import limiter
-from signing.models import Commitment, Event, Role
-from signing.web.access import role_required
+from signing.models import Commitment
+from signing.web.documents import pdf_response
 from signing.web.errors import error_response
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("verify", __name__)
-print_bp = Blueprint("printing", __name__, url_prefix="/cetak")
 
-STAFF = (Role.SECRETARIAT, Role.ADMIN)
 _MIB = 1024 * 1024
 _CODE = re.compile(r"^[0-9A-Za-z-]{1,40}$")
 #: Answer to an address that already has its verifications in flight (429).
@@ -168,15 +164,6 @@ def _public_download() -> bool:
     return bool(value)
 
 
-def _pdf_response(data: bytes, name: str, *, private: bool) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    safe = re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-") or "dokumen"
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @bp.get("/v/<code>/unduh")
 @_throttle
 def download(code: str):  # type: ignore[no-untyped-def]
@@ -203,112 +190,7 @@ def download(code: str):  # type: ignore[no-untyped-def]
         data = current_pdf(db.session, commitment)
     except DocumentNotGenerated:
         abort(404)
-    response = _pdf_response(data, commitment.number, private=False)
+    response = pdf_response(data, commitment.number, private=False)
     # The bytes change with every act: the ETag lets a browser re-check cheaply.
     response.set_etag(commitment.current_sha256 or "")
     return response
-
-
-# ------------------------------------------------------------------------- printing (staff)
-
-
-def _audit_print(action: str, *, commitment: Commitment | None = None, event_id=None, sha256=None):  # type: ignore[no-untyped-def]
-    """Every printed or downloaded copy is on record: who took which bytes, when."""
-    from flask_login import current_user
-
-    from signing import audit
-
-    audit.record(
-        db.session,
-        action,
-        actor=current_user._get_current_object(),
-        object_type="commitment" if commitment is not None else "event",
-        object_id=commitment.id if commitment is not None else event_id,
-        commitment_id=commitment.id if commitment is not None else None,
-        sha256_after=sha256,
-    )
-    db.session.commit()
-
-
-def _commitment_or_404(commitment_id: int) -> Commitment:
-    from signing.printing.copy import load_commitment
-
-    commitment = load_commitment(db.session, commitment_id)
-    if commitment is None:
-        abort(404)
-    return commitment
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
-@print_bp.get("/acara/<int:event_id>")
-@role_required(*STAFF)
-def event(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.workflow.status import event_overview
-
-    item = _event_or_404(event_id)
-    return render_template(
-        "printing/event.html", event=item, overview=event_overview(db.session, event_id)
-    )
-
-
-@print_bp.get("/komitmen/<int:commitment_id>/asli.pdf")
-@role_required(*STAFF)
-def signed_pdf(commitment_id: int):  # type: ignore[no-untyped-def]
-    """The signed PDF exactly as stored: signatures intact, marks flagged to print."""
-    from signing.commitments.errors import DocumentNotGenerated
-    from signing.commitments.storage import current_pdf
-
-    commitment = _commitment_or_404(commitment_id)
-    try:
-        data = current_pdf(db.session, commitment)
-    except DocumentNotGenerated:
-        abort(404)
-    _audit_print("print.signed_pdf", commitment=commitment, sha256=commitment.current_sha256)
-    return _pdf_response(data, commitment.number, private=True)
-
-
-@print_bp.get("/komitmen/<int:commitment_id>/salinan.pdf")
-@role_required(*STAFF)
-def print_copy(commitment_id: int):  # type: ignore[no-untyped-def]
-    from flask_login import current_user
-
-    from signing.commitments.errors import DocumentNotGenerated
-    from signing.printing.copy import print_copy as make_copy
-    from signing.printing.copy import record_print_copy
-
-    commitment = _commitment_or_404(commitment_id)
-    try:
-        copy = make_copy(db.session, commitment)
-    except DocumentNotGenerated:
-        abort(404)
-    record_print_copy(db.session, commitment, copy, actor=current_user._get_current_object())
-    db.session.commit()
-    return _pdf_response(copy.pdf, f"SALINAN-{commitment.number}", private=True)
-
-
-@print_bp.get("/acara/<int:event_id>/bundel.pdf")
-@role_required(*STAFF)
-def bundle(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.printing.bundle import event_bundle
-
-    item = _event_or_404(event_id)
-    result = event_bundle(db.session, event_id, with_sheets=request.args.get("lembar") != "0")
-    _audit_print("print.bundle", event_id=event_id)
-    return _pdf_response(result.pdf, f"bundel-komitmen-{item.date:%Y%m%d}", private=True)
-
-
-@print_bp.get("/acara/<int:event_id>/rekapitulasi.pdf")
-@role_required(*STAFF)
-def report(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.printing.report import status_report
-
-    item = _event_or_404(event_id)
-    result = status_report(db.session, event_id)
-    _audit_print("print.report", event_id=event_id)
-    return _pdf_response(result.pdf, f"rekapitulasi-{item.date:%Y%m%d}", private=True)

@@ -1,7 +1,7 @@
 """``signing demo`` step of the workflow: the demo event's commitments, and ``--scenario rakor``.
 
 The rakor scenario replays the day of the meeting in the source article on the demo event,
-through the same :func:`~signing.workflow.operations.perform_act` a browser uses:
+through the same :func:`~signing.workflow.submit.submit_act` a browser uses:
 
 - most Kabupaten/Kota: Bupati/Wali Kota and Ketua DPRD sign, the Gubernur signs, the Wakil
   Gubernur and the Ketua DPRD Provinsi witness;
@@ -130,8 +130,7 @@ def generate_demo_commitments(app: Flask, db_session: Session, scenario: str | N
 
 def replay_rakor(app: Flask, db_session: Session, event: Event) -> int:
     """Replay the meeting day (only while nobody has acted on the event); returns acts made."""
-    from signing.workflow.operations import perform_act
-    from signing.workflow.rules import WorkflowRefused
+    from signing.workflow.submit import ActRequest, submit_act
 
     commitments = _live_commitments(db_session, event)
     acted = db_session.execute(
@@ -148,7 +147,6 @@ def replay_rakor(app: Flask, db_session: Session, event: Event) -> int:
     users = {u.username: u for u in db_session.execute(sa.select(User)).scalars()}
     started = time.perf_counter()
     made = 0
-    db_session.commit()
     for commitment in commitments:
         region = commitment.region
         paraf_id: int | None = None
@@ -157,26 +155,24 @@ def replay_rakor(app: Flask, db_session: Session, event: Event) -> int:
             if user is None:
                 click.echo(f"  {region.name}: akun {username} tidak ada; dilewati.", err=True)
                 continue
-            try:
-                act = perform_act(
-                    db_session,
+            outcome = submit_act(
+                db_session,
+                ActRequest(
                     commitment_id=commitment.id,
                     role=role,
                     kind=kind,
-                    user=user,
                     passphrase=passphrase,
                     attests_act_id=paraf_id if attests == "paraf" else None,
                     ip="127.0.0.1",
                     user_agent="signing demo --scenario rakor",
-                )
-            except WorkflowRefused as refused:
-                db_session.commit()  # the refusal's audit entry
-                click.echo(f"  {region.name}: {username}: {refused.message}", err=True)
+                ),
+                user,
+            )
+            if outcome.refused is not None:
+                click.echo(f"  {region.name}: {username}: {outcome.refused.message}", err=True)
                 continue
-            except Exception:
-                db_session.rollback()
-                raise
-            db_session.commit()
+            act = outcome.act
+            assert act is not None
             made += 1
             if kind is ActKind.PARAF:
                 paraf_id = act.id

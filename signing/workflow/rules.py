@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from signing.models.commitments import (
     Act,
@@ -48,6 +47,15 @@ from signing.models.commitments import (
 )
 from signing.models.regions import Office, OfficeKind
 from signing.models.users import Role, User
+from signing.workflow.refusals import (
+    CATALOGUE,
+    N_,
+    Phrase,
+    WorkflowError,
+    WorkflowRefused,
+    joined,
+    refuse,
+)
 from signing.workflow.routing import (
     DEFAULT_POLICY,
     InvalidPolicy,
@@ -80,56 +88,8 @@ __all__ = [
 #: Western Indonesia Time: mandates are valid by the local calendar day.
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
-#: HTTP status a view answers each refusal code with.
-HTTP_STATUS = {
-    "not_found": 404,
-    "not_your_slot": 403,
-    "no_mandate": 403,
-    "wrong_kind": 422,
-    "reason_required": 422,
-    "bad_attestation": 422,
-    "wrong_passphrase": 422,
-    "locked": 429,
-    "not_enrolled": 409,
-    "certificate_not_usable": 409,
-    "already_done": 409,
-    "not_your_turn": 409,
-    "void": 409,
-    "complete": 409,
-    "declined": 409,
-    "not_generated": 409,
-    "conflict": 409,
-    "signing_failed": 500,
-    "forbidden": 403,
-    "invalid_mandate": 422,
-    "one_role": 409,
-}
-
-
-class WorkflowError(Exception):
-    """Base class of workflow errors."""
-
-
-class WorkflowRefused(WorkflowError):
-    """An act (or operation) that the rules refuse; ``message`` is for the user, in Indonesian.
-
-    :attr:`context` is filled by the operation that refused (who, what, where) so that
-    :func:`signing.workflow.operations.record_refusal` can write the audit entry after the
-    caller rolled back.
-    """
-
-    def __init__(
-        self, code: str, message: str, *, http_status: int | None = None, **details: Any
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.http_status = http_status or HTTP_STATUS.get(code, 409)
-        self.details = details
-        self.context: dict[str, Any] = {}
-
-    def __repr__(self) -> str:
-        return f"WorkflowRefused({self.code!r}, {self.message!r})"
+#: HTTP status a view answers each refusal code with (from the catalogue).
+HTTP_STATUS = {entry.code: entry.status for entry in CATALOGUE.values()}
 
 
 @dataclass(frozen=True)
@@ -214,16 +174,9 @@ def _slot_name(slot: Slot | None, role: SlotRole) -> str:
     return office.title if office is not None and office.title else role.label
 
 
-def _names(commitment: Commitment, roles: Sequence[SlotRole], joiner: str) -> str:
+def _names(commitment: Commitment, roles: Sequence[SlotRole], joiner: str) -> str | Phrase:
     by_role = {SlotRole(s.role): s for s in commitment.slots}
-    names = [_slot_name(by_role.get(r), r) for r in roles]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
-
-
-def _refuse(code: str, message: str, **details: Any) -> WorkflowRefused:
-    return WorkflowRefused(code, message, **details)
+    return joined([_slot_name(by_role.get(r), r) for r in roles], joiner)
 
 
 # ----------------------------------------------------------------------------- the check
@@ -233,7 +186,7 @@ def _slot_of(commitment: Commitment, role: SlotRole) -> Slot:
     for slot in commitment.slots:
         if slot.role == role:
             return slot
-    raise _refuse("not_found", "Bagian tanda tangan tidak ditemukan pada dokumen ini.")
+    raise refuse("slot_not_found")
 
 
 def check_act(
@@ -264,53 +217,37 @@ def check_act(
     today = today or today_wib()
     mandates = list(mandates)
     if commitment.generated_at is None and commitment.current_sha256 is None:
-        raise _refuse("not_generated", "Dokumen belum dibuat; belum ada yang dapat ditandatangani.")
+        raise refuse("not_generated")
     if commitment.is_void:
-        raise _refuse(
-            "void",
-            "Dokumen telah dibatalkan"
-            + (f" ({commitment.void_reason})" if commitment.void_reason else "")
-            + "; gunakan versi terbaru.",
-        )
+        if commitment.void_reason:
+            raise refuse("void_because", reason=commitment.void_reason)
+        raise refuse("void")
     slot = _slot_of(commitment, role)
     if user.role != Role.OFFICIAL:
-        raise _refuse(
-            "not_your_slot",
-            "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
-            "menandatangani untuk siapa pun.",
-        )
+        raise refuse("staff_do_not_sign")
     caps = capacities(commitment, slot, user, mandates, today)
     if not caps:
-        raise _refuse(
-            "not_your_slot", f"Ini bukan bagian tanda tangan Anda ({_slot_name(slot, role)})."
-        )
+        raise refuse("not_your_named_slot", slot=_slot_name(slot, role))
     if kind is ActKind.SEAL or role.is_witness != (kind is ActKind.WITNESS):
-        raise _refuse(
-            "wrong_kind",
-            f"Tindakan '{kind.label}' tidak berlaku untuk slot {_slot_name(slot, role)}.",
-        )
+        raise refuse("wrong_kind", kind=kind.label, slot=_slot_name(slot, role))
     status = status or commitment_status(commitment, policy or policy_of(commitment))
     slot_state = status.slots[role]
     # A repeated submit of an act that landed answers "already done" before anything else.
     if kind in (ActKind.SIGN, ActKind.WITNESS) and slot_state.state is SlotState.SIGNED:
-        raise _refuse("already_done", "Sudah ditandatangani sebelumnya.")
+        raise refuse("already_signed")
     if kind is ActKind.PARAF and slot_state.paraf_act is not None:
-        raise _refuse("already_done", "Sudah diparaf sebelumnya.")
+        raise refuse("already_initialled")
     if kind is ActKind.DECLINE and slot_state.state is SlotState.DECLINED:
-        raise _refuse("already_done", "Sudah ditolak sebelumnya.")
+        raise refuse("already_declined")
     if status.state is CommitmentState.COMPLETE or commitment.completed_at is not None:
-        raise _refuse("complete", "Dokumen sudah lengkap ditandatangani dan disaksikan.")
+        raise refuse("complete")
     if status.state is CommitmentState.DECLINED:
         declined = next(r for r, s in status.slots.items() if s.state is SlotState.DECLINED)
-        raise _refuse(
-            "declined",
-            f"Dokumen telah ditolak oleh {_slot_name(_slot_of(commitment, declined), declined)}; "
-            "sekretariat perlu membatalkan dan menerbitkan versi baru.",
-        )
+        raise refuse("declined", slot=_slot_name(_slot_of(commitment, declined), declined))
     if kind is ActKind.PARAF and slot_state.state is SlotState.SIGNED:
-        raise _refuse("already_done", "Sudah ditandatangani sebelumnya; paraf tidak diperlukan.")
+        raise refuse("signed_no_paraf")
     if kind is ActKind.DECLINE and slot_state.state is SlotState.SIGNED:
-        raise _refuse("already_done", "Sudah ditandatangani sebelumnya; tidak dapat ditolak.")
+        raise refuse("signed_no_decline")
     chosen = _choose(caps, role, kind, capacity)
     check_one_role(commitment, slot, user, kind=kind, attests_act_id=attests_act_id)
     if kind is not ActKind.DECLINE and slot_state.state is not SlotState.PARAF_ONLY:
@@ -319,28 +256,33 @@ def check_act(
         )
         if blocking:
             joiner = "atau" if role.is_witness else "dan"
-            raise _refuse(
+            raise refuse(
                 "not_your_turn",
-                f"Belum giliran Anda: menunggu {_names(commitment, blocking, joiner)}.",
+                names=_names(commitment, blocking, joiner),
                 waiting_for=[r.value for r in blocking],
             )
     if kind is ActKind.DECLINE and not (reason and reason.strip()):
-        raise _refuse("reason_required", "Penolakan memerlukan alasan.")
+        raise refuse("reason_required")
     if kind is ActKind.WITNESS and attests_act_id is not None:
         _check_attestation(commitment, attests_act_id)
     return chosen
 
 
-def _act_words(act: Act) -> str:
+def _act_words(act: Act) -> Phrase:
     """An act as the one-role refusal names it: "paraf mewakili Gubernur ..., tanpa mandat"."""
     slot = act.slot
-    where = _slot_name(slot, SlotRole(slot.role)) if slot is not None else "dokumen ini"
-    kind = act.kind.label.lower()
+    where: str | Phrase = (
+        _slot_name(slot, SlotRole(slot.role)) if slot is not None else Phrase(N_("dokumen ini"))
+    )
+    kind = Phrase(act.kind.label, lower=True)
     if act.capacity is Capacity.STAND_IN:
-        return f"{kind} mewakili {where}, tanpa mandat"
+        return Phrase(N_("%(kind)s mewakili %(slot)s, tanpa mandat"), {"kind": kind, "slot": where})
     if act.capacity.line:
-        return f"{kind} sebagai {act.capacity.line} {where}"
-    return f"{kind} sebagai {where}"
+        return Phrase(
+            N_("%(kind)s sebagai %(line)s %(slot)s"),
+            {"kind": kind, "line": act.capacity.line, "slot": where},
+        )
+    return Phrase(N_("%(kind)s sebagai %(slot)s"), {"kind": kind, "slot": where})
 
 
 def check_one_role(
@@ -365,19 +307,10 @@ def check_one_role(
     if kind is not None and ActKind(kind) is ActKind.WITNESS and attests_act_id is not None:
         own = next((a for a in mine if a.id == attests_act_id), None)
         if own is not None:
-            raise _refuse(
-                "one_role",
-                "Anda tidak dapat menyaksikan tindakan Anda sendiri "
-                f"({_act_words(own)}): satu orang hanya berperan satu kali pada satu komitmen.",
-            )
+            raise refuse("own_act", act=_act_words(own))
     other = next((a for a in mine if a.slot_id != slot.id), None)
     if other is not None:
-        raise _refuse(
-            "one_role",
-            f"Anda sudah bertindak pada komitmen ini ({_act_words(other)}): satu orang hanya "
-            "berperan satu kali pada satu komitmen, sehingga bagian "
-            f"{_slot_name(slot, SlotRole(slot.role))} harus diisi orang lain.",
-        )
+        raise refuse("one_role", act=_act_words(other), slot=_slot_name(slot, SlotRole(slot.role)))
 
 
 #: Offices that hold a slot on commitments (the principals of the five slots).
@@ -427,22 +360,15 @@ def _choose(
         fitting = [(c, m) for c, m in fitting if c is wanted]
         if not fitting:
             if wanted in (Capacity.PLT, Capacity.PLH, Capacity.AN):
-                raise _refuse(
-                    "no_mandate",
-                    f"Tidak ada mandat {wanted.line} yang tercatat dan berlaku untuk Anda pada "
-                    "bagian tanda tangan ini.",
-                )
+                raise refuse("no_such_mandate", mandate=wanted.line)
             if wanted is Capacity.STAND_IN and kind is not ActKind.PARAF:
-                raise _refuse("no_mandate", _NO_MANDATE)
-            raise _refuse("not_your_slot", "Ini bukan bagian tanda tangan Anda.")
+                raise refuse("paraf_only")
+            raise refuse("not_your_slot")
     if not fitting:
         # The user relates to the slot only as a stand-in and wants more than a paraf.
-        raise _refuse("no_mandate", _NO_MANDATE)
+        raise refuse("paraf_only")
     cap, mandate = fitting[0]
     return AllowedAct(kind=kind, capacity=cap, mandate_id=mandate.id if mandate else None)
-
-
-_NO_MANDATE = "Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."
 
 
 def _check_attestation(commitment: Commitment, act_id: int) -> Act:
@@ -451,10 +377,7 @@ def _check_attestation(commitment: Commitment, act_id: int) -> Act:
             if act.kind not in (ActKind.SIGN, ActKind.PARAF):
                 break
             return act
-    raise _refuse(
-        "bad_attestation",
-        "Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini.",
-    )
+    raise refuse("bad_attestation")
 
 
 def allowed_acts(
@@ -465,28 +388,42 @@ def allowed_acts(
     today: dt.date | None = None,
     *,
     policy: RoutingPolicy | None = None,
+    capacities: Iterable[Capacity | None] = (None,),
 ) -> list[AllowedAct]:
     """Every act ``user`` may do on ``slot`` right now (the buttons to show).
 
     A decline is listed without its reason (the form asks for it); a witness act without the
-    act it attests (the form offers the acts to choose from).
+    act it attests (the form offers the acts to choose from). ``capacities``: the ones to try
+    (None: the best the rules find); a signature is listed in each capacity it may be made in,
+    every other kind once, in the first capacity that allows it.
     """
     mandates = list(mandates)
+    capacities = list(capacities)
     policy = policy or policy_of(commitment)
     result: list[AllowedAct] = []
+    seen: set[tuple[ActKind, Capacity]] = set()
     for kind in (ActKind.SIGN, ActKind.PARAF, ActKind.WITNESS, ActKind.DECLINE):
-        try:
-            found = check_act(
-                commitment,
-                slot.role,
-                user,
-                kind,
-                mandates=mandates,
-                today=today,
-                reason="-" if kind is ActKind.DECLINE else None,
-                policy=policy,
-            )
-        except WorkflowRefused:
-            continue
-        result.append(found)
+        for capacity in capacities:
+            if capacity is not None and (kind, capacity) in seen:
+                continue
+            try:
+                found = check_act(
+                    commitment,
+                    slot.role,
+                    user,
+                    kind,
+                    mandates=mandates,
+                    today=today,
+                    capacity=capacity,
+                    reason="-" if kind is ActKind.DECLINE else None,
+                    policy=policy,
+                )
+            except WorkflowRefused:
+                continue
+            if (kind, found.capacity) in seen:
+                continue
+            seen.add((kind, found.capacity))
+            result.append(found)
+            if kind is not ActKind.SIGN:
+                break
     return result

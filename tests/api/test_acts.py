@@ -161,6 +161,27 @@ def test_not_your_turn_and_already_done_are_409_with_the_reason(api, kotim) -> N
     assert again.get_json()["error"]["message"] == "Sudah ditandatangani sebelumnya."
 
 
+def test_a_refused_act_answers_its_catalogue_entry(app, api, kotim) -> None:
+    """Code, status, Indonesian and English message: the refusal catalogue's, nothing else."""
+    from signing.workflow.refusals import CATALOGUE
+
+    ketua = api("ketua-dprd-62.02")
+    assert ketua.act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE).status_code == 201
+    again = ketua.act(kotim, KETUA, kind="sign", passphrase=PASSPHRASE)
+    entry = CATALOGUE["already_signed"]
+    with app.test_request_context("/"):
+        refused = entry()
+        english = refused.english()
+    assert english == "Already signed."
+    assert again.status_code == entry.status
+    assert again.get_json()["error"] == {
+        "code": entry.code,
+        "message": entry.message,
+        "message_en": english,
+    }
+    assert _audit(app, "act.refused")[-1].details["message"] == entry.message
+
+
 def test_a_decline_needs_a_reason_and_then_stops_the_version(api, kotim) -> None:
     bupati = api("bupati-62.02")
     response = bupati.act(kotim, KD, kind="decline", passphrase=PASSPHRASE)

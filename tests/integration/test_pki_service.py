@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 
 from signing.db import Base, utcnow
 from signing.models import CertificateStatus, Role, SigningCertificate
-from signing.pki import service
+from signing.pki import revocation, service, unlock
 from signing.pki.ca import CERTIFICATE_POLICY_OID
 from signing.pki.keystore import decrypt_private_key
 
@@ -195,7 +195,7 @@ def test_lock_ends_after_its_window(app, db_session, kalteng, monkeypatch):
     with pytest.raises(service.PassphraseLocked):
         attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
     # The lock's clock moved past its window instead of a real wait.
-    monkeypatch.setattr(service, "utcnow", lambda: utcnow() + dt.timedelta(seconds=2))
+    monkeypatch.setattr(unlock, "utcnow", lambda: utcnow() + dt.timedelta(seconds=2))
     attempt(db_session, app, "gubernur", SIGNING_PASSPHRASE)
     state = service.lock_state(db_session, user(db_session, "gubernur"), app)
     assert state.locked_until is None and state.failures == 0
@@ -294,9 +294,9 @@ def test_the_unlock_reads_the_same_crl_fingerprint_and_keeps_the_built_crls(
             db_session, user(db_session, "bupati-62.01"), with_key=True
         )
         assert record is not None and record.encrypted_key
-        primed = service._revocation_fingerprint(db_session)
-        service._forget_fingerprint(db_session)
-        alone = service._revocation_fingerprint(db_session)
+        primed = revocation.revocation_fingerprint(db_session)
+        revocation.forget_fingerprint(db_session)
+        alone = revocation.revocation_fingerprint(db_session)
         assert primed == alone and alone[0] == 1 and alone[2] is not None
         db_session.commit()
         attempt(db_session, app, "bupati-62.01", "frasa-sandi-kedua")

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from signing.models import ActKind, AuditEntry, Notification, OfficeKind, Region, SlotRole
 from signing.regions.importer import find_office
-from signing.secretariat.dashboard import build_dashboard, load_overview
+from signing.secretariat.dashboard import build_dashboard
+from signing.secretariat.overview import load_overview
 from signing.workflow.status import CommitmentState, SlotState, event_overview
 from tests.secretariat.builders import KOTIM, NOT_STARTED, act
 from tests.secretariat.conftest import flashes, page_token

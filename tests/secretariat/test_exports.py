@@ -14,7 +14,7 @@ from signing.models import ActKind, Commitment, OfficeKind, Region
 from signing.models.commitments import SlotRole
 from signing.regions.importer import find_office
 from signing.secretariat import mcp
-from signing.secretariat.dashboard import COLUMN_LABELS, MATRIX_SLOTS, state_word
+from signing.secretariat.words import COLUMN_LABELS, MATRIX_SLOTS, state_word
 from signing.workflow.status import commitment_status
 from tests.secretariat.builders import KOTIM
 

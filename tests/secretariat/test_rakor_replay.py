@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from signing.models import Commitment, Event, OfficeKind, Region
 from signing.regions.importer import find_office
-from signing.secretariat.dashboard import COLUMN_LABELS, MATRIX_SLOTS, state_word
+from signing.secretariat.words import COLUMN_LABELS, MATRIX_SLOTS, state_word
 from signing.workflow.status import CommitmentState, SlotState, commitment_status
 
 

@@ -118,7 +118,7 @@ def test_the_secretariat_matrix_and_timeline_in_english(world, make_browser, db_
     secretariat = make_browser("sekretariat")
     assert "belum ada tindakan" in secretariat.get(f"/sekretariat/acara/{event_id}").text
     english(secretariat)
-    # The matrix's words and the timeline's come from signing.secretariat.dashboard.
+    # The matrix's words and the timeline's come from signing.secretariat.words.
     dashboard = secretariat.get(f"/sekretariat/acara/{event_id}").text
     assert_english(dashboard, ["no action yet"], ["belum ada tindakan"])
     commitment = secretariat.get(f"/sekretariat/komitmen/{world[KOTIM]}").text

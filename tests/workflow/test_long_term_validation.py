@@ -38,7 +38,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from signing.commitments.storage import current_pdf
 from signing.models import ActKind, AuditEntry, Revision, SlotRole
-from signing.pades.sign import _asn1_cert
+from signing.pades.validation import to_asn1_certificate
 from signing.pades.verify import verify_pdf
 from signing.pki import service
 
@@ -54,7 +54,7 @@ def _spec(root) -> PdfSignatureValidationSpec:  # type: ignore[no-untyped-def]
     return PdfSignatureValidationSpec(
         SignatureValidationSpec(
             cert_validation_policy=CertValidationPolicySpec(
-                trust_manager=SimpleTrustManager.build(trust_roots=[_asn1_cert(root)]),
+                trust_manager=SimpleTrustManager.build(trust_roots=[to_asn1_certificate(root)]),
                 revinfo_policy=CertRevTrustPolicy(revocation_checking_policy=REQUIRE_REVINFO),
             ),
             revinfo_gathering_policy=RevocationInfoGatheringSpec(

@@ -7,655 +7,357 @@ Create Date: 2026-11-29 11:02:37.873452
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-import signing.db
+from signing.migrations.helpers import (
+    binary,
+    boolean,
+    date,
+    enum,
+    integer,
+    json,
+    moment,
+    numeric,
+    string,
+    table,
+    table_steps,
+    text,
+)
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
+
+BAND_SCHEMES = table(
+    "band_schemes",
+    string("name", 100),
+    string("valid_from_period", 20),
+    json("bands"),
+    json("details"),
+)
+
+BLOBS = table(
+    "blobs",
+    string("sha256", 64),
+    integer("size"),
+    binary("data", nullable=True),
+    moment("created_at"),
+    primary_key="sha256",
+)
+
+PROVINCES = table(
+    "provinces",
+    string("code", 2),
+    string("name", 120),
+    primary_key="code",
+)
+
+USERS = table(
+    "users",
+    string("username", 80),
+    string("display_name", 200),
+    string("email", 200, nullable=True),
+    string("password_hash", 255),
+    enum("role", "role", "ADMIN SECRETARIAT OFFICIAL", 20),
+    boolean("active"),
+    string("locale", 5, nullable=True),
+    boolean("is_demo"),
+    moment("created_at"),
+    moment("last_login_at", nullable=True),
+    unique=["username"],
+)
+
+API_TOKENS = table(
+    "api_tokens",
+    integer("user_id"),
+    string("name", 100),
+    string("token_hash", 64),
+    moment("created_at"),
+    moment("last_used_at", nullable=True),
+    moment("revoked_at", nullable=True),
+    references={"user_id": "users.id"},
+    unique=["token_hash"],
+    indexes=["user_id"],
+)
+
+AUTH_SESSIONS = table(
+    "auth_sessions",
+    string("id", 64),
+    integer("user_id"),
+    moment("created_at"),
+    moment("revoked_at", nullable=True),
+    string("ip", 64, nullable=True),
+    string("user_agent", 300, nullable=True),
+    references={"user_id": "users.id"},
+    indexes=["user_id"],
+)
+
+EVENTS = table(
+    "events",
+    string("name", 300),
+    date("date"),
+    string("place", 200),
+    string("province_code", 2),
+    json("routing_policy"),
+    json("legal_bases"),
+    json("considerations"),
+    json("points"),
+    string("number_prefix", 100),
+    boolean("is_demo"),
+    moment("created_at"),
+    integer("created_by_id", nullable=True),
+    references={"created_by_id": "users.id", "province_code": "provinces.code"},
+    indexes=["province_code"],
+)
+
+REGIONS = table(
+    "regions",
+    string("province_code", 2),
+    string("kemendagri_code", 5),
+    string("bps_code", 4, nullable=True),
+    string("name", 120),
+    string("kind", 10),
+    string("capital", 120, nullable=True),
+    references={"province_code": "provinces.code"},
+    unique=["kemendagri_code"],
+    indexes=["province_code"],
+)
+
+SIGNING_CERTIFICATES = table(
+    "signing_certificates",
+    integer("user_id"),
+    string("serial", 64),
+    string("subject", 500),
+    text("certificate_pem"),
+    binary("encrypted_key", nullable=True),
+    string("key_kind", 20),
+    enum("status", "certificatestatus", "ACTIVE REVOKED SUPERSEDED", 20),
+    moment("not_before"),
+    moment("not_after"),
+    moment("created_at"),
+    moment("revoked_at", nullable=True),
+    string("revocation_reason", 100, nullable=True),
+    references={"user_id": "users.id"},
+    unique=["serial"],
+    indexes=["user_id"],
+)
+
+COMMITMENTS = table(
+    "commitments",
+    integer("event_id"),
+    integer("region_id"),
+    integer("version"),
+    string("number", 120),
+    string("code", 40),
+    string("current_sha256", 64, nullable=True),
+    moment("generated_at", nullable=True),
+    moment("completed_at", nullable=True),
+    moment("voided_at", nullable=True),
+    text("void_reason", nullable=True),
+    integer("voided_by_id", nullable=True),
+    integer("replaces_id", nullable=True),
+    moment("created_at"),
+    integer("lock_version"),
+    references={
+        "event_id": "events.id",
+        "region_id": "regions.id",
+        "replaces_id": "commitments.id",
+        "voided_by_id": "users.id",
+    },
+    unique=["code", "event_id region_id version", "number"],
+    indexes=["event_id", "region_id"],
+)
+
+MCP_SCORES = table(
+    "mcp_scores",
+    string("province_code", 2),
+    integer("region_id", nullable=True),
+    string("period", 20),
+    numeric("ptsp_percent", 5, 2, nullable=True),
+    numeric("delegation_percent", 5, 2, nullable=True),
+    moment("created_at"),
+    integer("created_by_id", nullable=True),
+    references={
+        "created_by_id": "users.id",
+        "province_code": "provinces.code",
+        "region_id": "regions.id",
+    },
+    unique=["province_code region_id period"],
+    indexes=["province_code", "region_id"],
+)
+
+OFFICES = table(
+    "offices",
+    enum(
+        "kind",
+        "officekind",
+        "GUBERNUR WAKIL_GUBERNUR KETUA_DPRD_PROVINSI BUPATI WAKIL_BUPATI WALIKOTA "
+        "WAKIL_WALIKOTA KETUA_DPRD WAKIL_KETUA_DPRD",
+        30,
+    ),
+    string("province_code", 2),
+    integer("region_id", nullable=True),
+    string("title", 200),
+    references={"province_code": "provinces.code", "region_id": "regions.id"},
+    unique=["kind province_code region_id"],
+    indexes=["province_code", "region_id"],
+)
+
+AUDIT_ENTRIES = table(
+    "audit_entries",
+    moment("created_at"),
+    string("action", 60),
+    integer("actor_user_id", nullable=True),
+    string("actor_name", 200, nullable=True),
+    string("actor_office", 200, nullable=True),
+    string("ip", 64, nullable=True),
+    string("user_agent", 300, nullable=True),
+    string("object_type", 40, nullable=True),
+    string("object_id", 64, nullable=True),
+    integer("commitment_id", nullable=True),
+    string("sha256_before", 64, nullable=True),
+    string("sha256_after", 64, nullable=True),
+    json("details"),
+    string("prev_hash", 64),
+    string("entry_hash", 64),
+    references={"actor_user_id": "users.id", "commitment_id": "commitments.id"},
+    unique=["entry_hash"],
+    indexes=["action", "commitment_id"],
+)
+
+MANDATES = table(
+    "mandates",
+    enum("kind", "mandatekind", "PLT PLH AN", 10),
+    integer("principal_office_id"),
+    integer("deputy_user_id"),
+    integer("deputy_office_id", nullable=True),
+    string("letter_number", 120),
+    date("letter_date"),
+    date("valid_from"),
+    date("valid_until", nullable=True),
+    integer("event_id", nullable=True),
+    moment("revoked_at", nullable=True),
+    moment("created_at"),
+    integer("created_by_id", nullable=True),
+    json("details"),
+    references={
+        "created_by_id": "users.id",
+        "deputy_office_id": "offices.id",
+        "deputy_user_id": "users.id",
+        "event_id": "events.id",
+        "principal_office_id": "offices.id",
+    },
+    indexes=["deputy_user_id", "principal_office_id"],
+)
+
+NOTIFICATIONS = table(
+    "notifications",
+    integer("user_id"),
+    integer("commitment_id", nullable=True),
+    string("subject", 300),
+    text("body"),
+    string("url", 500, nullable=True),
+    moment("created_at"),
+    moment("read_at", nullable=True),
+    moment("emailed_at", nullable=True),
+    references={"commitment_id": "commitments.id", "user_id": "users.id"},
+    indexes=["user_id"],
+)
+
+OFFICE_HOLDERS = table(
+    "office_holders",
+    integer("office_id"),
+    string("name", 200),
+    string("nip", 30, nullable=True),
+    integer("user_id", nullable=True),
+    date("started_on", nullable=True),
+    date("ended_on", nullable=True),
+    boolean("is_demo"),
+    references={"office_id": "offices.id", "user_id": "users.id"},
+    indexes=["office_id", "user_id"],
+)
+
+SLOTS = table(
+    "slots",
+    integer("commitment_id"),
+    enum(
+        "role",
+        "slotrole",
+        "KEPALA_DAERAH KETUA_DPRD GUBERNUR SAKSI_WAKIL_GUBERNUR SAKSI_KETUA_DPRD_PROVINSI",
+        40,
+    ),
+    integer("office_id"),
+    integer("position"),
+    string("field_name", 60),
+    string("paraf_field_name", 60, nullable=True),
+    references={"commitment_id": "commitments.id", "office_id": "offices.id"},
+    unique=["commitment_id role"],
+    indexes=["commitment_id", "office_id"],
+)
+
+ACTS = table(
+    "acts",
+    integer("commitment_id"),
+    integer("slot_id", nullable=True),
+    enum("kind", "actkind", "SEAL SIGN PARAF WITNESS DECLINE", 20),
+    enum("capacity", "capacity", "HOLDER PLT PLH AN STAND_IN", 20),
+    integer("actor_user_id", nullable=True),
+    string("actor_name", 200),
+    integer("actor_office_id", nullable=True),
+    string("actor_office_title", 200, nullable=True),
+    integer("mandate_id", nullable=True),
+    integer("certificate_id", nullable=True),
+    string("field_name", 60, nullable=True),
+    text("reason", nullable=True),
+    integer("attests_act_id", nullable=True),
+    string("sha256_before", 64, nullable=True),
+    string("sha256_after", 64, nullable=True),
+    moment("created_at"),
+    string("ip", 64, nullable=True),
+    string("user_agent", 300, nullable=True),
+    references={
+        "actor_office_id": "offices.id",
+        "actor_user_id": "users.id",
+        "attests_act_id": "acts.id",
+        "certificate_id": "signing_certificates.id",
+        "commitment_id": "commitments.id",
+        "mandate_id": "mandates.id",
+        "slot_id": "slots.id",
+    },
+    unique=["commitment_id field_name"],
+    indexes=["actor_user_id", "commitment_id", "created_at", "slot_id"],
+)
+
+REVISIONS = table(
+    "revisions",
+    integer("commitment_id"),
+    integer("sequence"),
+    string("sha256", 64),
+    string("parent_sha256", 64, nullable=True),
+    string("label", 30),
+    integer("act_id", nullable=True),
+    moment("created_at"),
+    references={"act_id": "acts.id", "commitment_id": "commitments.id", "sha256": "blobs.sha256"},
+    unique=["commitment_id sequence"],
+    indexes=["commitment_id", "sha256"],
+)
 
 
-def upgrade() -> None:
-    # ### commands auto generated by Alembic - please adjust! ###
-    op.create_table(
-        "band_schemes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("valid_from_period", sa.String(length=20), nullable=False),
-        sa.Column("bands", sa.JSON(), nullable=False),
-        sa.Column("details", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_band_schemes")),
-    )
-    op.create_table(
-        "blobs",
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_blobs")),
-    )
-    op.create_table(
-        "provinces",
-        sa.Column("code", sa.String(length=2), nullable=False),
-        sa.Column("name", sa.String(length=120), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_provinces")),
-    )
-    op.create_table(
-        "users",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=80), nullable=False),
-        sa.Column("display_name", sa.String(length=200), nullable=False),
-        sa.Column("email", sa.String(length=200), nullable=True),
-        sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.Column(
-            "role",
-            sa.Enum("ADMIN", "SECRETARIAT", "OFFICIAL", name="role", native_enum=False, length=20),
-            nullable=False,
-        ),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("locale", sa.String(length=5), nullable=True),
-        sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_login_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
-    )
-    op.create_table(
-        "api_tokens",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
-    )
-    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "auth_sessions",
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("user_agent", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_auth_sessions_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
-    )
-    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_auth_sessions_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("place", sa.String(length=200), nullable=False),
-        sa.Column("province_code", sa.String(length=2), nullable=False),
-        sa.Column("routing_policy", sa.JSON(), nullable=False),
-        sa.Column("legal_bases", sa.JSON(), nullable=False),
-        sa.Column("considerations", sa.JSON(), nullable=False),
-        sa.Column("points", sa.JSON(), nullable=False),
-        sa.Column("number_prefix", sa.String(length=100), nullable=False),
-        sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_events_created_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["province_code"], ["provinces.code"], name=op.f("fk_events_province_code_provinces")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
-    )
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_events_province_code"), ["province_code"], unique=False
-        )
-
-    op.create_table(
-        "regions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("province_code", sa.String(length=2), nullable=False),
-        sa.Column("kemendagri_code", sa.String(length=5), nullable=False),
-        sa.Column("bps_code", sa.String(length=4), nullable=True),
-        sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("capital", sa.String(length=120), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["province_code"], ["provinces.code"], name=op.f("fk_regions_province_code_provinces")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_regions")),
-        sa.UniqueConstraint("kemendagri_code", name=op.f("uq_regions_kemendagri_code")),
-    )
-    with op.batch_alter_table("regions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_regions_province_code"), ["province_code"], unique=False
-        )
-
-    op.create_table(
-        "signing_certificates",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("serial", sa.String(length=64), nullable=False),
-        sa.Column("subject", sa.String(length=500), nullable=False),
-        sa.Column("certificate_pem", sa.Text(), nullable=False),
-        sa.Column("encrypted_key", sa.LargeBinary(), nullable=True),
-        sa.Column("key_kind", sa.String(length=20), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "ACTIVE",
-                "REVOKED",
-                "SUPERSEDED",
-                name="certificatestatus",
-                native_enum=False,
-                length=20,
-            ),
-            nullable=False,
-        ),
-        sa.Column("not_before", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("not_after", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revocation_reason", sa.String(length=100), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_signing_certificates_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_certificates")),
-        sa.UniqueConstraint("serial", name=op.f("uq_signing_certificates_serial")),
-    )
-    with op.batch_alter_table("signing_certificates", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_signing_certificates_user_id"), ["user_id"], unique=False
-        )
-
-    op.create_table(
-        "commitments",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sa.Integer(), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=120), nullable=False),
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("current_sha256", sa.String(length=64), nullable=True),
-        sa.Column("generated_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("completed_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("voided_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("void_reason", sa.Text(), nullable=True),
-        sa.Column("voided_by_id", sa.Integer(), nullable=True),
-        sa.Column("replaces_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["events.id"], name=op.f("fk_commitments_event_id_events")
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"], ["regions.id"], name=op.f("fk_commitments_region_id_regions")
-        ),
-        sa.ForeignKeyConstraint(
-            ["replaces_id"], ["commitments.id"], name=op.f("fk_commitments_replaces_id_commitments")
-        ),
-        sa.ForeignKeyConstraint(
-            ["voided_by_id"], ["users.id"], name=op.f("fk_commitments_voided_by_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_commitments")),
-        sa.UniqueConstraint("code", name=op.f("uq_commitments_code")),
-        sa.UniqueConstraint(
-            "event_id",
-            "region_id",
-            "version",
-            name=op.f("uq_commitments_event_id_region_id_version"),
-        ),
-        sa.UniqueConstraint("number", name=op.f("uq_commitments_number")),
-    )
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_commitments_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_commitments_region_id"), ["region_id"], unique=False)
-
-    op.create_table(
-        "mcp_scores",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("province_code", sa.String(length=2), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=True),
-        sa.Column("period", sa.String(length=20), nullable=False),
-        sa.Column("ptsp_percent", sa.Numeric(precision=5, scale=2), nullable=True),
-        sa.Column("delegation_percent", sa.Numeric(precision=5, scale=2), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_mcp_scores_created_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["province_code"],
-            ["provinces.code"],
-            name=op.f("fk_mcp_scores_province_code_provinces"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"], ["regions.id"], name=op.f("fk_mcp_scores_region_id_regions")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_mcp_scores")),
-        sa.UniqueConstraint(
-            "province_code",
-            "region_id",
-            "period",
-            name=op.f("uq_mcp_scores_province_code_region_id_period"),
-        ),
-    )
-    with op.batch_alter_table("mcp_scores", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mcp_scores_province_code"), ["province_code"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_mcp_scores_region_id"), ["region_id"], unique=False)
-
-    op.create_table(
-        "offices",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                "GUBERNUR",
-                "WAKIL_GUBERNUR",
-                "KETUA_DPRD_PROVINSI",
-                "BUPATI",
-                "WAKIL_BUPATI",
-                "WALIKOTA",
-                "WAKIL_WALIKOTA",
-                "KETUA_DPRD",
-                "WAKIL_KETUA_DPRD",
-                name="officekind",
-                native_enum=False,
-                length=30,
-            ),
-            nullable=False,
-        ),
-        sa.Column("province_code", sa.String(length=2), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=True),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["province_code"], ["provinces.code"], name=op.f("fk_offices_province_code_provinces")
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"], ["regions.id"], name=op.f("fk_offices_region_id_regions")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_offices")),
-        sa.UniqueConstraint(
-            "kind",
-            "province_code",
-            "region_id",
-            name=op.f("uq_offices_kind_province_code_region_id"),
-        ),
-    )
-    with op.batch_alter_table("offices", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_offices_province_code"), ["province_code"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_offices_region_id"), ["region_id"], unique=False)
-
-    op.create_table(
-        "audit_entries",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("action", sa.String(length=60), nullable=False),
-        sa.Column("actor_user_id", sa.Integer(), nullable=True),
-        sa.Column("actor_name", sa.String(length=200), nullable=True),
-        sa.Column("actor_office", sa.String(length=200), nullable=True),
-        sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("user_agent", sa.String(length=300), nullable=True),
-        sa.Column("object_type", sa.String(length=40), nullable=True),
-        sa.Column("object_id", sa.String(length=64), nullable=True),
-        sa.Column("commitment_id", sa.Integer(), nullable=True),
-        sa.Column("sha256_before", sa.String(length=64), nullable=True),
-        sa.Column("sha256_after", sa.String(length=64), nullable=True),
-        sa.Column("details", sa.JSON(), nullable=False),
-        sa.Column("prev_hash", sa.String(length=64), nullable=False),
-        sa.Column("entry_hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"], ["users.id"], name=op.f("fk_audit_entries_actor_user_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"],
-            ["commitments.id"],
-            name=op.f("fk_audit_entries_commitment_id_commitments"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
-        sa.UniqueConstraint("entry_hash", name=op.f("uq_audit_entries_entry_hash")),
-    )
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_entries_action"), ["action"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_entries_commitment_id"), ["commitment_id"], unique=False
-        )
-
-    op.create_table(
-        "mandates",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum("PLT", "PLH", "AN", name="mandatekind", native_enum=False, length=10),
-            nullable=False,
-        ),
-        sa.Column("principal_office_id", sa.Integer(), nullable=False),
-        sa.Column("deputy_user_id", sa.Integer(), nullable=False),
-        sa.Column("deputy_office_id", sa.Integer(), nullable=True),
-        sa.Column("letter_number", sa.String(length=120), nullable=False),
-        sa.Column("letter_date", sa.Date(), nullable=False),
-        sa.Column("valid_from", sa.Date(), nullable=False),
-        sa.Column("valid_until", sa.Date(), nullable=True),
-        sa.Column("event_id", sa.Integer(), nullable=True),
-        sa.Column("revoked_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("details", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_mandates_created_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["deputy_office_id"], ["offices.id"], name=op.f("fk_mandates_deputy_office_id_offices")
-        ),
-        sa.ForeignKeyConstraint(
-            ["deputy_user_id"], ["users.id"], name=op.f("fk_mandates_deputy_user_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["events.id"], name=op.f("fk_mandates_event_id_events")
-        ),
-        sa.ForeignKeyConstraint(
-            ["principal_office_id"],
-            ["offices.id"],
-            name=op.f("fk_mandates_principal_office_id_offices"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_mandates")),
-    )
-    with op.batch_alter_table("mandates", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mandates_deputy_user_id"), ["deputy_user_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_mandates_principal_office_id"), ["principal_office_id"], unique=False
-        )
-
-    op.create_table(
-        "notifications",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("commitment_id", sa.Integer(), nullable=True),
-        sa.Column("subject", sa.String(length=300), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("url", sa.String(length=500), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("emailed_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"],
-            ["commitments.id"],
-            name=op.f("fk_notifications_commitment_id_commitments"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_notifications_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
-    )
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "office_holders",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("office_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("nip", sa.String(length=30), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("started_on", sa.Date(), nullable=True),
-        sa.Column("ended_on", sa.Date(), nullable=True),
-        sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["office_id"], ["offices.id"], name=op.f("fk_office_holders_office_id_offices")
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_office_holders_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_office_holders")),
-    )
-    with op.batch_alter_table("office_holders", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_office_holders_office_id"), ["office_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_office_holders_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "slots",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commitment_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "role",
-            sa.Enum(
-                "KEPALA_DAERAH",
-                "KETUA_DPRD",
-                "GUBERNUR",
-                "SAKSI_WAKIL_GUBERNUR",
-                "SAKSI_KETUA_DPRD_PROVINSI",
-                name="slotrole",
-                native_enum=False,
-                length=40,
-            ),
-            nullable=False,
-        ),
-        sa.Column("office_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("field_name", sa.String(length=60), nullable=False),
-        sa.Column("paraf_field_name", sa.String(length=60), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"], ["commitments.id"], name=op.f("fk_slots_commitment_id_commitments")
-        ),
-        sa.ForeignKeyConstraint(
-            ["office_id"], ["offices.id"], name=op.f("fk_slots_office_id_offices")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_slots")),
-        sa.UniqueConstraint("commitment_id", "role", name=op.f("uq_slots_commitment_id_role")),
-    )
-    with op.batch_alter_table("slots", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_slots_commitment_id"), ["commitment_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_slots_office_id"), ["office_id"], unique=False)
-
-    op.create_table(
-        "acts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commitment_id", sa.Integer(), nullable=False),
-        sa.Column("slot_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                "SEAL",
-                "SIGN",
-                "PARAF",
-                "WITNESS",
-                "DECLINE",
-                name="actkind",
-                native_enum=False,
-                length=20,
-            ),
-            nullable=False,
-        ),
-        sa.Column(
-            "capacity",
-            sa.Enum(
-                "HOLDER",
-                "PLT",
-                "PLH",
-                "AN",
-                "STAND_IN",
-                name="capacity",
-                native_enum=False,
-                length=20,
-            ),
-            nullable=False,
-        ),
-        sa.Column("actor_user_id", sa.Integer(), nullable=True),
-        sa.Column("actor_name", sa.String(length=200), nullable=False),
-        sa.Column("actor_office_id", sa.Integer(), nullable=True),
-        sa.Column("actor_office_title", sa.String(length=200), nullable=True),
-        sa.Column("mandate_id", sa.Integer(), nullable=True),
-        sa.Column("certificate_id", sa.Integer(), nullable=True),
-        sa.Column("field_name", sa.String(length=60), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("attests_act_id", sa.Integer(), nullable=True),
-        sa.Column("sha256_before", sa.String(length=64), nullable=True),
-        sa.Column("sha256_after", sa.String(length=64), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("user_agent", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["actor_office_id"], ["offices.id"], name=op.f("fk_acts_actor_office_id_offices")
-        ),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"], ["users.id"], name=op.f("fk_acts_actor_user_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["attests_act_id"], ["acts.id"], name=op.f("fk_acts_attests_act_id_acts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["certificate_id"],
-            ["signing_certificates.id"],
-            name=op.f("fk_acts_certificate_id_signing_certificates"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"], ["commitments.id"], name=op.f("fk_acts_commitment_id_commitments")
-        ),
-        sa.ForeignKeyConstraint(
-            ["mandate_id"], ["mandates.id"], name=op.f("fk_acts_mandate_id_mandates")
-        ),
-        sa.ForeignKeyConstraint(["slot_id"], ["slots.id"], name=op.f("fk_acts_slot_id_slots")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_acts")),
-        sa.UniqueConstraint(
-            "commitment_id", "field_name", name=op.f("uq_acts_commitment_id_field_name")
-        ),
-    )
-    with op.batch_alter_table("acts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_acts_actor_user_id"), ["actor_user_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_acts_commitment_id"), ["commitment_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_acts_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_acts_slot_id"), ["slot_id"], unique=False)
-
-    op.create_table(
-        "revisions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commitment_id", sa.Integer(), nullable=False),
-        sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("parent_sha256", sa.String(length=64), nullable=True),
-        sa.Column("label", sa.String(length=30), nullable=False),
-        sa.Column("act_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["act_id"], ["acts.id"], name=op.f("fk_revisions_act_id_acts")),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"],
-            ["commitments.id"],
-            name=op.f("fk_revisions_commitment_id_commitments"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["sha256"], ["blobs.sha256"], name=op.f("fk_revisions_sha256_blobs")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_revisions")),
-        sa.UniqueConstraint(
-            "commitment_id", "sequence", name=op.f("uq_revisions_commitment_id_sequence")
-        ),
-    )
-    with op.batch_alter_table("revisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_revisions_commitment_id"), ["commitment_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_revisions_sha256"), ["sha256"], unique=False)
-
-    # ### end Alembic commands ###
-
-
-def downgrade() -> None:
-    # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("revisions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_revisions_sha256"))
-        batch_op.drop_index(batch_op.f("ix_revisions_commitment_id"))
-
-    op.drop_table("revisions")
-    with op.batch_alter_table("acts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_acts_slot_id"))
-        batch_op.drop_index(batch_op.f("ix_acts_created_at"))
-        batch_op.drop_index(batch_op.f("ix_acts_commitment_id"))
-        batch_op.drop_index(batch_op.f("ix_acts_actor_user_id"))
-
-    op.drop_table("acts")
-    with op.batch_alter_table("slots", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_slots_office_id"))
-        batch_op.drop_index(batch_op.f("ix_slots_commitment_id"))
-
-    op.drop_table("slots")
-    with op.batch_alter_table("office_holders", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_office_holders_user_id"))
-        batch_op.drop_index(batch_op.f("ix_office_holders_office_id"))
-
-    op.drop_table("office_holders")
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
-
-    op.drop_table("notifications")
-    with op.batch_alter_table("mandates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_mandates_principal_office_id"))
-        batch_op.drop_index(batch_op.f("ix_mandates_deputy_user_id"))
-
-    op.drop_table("mandates")
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_entries_commitment_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_entries_action"))
-
-    op.drop_table("audit_entries")
-    with op.batch_alter_table("offices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_offices_region_id"))
-        batch_op.drop_index(batch_op.f("ix_offices_province_code"))
-
-    op.drop_table("offices")
-    with op.batch_alter_table("mcp_scores", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_mcp_scores_region_id"))
-        batch_op.drop_index(batch_op.f("ix_mcp_scores_province_code"))
-
-    op.drop_table("mcp_scores")
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_commitments_region_id"))
-        batch_op.drop_index(batch_op.f("ix_commitments_event_id"))
-
-    op.drop_table("commitments")
-    with op.batch_alter_table("signing_certificates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_signing_certificates_user_id"))
-
-    op.drop_table("signing_certificates")
-    with op.batch_alter_table("regions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_regions_province_code"))
-
-    op.drop_table("regions")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_events_province_code"))
-
-    op.drop_table("events")
-    with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_auth_sessions_user_id"))
-
-    op.drop_table("auth_sessions")
-    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
-
-    op.drop_table("api_tokens")
-    op.drop_table("users")
-    op.drop_table("provinces")
-    op.drop_table("blobs")
-    op.drop_table("band_schemes")
-    # ### end Alembic commands ###
+upgrade, downgrade = table_steps(
+    BAND_SCHEMES,
+    BLOBS,
+    PROVINCES,
+    USERS,
+    API_TOKENS,
+    AUTH_SESSIONS,
+    EVENTS,
+    REGIONS,
+    SIGNING_CERTIFICATES,
+    COMMITMENTS,
+    MCP_SCORES,
+    OFFICES,
+    AUDIT_ENTRIES,
+    MANDATES,
+    NOTIFICATIONS,
+    OFFICE_HOLDERS,
+    SLOTS,
+    ACTS,
+    REVISIONS,
+)

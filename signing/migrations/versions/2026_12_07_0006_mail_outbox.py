@@ -12,48 +12,27 @@ may be weeks old, and its inbox entry is still there.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-import signing.db
+from signing.migrations.helpers import enum, integer, moment, string, table, table_steps, text
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
+
+MAIL_OUTBOX = table(
+    "mail_outbox",
+    integer("notification_id", nullable=True),
+    string("recipient", 200),
+    string("subject", 300),
+    text("body"),
+    string("message_id", 250),
+    enum("status", "mailstatus", "PENDING SENT FAILED", 10),
+    integer("attempts"),
+    moment("next_attempt_at"),
+    string("last_error", 500, nullable=True),
+    moment("created_at"),
+    moment("sent_at", nullable=True),
+    references={"notification_id": "notifications.id"},
+    named_indexes={"ix_mail_outbox_due": "status next_attempt_at"},
+)
 
 
-def upgrade() -> None:
-    op.create_table(
-        "mail_outbox",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("notification_id", sa.Integer(), nullable=True),
-        sa.Column("recipient", sa.String(length=200), nullable=False),
-        sa.Column("subject", sa.String(length=300), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("message_id", sa.String(length=250), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum("PENDING", "SENT", "FAILED", name="mailstatus", native_enum=False, length=10),
-            nullable=False,
-        ),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_error", sa.String(length=500), nullable=True),
-        sa.Column("created_at", signing.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", signing.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["notification_id"],
-            ["notifications.id"],
-            name=op.f("fk_mail_outbox_notification_id_notifications"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_outbox")),
-    )
-    with op.batch_alter_table("mail_outbox") as batch:
-        batch.create_index("ix_mail_outbox_due", ["status", "next_attempt_at"], unique=False)
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("mail_outbox") as batch:
-        batch.drop_index("ix_mail_outbox_due")
-    op.drop_table("mail_outbox")
+upgrade, downgrade = table_steps(MAIL_OUTBOX)
