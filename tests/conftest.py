@@ -59,11 +59,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     Modules keep their module fixtures and their order (the schemathesis module checks its own
     run in a later test), and the load tests, which share one Redis database and load both cores
-    with gunicorn, run one after another on a single worker.
+    with gunicorn, run one after another on a single worker. The PAdES modules run on one
+    worker too: their session fixtures (a commitment sealed, signed six times and time-stamped,
+    with its validations) cost more than all their tests, and are then made once, not per worker.
     """
-    scale = Path(__file__).parent / "scale"
+    together = {Path(__file__).parent / name: name for name in ("scale", "pades")}
     for item in items:
-        group = "scale" if scale in item.path.parents else item.nodeid.split("::")[0]
+        group = next(
+            (name for folder, name in together.items() if folder in item.path.parents),
+            item.nodeid.split("::")[0],
+        )
         item.add_marker(pytest.mark.xdist_group(group))
 
 
@@ -125,6 +130,50 @@ def _truncate_all(url: str) -> None:
     names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+def snapshot_tables(url: str, name: str) -> None:
+    """PostgreSQL: keep a copy of every table's rows in schema ``snapshot_<name>``.
+
+    The PostgreSQL counterpart of copying a prepared SQLite file: a world built once per
+    worker is restored before each test (``restore_tables``) instead of being built again.
+    """
+    engine = make_engine(url)
+    schema = f"snapshot_{name}"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        for table in Base.metadata.sorted_tables:
+            connection.exec_driver_sql(
+                f'CREATE TABLE "{schema}"."{table.name}" AS SELECT * FROM "{table.name}"'
+            )
+    engine.dispose()
+
+
+def restore_tables(url: str, name: str) -> None:
+    """Fill the (emptied) tables with the rows ``snapshot_tables`` kept; sequences follow."""
+    engine = make_engine(url)
+    schema = f"snapshot_{name}"
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            connection.exec_driver_sql(
+                f'INSERT INTO "{table.name}" SELECT * FROM "{schema}"."{table.name}"'
+            )
+            for column in table.primary_key.columns:
+                sequence = connection.execute(
+                    sa.select(sa.func.pg_get_serial_sequence(f'"{table.name}"', column.name))
+                ).scalar()
+                if sequence is not None:  # where the next id comes from: past the rows'
+                    connection.execute(
+                        sa.select(
+                            sa.func.setval(
+                                sequence,
+                                sa.func.coalesce(sa.func.max(column), 1),
+                                sa.func.max(column).is_not(None),
+                            )
+                        )
+                    )
     engine.dispose()
 
 
