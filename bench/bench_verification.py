@@ -57,7 +57,7 @@ def run(app: Flask, pdf: bytes, *, rounds: int = ROUNDS) -> dict[str, Any]:
     from pyhanko_certvalidator import ValidationContext
 
     from signing import db
-    from signing.pades.sign import _asn1_cert, _asn1_crl
+    from signing.pades.validation import to_asn1_certificate, to_asn1_crl
     from signing.pades.verify import verify_pdf
     from signing.pki import service
     from signing.verification.service import verify_upload
@@ -78,9 +78,9 @@ def run(app: Flask, pdf: bytes, *, rounds: int = ROUNDS) -> dict[str, Any]:
         assert result.is_valid, result.message
         return result
 
-    asn1_roots = [_asn1_cert(c) for c in roots]
-    asn1_crls = [_asn1_crl(c) for c in crls]
-    asn1_others = [_asn1_cert(issuing)]
+    asn1_roots = [to_asn1_certificate(c) for c in roots]
+    asn1_crls = [to_asn1_crl(c) for c in crls]
+    asn1_others = [to_asn1_certificate(issuing)]
 
     def bare() -> Any:
         reader = PdfFileReader(BytesIO(pdf))

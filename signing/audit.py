@@ -26,6 +26,7 @@ them all; only entries after the newest checkpoint can still be cut or rewritten
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
@@ -66,7 +67,7 @@ clock: Callable[[], float] = time.monotonic
 
 # Built once (every act appends): the chain's lock and its newest hash.
 _CHAIN_LOCK = sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK_KEY))
-_LAST_ENTRY_HASH = sa.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+_HEAD = sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
 
 _HASHED_FIELDS = (
     "created_at",
@@ -151,6 +152,20 @@ def record(
     return entry
 
 
+def record_on_commitment(
+    db_session: Session, action: str, commitment: Any, **fields: Any
+) -> AuditEntry:
+    """:func:`record` an event of ``commitment`` itself: ``fields`` as :func:`record` takes."""
+    return record(
+        db_session,
+        action,
+        object_type="commitment",
+        object_id=commitment.id,
+        commitment_id=commitment.id,
+        **fields,
+    )
+
+
 def carry_over_deferred(db_session: Session) -> list[AuditEntry]:
     """Take the deferred entries out of the session before a full rollback.
 
@@ -183,8 +198,8 @@ def _append(db_session: Session, entries: list[AuditEntry]) -> None:
     if prev_hash is None:
         if db_session.get_bind().dialect.name == "postgresql":
             db_session.execute(_CHAIN_LOCK)
-        last = db_session.execute(_LAST_ENTRY_HASH).scalar_one_or_none()
-        prev_hash = last or ""
+        head = db_session.execute(_HEAD).first()
+        prev_hash = head[1] if head is not None else ""
     for entry in entries:
         entry.prev_hash = prev_hash
         entry.entry_hash = entry_digest(entry, prev_hash)
@@ -361,9 +376,6 @@ def chain_head(db_session: Session, *, write_locked: bool = False) -> tuple[int,
     return None if row is None else (row[0], row[1])
 
 
-_HEAD = sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-
-
 @dataclass(frozen=True)
 class ChainProblem:
     entry_id: int
@@ -395,9 +407,6 @@ def verify_decline_signatures(db_session: Session) -> list[ChainProblem]:
     (a certificate revoked or expired later does not undo a decline made before). Declines
     recorded before statements were signed carry none and are skipped.
     """
-    import base64
-    import binascii
-
     from signing.pades.statement import verify_statement
     from signing.pki import service
 

@@ -15,8 +15,16 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from signing import db
-from signing.cli_support import fail, refuse_import, require_migrated, users_group
+from signing.cli_support import (
+    account_to_change,
+    fail,
+    optional_modules,
+    refuse_import,
+    require_migrated,
+    users_group,
+)
 
+#: Re-exported for the feature CLIs that still import them from here.
 __all__ = ["fail", "main", "refuse_import", "register_commands", "require_migrated", "users_group"]
 
 
@@ -46,29 +54,21 @@ def register_commands(app: Flask) -> None:
 
 def _feature_commands() -> list[click.Command]:
     """Commands that features add (CA, generate, verify, audit, bench, ...)."""
-    import importlib
-
-    commands = []
-    for module_name in (
-        "signing.pki.cli",
-        "signing.specimens.cli",
-        "signing.documents.cli",
-        "signing.workflow.cli",
-        "signing.notifications.cli",
-        "signing.printing.cli",
-        "signing.verification.cli",
-        "signing.api.cli",
-        "signing.secretariat.cli",
-        "signing.bench",
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if not module_name.startswith(str(error.name)):
-                raise
-            continue
-        commands.extend(getattr(module, "COMMANDS", []))
-    return commands
+    modules = optional_modules(
+        (
+            "signing.pki.cli",
+            "signing.specimens.cli",
+            "signing.documents.cli",
+            "signing.workflow.cli",
+            "signing.notifications.cli",
+            "signing.printing.cli",
+            "signing.verification.cli",
+            "signing.api.cli",
+            "signing.secretariat.cli",
+            "signing.bench",
+        )
+    )
+    return [command for module in modules for command in getattr(module, "COMMANDS", [])]
 
 
 # --- db -------------------------------------------------------------------------------------
@@ -83,20 +83,22 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    from signing.migrations import upgrade
-
-    upgrade(db.engine(), revision)
-    click.echo(f"Basis data pada revisi {revision}.")
+    _migrate("upgrade", revision)
 
 
 @db_group.command("downgrade")
 @click.argument("revision", default="-1")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
-    from signing.migrations import downgrade
+    _migrate("downgrade", revision)
 
-    downgrade(db.engine(), revision)
-    click.echo(f"Basis data diturunkan ke {revision}.")
+
+def _migrate(direction: str, revision: str) -> None:
+    from signing import migrations  # Alembic: loaded only by the commands that migrate
+
+    getattr(migrations, direction)(db.engine(), revision)
+    done = "pada revisi" if direction == "upgrade" else "diturunkan ke"
+    click.echo(f"Basis data {done} {revision}.")
 
 
 @db_group.command("current")
@@ -218,12 +220,9 @@ def users_list() -> None:
 @with_appcontext
 def users_set_password(username: str, password: str) -> None:
     from signing.auth.operations import AccountError, set_password
-    from signing.models import User
 
     require_migrated()
-    user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        fail(f"Akun '{username}' tidak ditemukan.")
+    user = account_to_change(username)
     try:
         set_password(db.session, user, password, actor="cli")
     except AccountError as error:

@@ -7,8 +7,11 @@ Below every CLI module: it imports none of them, so a feature CLI never imports 
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import NoReturn
+from collections.abc import Iterator, Sequence
+from types import ModuleType
+from typing import Any, NoReturn, TypeVar
 
 import click
 import sqlalchemy as sa
@@ -17,6 +20,8 @@ from signing import db
 from signing.db import begin_write
 from signing.migrations import is_up_to_date
 from signing.models import User
+
+T = TypeVar("T")
 
 
 def fail(message: str) -> NoReturn:
@@ -66,3 +71,24 @@ def account_to_change(username: str) -> User:
     if user is None:
         fail(f"Akun '{username}' tidak ditemukan.")
     return user
+
+
+def get_or_fail(model: type[T], object_id: Any, message: str) -> T:
+    """The ``model`` row with this primary key; exit 1 with ``message`` when there is none."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        fail(message)
+    return found
+
+
+def optional_modules(names: Sequence[str]) -> Iterator[ModuleType]:
+    """Each of the modules ``names`` that is installed (a feature left out is skipped).
+
+    A module that exists but fails to import for another missing module still raises.
+    """
+    for name in names:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if not name.startswith(str(error.name)):
+                raise

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from signing import audit, db
 from signing import config as default_config
 from signing.auth.passwords import hash_password
+from signing.cli_support import optional_modules
 from signing.models import Event, Office, OfficeHolder, OfficeKind, Province, Region, Role, User
 from signing.regions.importer import import_registry, parse, set_holder
 
@@ -270,18 +271,8 @@ def _outward_address(version: int) -> str:
 
 def _demo_steps():  # type: ignore[no-untyped-def]
     """Further demo preparation that features provide (CA, enrolment, documents, scenario)."""
-    import importlib
-
-    steps = []
-    for name in ("signing.pki.demo", "signing.workflow.demo", "signing.secretariat.demo"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if not name.startswith(str(error.name)):
-                raise
-            continue
-        steps.extend(module.DEMO_STEPS)
-    return steps
+    names = ("signing.pki.demo", "signing.workflow.demo", "signing.secretariat.demo")
+    return [step for module in optional_modules(names) for step in module.DEMO_STEPS]
 
 
 def demo_regions(db_session: Session) -> list[Region]:

@@ -3,12 +3,14 @@
 They hold password hashes, encrypted keys and session ids, so they are created 0600 in
 directories created 0700, whatever the process umask. Files that already exist with looser
 modes (an instance from before this rule) are tightened when the app opens them.
+:func:`write_atomic` replaces a file (a key, a certificate, a CRL) in one step.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -43,3 +45,19 @@ def _tighten(path: Path, mode: int) -> None:
     # a shared directory owned by someone else is not ours to change.
     if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & ~mode:
         path.chmod(stat.S_IMODE(info.st_mode) & mode)
+
+
+def write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Replace ``path`` with ``data`` (mode ``mode``) at once: a reader sees the old file or the
+    new one, never half of it, and a crash leaves no partial file behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

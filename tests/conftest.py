@@ -59,11 +59,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     Modules keep their module fixtures and their order (the schemathesis module checks its own
     run in a later test), and the load tests, which share one Redis database and load both cores
-    with gunicorn, run one after another on a single worker.
+    with gunicorn, run one after another on a single worker. The PAdES modules run on one
+    worker too: their session fixtures (a commitment sealed, signed six times and time-stamped,
+    with its validations) cost more than all their tests, and are then made once, not per worker.
     """
-    scale = Path(__file__).parent / "scale"
+    together = {Path(__file__).parent / name: name for name in ("scale", "pades")}
     for item in items:
-        group = "scale" if scale in item.path.parents else item.nodeid.split("::")[0]
+        group = next(
+            (name for folder, name in together.items() if folder in item.path.parents),
+            item.nodeid.split("::")[0],
+        )
         item.add_marker(pytest.mark.xdist_group(group))
 
 
@@ -128,6 +133,50 @@ def _truncate_all(url: str) -> None:
     engine.dispose()
 
 
+def snapshot_tables(url: str, name: str) -> None:
+    """PostgreSQL: keep a copy of every table's rows in schema ``snapshot_<name>``.
+
+    The PostgreSQL counterpart of copying a prepared SQLite file: a world built once per
+    worker is restored before each test (``restore_tables``) instead of being built again.
+    """
+    engine = make_engine(url)
+    schema = f"snapshot_{name}"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        for table in Base.metadata.sorted_tables:
+            connection.exec_driver_sql(
+                f'CREATE TABLE "{schema}"."{table.name}" AS SELECT * FROM "{table.name}"'
+            )
+    engine.dispose()
+
+
+def restore_tables(url: str, name: str) -> None:
+    """Fill the (emptied) tables with the rows ``snapshot_tables`` kept; sequences follow."""
+    engine = make_engine(url)
+    schema = f"snapshot_{name}"
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            connection.exec_driver_sql(
+                f'INSERT INTO "{table.name}" SELECT * FROM "{schema}"."{table.name}"'
+            )
+            for column in table.primary_key.columns:
+                sequence = connection.execute(
+                    sa.select(sa.func.pg_get_serial_sequence(f'"{table.name}"', column.name))
+                ).scalar()
+                if sequence is not None:  # where the next id comes from: past the rows'
+                    connection.execute(
+                        sa.select(
+                            sa.func.setval(
+                                sequence,
+                                sa.func.coalesce(sa.func.max(column), 1),
+                                sa.func.max(column).is_not(None),
+                            )
+                        )
+                    )
+    engine.dispose()
+
+
 @pytest.fixture()
 def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
     if POSTGRES_URL:
@@ -137,6 +186,12 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
     path = tmp_path / "signing.db"
     shutil.copyfile(database_template, path)
     yield f"sqlite:///{path}"
+
+
+#: Login password hashes at Argon2id's minimum cost (1 pass over 64 KiB instead of 3 over 64 MiB:
+#: about 0.2 s of CPU less per login, per account made). App configuration, so the production
+#: code runs; the test of the cost itself (test_auth.py) gives its app the production values.
+TEST_PASSWORD_HASH = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 64}
 
 
 def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Flask:
@@ -152,6 +207,7 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides: object) -> Fla
         "BASE_URL": "http://signing.test",
         "SERVER_NAME": None,
     }
+    config.update(TEST_PASSWORD_HASH)
     config.update(overrides)
     return create_app(config)
 
@@ -245,8 +301,9 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 @pytest.fixture()
-def make_user(db_session):  # type: ignore[no-untyped-def]
-    """Builder: ``make_user("sekretariat", role=Role.SECRETARIAT)`` (committed)."""
+def make_user(app: Flask, db_session):  # type: ignore[no-untyped-def]
+    """Builder: ``make_user("sekretariat", role=Role.SECRETARIAT)`` (committed; the password
+    hashed as the app is configured to)."""
     from signing.auth.operations import create_user
     from signing.models import Role
 
@@ -256,13 +313,14 @@ def make_user(db_session):  # type: ignore[no-untyped-def]
         display_name: str | None = None,
         password: str = TEST_PASSWORD,
     ):  # type: ignore[no-untyped-def]
-        user = create_user(
-            db_session,
-            username=username,
-            display_name=display_name or username,
-            password=password,
-            role=role,
-        )
+        with app.app_context():
+            user = create_user(
+                db_session,
+                username=username,
+                display_name=display_name or username,
+                password=password,
+                role=role,
+            )
         db_session.commit()
         return user
 
@@ -270,11 +328,12 @@ def make_user(db_session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def kalteng(db_session):  # type: ignore[no-untyped-def]
+def kalteng(app: Flask, db_session):  # type: ignore[no-untyped-def]
     """The Kalimantan Tengah registry with demo holders and accounts (committed)."""
     from signing.demo import prepare_demo
 
-    prepared = prepare_demo(db_session, TEST_PASSWORD)
+    with app.app_context():  # the accounts' password hashed as the app is configured to
+        prepared = prepare_demo(db_session, TEST_PASSWORD)
     db_session.commit()
     return prepared
 

@@ -141,12 +141,21 @@ def test_passwords_are_stored_as_argon2_hashes(db_session, make_user) -> None:  
     assert TEST_PASSWORD not in user.password_hash
 
 
-def test_an_old_password_hash_is_upgraded_at_login(client, auth, make_user, db_session) -> None:  # type: ignore[no-untyped-def]
+def test_an_old_password_hash_is_upgraded_at_login(
+    app, client, auth, make_user, db_session
+) -> None:  # type: ignore[no-untyped-def]
     """A hash made with weaker Argon2 parameters (an older release) is replaced by one with
     today's parameters when its owner logs in; the password keeps working."""
     from argon2 import PasswordHasher
 
+    from signing import config
     from signing.auth.passwords import needs_rehash
+
+    # Today's (production) cost, not the suite's minimal one (tests/conftest.py).
+    app.config.update(
+        PASSWORD_HASH_TIME_COST=config.PASSWORD_HASH_TIME_COST,
+        PASSWORD_HASH_MEMORY_KIB=config.PASSWORD_HASH_MEMORY_KIB,
+    )
 
     user = make_user("bupati-62.02")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(TEST_PASSWORD)
@@ -158,6 +167,7 @@ def test_an_old_password_hash_is_upgraded_at_login(client, auth, make_user, db_s
     db_session.expire_all()
     upgraded = db_session.get(type(user), user.id).password_hash
     assert upgraded != weak and not needs_rehash(upgraded)
+    assert "$m=65536,t=3,p=4$" in upgraded  # RFC 9106's low-memory profile
     auth.logout()
     assert auth.login("bupati-62.02").status_code == 302
 

@@ -71,13 +71,11 @@ def renew(db_session: Session, commitment: Commitment, *, actor: Any = "cli") ->
     revision = store_revision(db_session, commitment, stamped, TIMESTAMPED)
     db_session.flush()
     horizon = archive_horizon(stamped)
-    audit.record(
+    audit.record_on_commitment(
         db_session,
         "commitment.archive_renew",
+        commitment,
         actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
         sha256_before=before,
         sha256_after=revision.sha256,
         details={

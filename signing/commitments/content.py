@@ -8,16 +8,9 @@ from sqlalchemy.orm import Session
 
 from signing.commitments.errors import GenerationError, MissingHolder, MissingOffice
 from signing.documents.content import CommitmentContent, Party
-from signing.models import (
-    Commitment,
-    Event,
-    Mandate,
-    MandateKind,
-    Office,
-    OfficeKind,
-    Region,
-    SlotRole,
-)
+from signing.models.commitments import Commitment, Mandate, MandateKind, SlotRole
+from signing.models.events import Event
+from signing.models.regions import Office, OfficeKind, Region
 
 #: Offices of the provincial slots.
 PROVINCIAL_SLOT_OFFICES = {
@@ -151,13 +144,17 @@ def content_for(
         raise GenerationError(f"{region.name}: isi dokumen tidak lengkap ({error}).") from error
 
 
-def build_content(db_session: Session, commitment: Commitment) -> CommitmentContent:
-    """The document content of ``commitment`` from its slots' offices and their current holders.
+def build_content(
+    db_session: Session, commitment: Commitment, offices: dict[SlotRole, Office] | None = None
+) -> CommitmentContent:
+    """The document content of ``commitment`` from its slots' offices (or ``offices``) and
+    their current holders.
 
     :raises MissingHolder: an office has no holder (named with the region).
     :raises GenerationError: the event's text is incomplete (e.g. no commitment point).
     """
-    offices = {slot.role: slot.office for slot in commitment.slots}
+    if offices is None:
+        offices = {slot.role: slot.office for slot in commitment.slots}
     missing = [role for role in SlotRole if role not in offices]
     if missing:
         offices.update(

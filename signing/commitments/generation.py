@@ -18,20 +18,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from signing import audit
-from signing.commitments.content import content_for, resolve_offices
-from signing.commitments.errors import EventTextLocked, GenerationError, GenerationRefused
-from signing.commitments.storage import GENERATED, SEALED, TIMESTAMPED, store_revision
-from signing.db import begin_write, utcnow
+from signing.commitments.content import build_content, content_for, resolve_offices
+from signing.commitments.errors import GenerationError, GenerationRefused
+from signing.commitments.event_text import update_event_text
+from signing.commitments.sealing import (
+    FIELD_LOCKS,
+    SEAL_FIELD,
+    render_and_seal,
+    render_fielded,
+    start_writing,
+)
+from signing.db import utcnow
 from signing.documents.content import PARTY_SLOTS, paraf_field_name, signature_field_name
-from signing.documents.render import DocumentLayoutError, render_commitment
 from signing.models import (
     Act,
     ActKind,
-    Capacity,
     Commitment,
     Event,
     Office,
@@ -40,13 +44,10 @@ from signing.models import (
     Slot,
     SlotRole,
 )
-from signing.pades.errors import PadesError
-from signing.pades.fields import add_signature_fields
-from signing.pades.sign import seal_document
 from signing.pki import service as pki
-from signing.pki.errors import PkiError
 
 __all__ = [
+    "FIELD_LOCKS",
     "SEAL_FIELD",
     "GenerationReport",
     "commitment_number",
@@ -60,17 +61,6 @@ __all__ = [
     "update_event_text",
 ]
 
-#: Name of the invisible field pyHanko creates for the office seal.
-SEAL_FIELD = "Segel"
-
-#: Each party's signature locks that party's paraf field (FieldMDP, made with the fields,
-#: before the seal). A paraf after the party's own signature is refused by the rules anyway;
-#: the lock makes it visible in the document too, so that a complete commitment, where every
-#: signature and witness field is filled, has no field left that can be signed unseen
-#: (docs/record-integrity.md).
-FIELD_LOCKS: dict[str, tuple[str, ...]] = {
-    signature_field_name(slot): (paraf_field_name(slot),) for slot in PARTY_SLOTS
-}
 #: Crockford's base32 without I, L, O, U: unambiguous when read aloud or typed from paper.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 8
@@ -130,104 +120,6 @@ def current_commitment(db_session: Session, event: Event, region: Region) -> Com
     return live[-1] if live else None
 
 
-def render_fielded(db_session: Session, commitment: Commitment) -> bytes:
-    """The generated revision's bytes: rendered content plus every empty signature field.
-
-    Deterministic: the same registry data and event text give the same bytes.
-    """
-    from signing.commitments.content import build_content
-
-    content = build_content(db_session, commitment)
-    try:
-        rendered = render_commitment(content)
-        return add_signature_fields(rendered.pdf, rendered.fields, locks=FIELD_LOCKS)
-    except (DocumentLayoutError, ValueError) as error:
-        raise GenerationError(
-            f"{commitment.region.name}: dokumen tidak dapat dibuat: {error}"
-        ) from error
-
-
-def _seal(
-    db_session: Session,
-    commitment: Commitment,
-    pdf: bytes,
-    actor: Any,
-    on_generated: Callable[[str], None],
-) -> bytes:
-    """Certify ``pdf`` with the office seal and record the SEAL act and both revisions.
-
-    ``on_generated(sha256)`` records the generation itself once its revision is stored, so the
-    audit log (and the timeline read from it) says "generated" before "sealed", as it happened.
-    """
-    generated = store_revision(db_session, commitment, pdf, GENERATED)
-    on_generated(generated.sha256)
-    with pki.seal_signer() as signer:
-        sealed = seal_document(
-            pdf,
-            signer,
-            pki.timestamper(),
-            validation_context=pki.validation_context(db_session),
-            location=commitment.event.place,
-        )
-    act = Act(
-        commitment_id=commitment.id,
-        slot_id=None,
-        kind=ActKind.SEAL,
-        capacity=Capacity.HOLDER,
-        actor_user_id=actor.id if _is_user(actor) else None,
-        actor_name=current_app.config["INSTITUTION"],
-        field_name=SEAL_FIELD,
-        sha256_before=generated.sha256,
-        created_at=utcnow(),
-    )
-    db_session.add(act)
-    db_session.flush()
-    revision = store_revision(db_session, commitment, sealed, SEALED, act=act)
-    act.sha256_after = revision.sha256
-    # The copy handed out from now on is B-LTA: a document time stamp over the seal with the
-    # seal's revocation data (see docs/long-term-validation.md).
-    stamped = pki.document_timestamp(db_session, sealed, [pki.get_ca().seal_cert])
-    store_revision(db_session, commitment, stamped, TIMESTAMPED)
-    db_session.flush()
-    audit.record(
-        db_session,
-        "commitment.seal",
-        actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
-        sha256_before=generated.sha256,
-        sha256_after=revision.sha256,
-        details={"act_id": act.id, "number": commitment.number},
-    )
-    return sealed
-
-
-def _start_writing(db_session: Session) -> None:
-    """Take SQLite's write lock up front when no transaction is open yet.
-
-    A deferred SQLite transaction that reads and then writes fails at once if another process
-    committed in between; callers already inside a transaction (the workflow locks the
-    commitment first) keep theirs, since :func:`begin_write` would commit it.
-    """
-    if not db_session.in_transaction():
-        begin_write(db_session)
-
-
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and hasattr(actor, "id")
-
-
-def _render_and_seal(
-    db_session: Session, commitment: Commitment, actor: Any, on_generated: Callable[[str], None]
-) -> None:
-    pdf = render_fielded(db_session, commitment)
-    try:
-        _seal(db_session, commitment, pdf, actor, on_generated)
-    except (PkiError, PadesError) as error:
-        raise GenerationError(f"{commitment.region.name}: segel dokumen gagal: {error}") from error
-
-
 def _create(
     db_session: Session,
     event: Event,
@@ -261,26 +153,20 @@ def _create(
     db_session.flush()
     _add_slots(db_session, commitment, offices)
 
-    def record_generation(sha256: str) -> None:
-        audit.record(
-            db_session,
-            "commitment.generate",
-            actor=actor,
-            object_type="commitment",
-            object_id=commitment.id,
-            commitment_id=commitment.id,
-            sha256_after=sha256,
-            details={
-                "event_id": event.id,
-                "region": region.kemendagri_code,
-                "number": number,
-                "code": code,
-                "version": version,
-                "replaces_id": commitment.replaces_id,
-            },
-        )
-
-    _render_and_seal(db_session, commitment, actor, record_generation)
+    render_and_seal(
+        db_session,
+        commitment,
+        actor,
+        action="commitment.generate",
+        details={
+            "event_id": event.id,
+            "region": region.kemendagri_code,
+            "number": number,
+            "code": code,
+            "version": version,
+            "replaces_id": commitment.replaces_id,
+        },
+    )
     return commitment
 
 
@@ -316,7 +202,7 @@ def generate_commitment(
     :raises MissingOffice, MissingHolder: the registry lacks an office or its holder.
     :raises GenerationError: rendering or sealing failed.
     """
-    _start_writing(db_session)
+    start_writing(db_session)
     if event.province_code != region.province_code:
         raise GenerationRefused(f"{region.name} bukan wilayah provinsi acara ini.")
     versions = _versions(db_session, event, region)
@@ -336,7 +222,7 @@ def new_version_after_void(db_session: Session, voided: Commitment, *, actor: An
 
     :raises GenerationRefused: not voided, or a newer version exists already.
     """
-    _start_writing(db_session)
+    start_writing(db_session)
     if not voided.is_void:
         raise GenerationRefused(
             f"Dokumen {voided.number} belum dibatalkan; versi baru hanya setelah void."
@@ -367,7 +253,7 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
 
     :raises GenerationRefused: voided, or someone has acted on it.
     """
-    _start_writing(db_session)
+    start_writing(db_session)
     # Lock the row (PostgreSQL; SQLite is serialised by BEGIN IMMEDIATE) so that no act can
     # land on the old document between the check below and the new revisions.
     db_session.execute(
@@ -382,14 +268,7 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
         )
     before = commitment.current_sha256
     offices = resolve_offices(db_session, commitment.region)
-    content_for(
-        db_session,
-        commitment.event,
-        commitment.region,
-        offices,
-        number=commitment.number,
-        code=commitment.code,
-    )
+    build_content(db_session, commitment, offices)
     for slot in commitment.slots:
         slot.office_id = offices[slot.role].id
     db_session.flush()
@@ -410,20 +289,14 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
         db_session.flush()
     db_session.expire(commitment, ["acts"])
 
-    def record_regeneration(sha256: str) -> None:
-        audit.record(
-            db_session,
-            "commitment.regenerate",
-            actor=actor,
-            object_type="commitment",
-            object_id=commitment.id,
-            commitment_id=commitment.id,
-            sha256_before=before,
-            sha256_after=sha256,
-            details={"number": commitment.number},
-        )
-
-    _render_and_seal(db_session, commitment, actor, record_regeneration)
+    render_and_seal(
+        db_session,
+        commitment,
+        actor,
+        action="commitment.regenerate",
+        details={"number": commitment.number},
+        sha256_before=before,
+    )
     return commitment
 
 
@@ -478,7 +351,7 @@ def generate_event(
     :raises CaMissing: no CA (checked once, before any region).
     """
     pki.get_ca()  # fail once, clearly, rather than once per region
-    _start_writing(db_session)
+    start_writing(db_session)
     report = GenerationReport()
     for region in regions_for(db_session, event, regions):
         if current_commitment(db_session, event, region) is not None:
@@ -516,94 +389,3 @@ def generate_event(
         },
     )
     return report
-
-
-def _clean_list(name: str, items: Iterable[str], *, required: bool) -> list[str]:
-    cleaned = []
-    for item in items:
-        if not isinstance(item, str):
-            raise GenerationRefused(f"{name}: setiap butir harus berupa teks.")
-        text = " ".join(item.split())
-        if text:
-            cleaned.append(text)
-    if required and not cleaned:
-        raise GenerationRefused(f"{name} tidak boleh kosong.")
-    return cleaned
-
-
-def update_event_text(
-    db_session: Session,
-    event: Event,
-    legal_bases: Iterable[str],
-    considerations: Iterable[str],
-    points: Iterable[str],
-    *,
-    actor: Any,
-) -> list[Commitment]:
-    """Replace the event's legal bases, considerations and commitment points.
-
-    Refused once anyone has acted on a live document of the event (their text would no longer
-    be what they signed). Returns the live, already generated commitments that still carry the
-    old text: regenerate them (:func:`regenerate`) to apply it.
-
-    :raises EventTextLocked: a party or witness has acted on one of the event's documents.
-    :raises GenerationRefused: a list is empty (legal bases and points are required).
-    """
-    _start_writing(db_session)
-    legal = _clean_list("Dasar hukum", legal_bases, required=True)
-    whereas = _clean_list("Pertimbangan", considerations, required=False)
-    items = _clean_list("Butir komitmen", points, required=True)
-    live = [
-        c
-        for c in db_session.execute(
-            sa.select(Commitment).where(
-                Commitment.event_id == event.id, Commitment.voided_at.is_(None)
-            )
-        ).scalars()
-    ]
-    acted = (
-        db_session.execute(
-            sa.select(Commitment.number)
-            .join(Act, Act.commitment_id == Commitment.id)
-            .where(Commitment.id.in_([c.id for c in live]), Act.kind != ActKind.SEAL)
-            .distinct()
-            .order_by(Commitment.number)
-        )
-        .scalars()
-        .all()
-        if live
-        else []
-    )
-    if acted:
-        shown = ", ".join(acted[:5]) + (f" dan {len(acted) - 5} lainnya" if len(acted) > 5 else "")
-        raise EventTextLocked(
-            f"Teks acara tidak dapat diubah: sudah ada tindakan pada dokumen {shown}. "
-            "Batalkan (void) dokumen tersebut dan terbitkan versi baru bila teksnya harus berubah."
-        )
-    before = {
-        "legal_bases": len(event.legal_bases or ()),
-        "considerations": len(event.considerations or ()),
-        "points": len(event.points or ()),
-    }
-    event.legal_bases = legal
-    event.considerations = whereas
-    event.points = items
-    db_session.flush()
-    stale = [c for c in live if c.current_sha256 is not None]
-    audit.record(
-        db_session,
-        "event.text_update",
-        actor=actor,
-        object_type="event",
-        object_id=event.id,
-        details={
-            "before": before,
-            "after": {
-                "legal_bases": len(legal),
-                "considerations": len(whereas),
-                "points": len(items),
-            },
-            "stale_commitments": [c.id for c in stale],
-        },
-    )
-    return stale

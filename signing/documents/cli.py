@@ -14,7 +14,7 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
-from signing.cli import fail, require_migrated
+from signing.cli_support import fail, get_or_fail, require_migrated
 from signing.db import begin_write
 
 
@@ -56,9 +56,7 @@ def generate_command(event_id: int, all_regions: bool, region_codes: tuple[str, 
     # A writer from the start: SQLite cannot turn a reader into a writer once another process
     # has committed in between.
     begin_write(db.session)
-    event = db.session.get(Event, event_id)
-    if event is None:
-        fail(f"Acara {event_id} tidak ditemukan.")
+    event = get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     try:
         regions = regions_for(db.session, event, None if all_regions else list(region_codes))
     except GenerationError as error:
@@ -121,9 +119,7 @@ def preview_command(commitment_id: int, page: int, scale: float, output: Path) -
     from signing.models import Commitment
 
     require_migrated()
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        fail(f"Dokumen {commitment_id} tidak ditemukan.")
+    commitment = get_or_fail(Commitment, commitment_id, f"Dokumen {commitment_id} tidak ditemukan.")
     try:
         pdf = current_pdf(db.session, commitment)
     except StorageError as error:

@@ -14,6 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus.flowables import Flowable
 
 
+class DocumentLayoutError(ValueError):
+    """The content does not fit the layout (e.g. a footer URL too long for its box)."""
+
+
 @dataclass(frozen=True)
 class Rect:
     """An axis-aligned rectangle ``(x1, y1)``-``(x2, y2)`` with x1 < x2, y1 < y2."""
@@ -108,6 +112,33 @@ class FieldBox:
     placeholder: str | None = None
 
 
+def drawn_box(flowable: Flowable, name: str, placeholder: str | None = None) -> FieldBox:
+    """Where ``flowable`` (being drawn) lands: its page and absolute, rounded rectangle.
+
+    Taken from the canvas transformation (a table translates the canvas before drawing its
+    cells), not from drawOn's arguments.
+    """
+    canv = flowable.canv
+    x1, y1 = canv.absolutePosition(0, 0)
+    x2, y2 = canv.absolutePosition(flowable.width, flowable.height)
+    rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
+    return FieldBox(name, canv.getPageNumber() - 1, rect, placeholder)
+
+
+class _CellSpot(Flowable):
+    """A paragraph in a table cell that takes the cell's whole width."""
+
+    def __init__(self, paragraph: Flowable) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self.width = self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        _, self.height = self.paragraph.wrap(availWidth, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+
 class FieldSpot(Flowable):
     """An empty box of fixed size that records its page and absolute rectangle when drawn.
 
@@ -143,18 +174,14 @@ class FieldSpot(Flowable):
             canv.setLineWidth(0.5)
             canv.line(self.divider_at, -CELL_PADDING, self.divider_at, self.height + CELL_PADDING)
             canv.restoreState()
-        if self.recorder is None:
-            return
-        x1, y1 = canv.absolutePosition(0, 0)
-        x2, y2 = canv.absolutePosition(self.width, self.height)
-        rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
-        self.recorder.append(FieldBox(self.name, canv.getPageNumber() - 1, rect))
+        if self.recorder is not None:
+            self.recorder.append(drawn_box(self, self.name))
 
     def __repr__(self) -> str:
         return f"FieldSpot({self.name!r}, {self.width:.1f}x{self.height:.1f})"
 
 
-class NameSpot(Flowable):
+class NameSpot(_CellSpot):
     """The line under a signature box for the signer's name: part of that box's field.
 
     The page itself prints no name there. The empty field shows the expected signer's name
@@ -173,42 +200,28 @@ class NameSpot(Flowable):
         name: str,
         placeholder: str,
     ) -> None:
-        super().__init__()
+        super().__init__(paragraph)
         self.field_name = field_name
-        self.paragraph = paragraph
         self.fields = fields
         self.texts = texts
         self.name = name
         self.placeholder = placeholder
-        self.width = self.height = 0.0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        _, self.height = self.paragraph.wrap(availWidth, availHeight)
-        self.width = availWidth
-        return self.width, self.height
 
     def draw(self) -> None:
         # The paragraph only sizes the line (wrap); the field's placeholder shows the name.
-        x1, y1 = self.canv.absolutePosition(0, 0)
-        x2, y2 = self.canv.absolutePosition(self.width, self.height)
-        page = self.canv.getPageNumber() - 1
+        cell = drawn_box(self, self.name)
         if self.texts is not None:
-            rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
-            self.texts.append(FieldBox(self.name, page, rect))
+            self.texts.append(cell)
+        x1, y1, x2, _y2 = cell.rect
         for k, box in enumerate(self.fields):
-            if box.name == self.field_name and box.page == page:
+            if box.name == self.field_name and box.page == cell.page:
                 bx1, _by1, bx2, by2 = box.rect
                 # A name wider than the box (witness columns are wider) stays covered too.
-                rect = (
-                    min(bx1, round(x1, RECT_DECIMALS)),
-                    round(y1, RECT_DECIMALS),
-                    max(bx2, round(x2, RECT_DECIMALS)),
-                    by2,
-                )
-                self.fields[k] = FieldBox(box.name, page, rect, self.placeholder)
+                rect = (min(bx1, x1), y1, max(bx2, x2), by2)
+                self.fields[k] = FieldBox(box.name, cell.page, rect, self.placeholder)
 
 
-class TextSpot(Flowable):
+class TextSpot(_CellSpot):
     """A paragraph in a table cell that records the cell area it was given, when drawn.
 
     Tests compare the recorded area with the characters pdfium finds on the page, which
@@ -216,20 +229,10 @@ class TextSpot(Flowable):
     """
 
     def __init__(self, name: str, paragraph: Flowable, recorder: list[FieldBox]) -> None:
-        super().__init__()
+        super().__init__(paragraph)
         self.name = name
-        self.paragraph = paragraph
         self.recorder = recorder
-        self.width = self.height = 0.0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        _, self.height = self.paragraph.wrap(availWidth, availHeight)
-        self.width = availWidth
-        return self.width, self.height
 
     def draw(self) -> None:
         self.paragraph.drawOn(self.canv, 0, 0)
-        x1, y1 = self.canv.absolutePosition(0, 0)
-        x2, y2 = self.canv.absolutePosition(self.width, self.height)
-        rect = tuple(round(v, RECT_DECIMALS) for v in (x1, y1, x2, y2))
-        self.recorder.append(FieldBox(self.name, self.canv.getPageNumber() - 1, rect))
+        self.recorder.append(drawn_box(self, self.name))

@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from functools import partial
-from xml.sax.saxutils import escape
 
-import reportlab
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -45,20 +36,28 @@ from .content import (
     paraf_field_name,
     signature_field_name,
 )
-from .layout import FieldBox, FieldSpot, NameSpot, TextSpot
+from .fonts import FONT, x
+from .footer import PageFooter, PageFooterCanvas
+from .layout import DocumentLayoutError, FieldBox, FieldSpot, NameSpot, TextSpot
+from .styles import (
+    S_BODY,
+    S_CELL,
+    S_CELL_JUSTIFY,
+    S_CENTER_BOLD,
+    S_HEADING,
+    S_LIST,
+    S_NUMBER,
+    S_SECTION,
+    S_SIG_NAME,
+    S_SIG_NIP,
+    S_SIG_OFFICE,
+    S_TABLE_CELL,
+    S_TABLE_CENTER,
+    S_TABLE_HEAD,
+    S_TITLE,
+)
 
 __all__ = ["DocumentLayoutError", "FieldBox", "RenderedDocument", "render_commitment"]
-
-FONT = "Vera"
-FONT_BOLD = "Vera-Bold"
-FONT_ITALIC = "Vera-Italic"
-FONT_BOLD_ITALIC = "Vera-BoldItalic"
-
-QR_FORM = "verification_qr"
-
-
-class DocumentLayoutError(ValueError):
-    """The content does not fit the layout (e.g. a footer URL too long for its box)."""
 
 
 @dataclass(frozen=True)
@@ -70,55 +69,6 @@ class RenderedDocument:
     sha256: str
 
 
-def _register_fonts() -> None:
-    # Vera ships inside reportlab, so output never depends on the host's fonts.
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    font_dir = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    for name, filename in (
-        (FONT, "Vera.ttf"),
-        (FONT_BOLD, "VeraBd.ttf"),
-        (FONT_ITALIC, "VeraIt.ttf"),
-        (FONT_BOLD_ITALIC, "VeraBI.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, os.path.join(font_dir, filename)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
-
-
-_register_fonts()
-
-
-def _style(name: str, **kw: object) -> ParagraphStyle:
-    base = {
-        "fontName": FONT,
-        "bulletFontName": FONT,
-        "fontSize": 10,
-        "leading": 14,
-        "splitLongWords": 1,
-    }
-    base.update(kw)
-    return ParagraphStyle(name, **base)
-
-
-S_HEADING = _style("heading", fontName=FONT_BOLD, fontSize=14, leading=18, alignment=TA_CENTER)
-S_TITLE = _style("title", fontName=FONT_BOLD, fontSize=11, leading=15, alignment=TA_CENTER)
-S_NUMBER = _style("number", alignment=TA_CENTER, spaceBefore=6)
-S_BODY = _style("body", alignment=TA_JUSTIFY, spaceBefore=6)
-S_SECTION = _style("section", fontName=FONT_BOLD, spaceBefore=10, spaceAfter=2)
-S_LIST = _style("list", alignment=TA_JUSTIFY, leftIndent=8 * mm, bulletIndent=0, spaceBefore=2)
-S_CELL = _style("cell", alignment=TA_LEFT)
-S_CELL_JUSTIFY = _style("cell_justify", alignment=TA_JUSTIFY)
-S_SIG_OFFICE = _style("sig_office", fontName=FONT_BOLD, alignment=TA_CENTER, leading=13)
-S_SIG_NAME = _style("sig_name", fontName=FONT_BOLD, alignment=TA_CENTER, leading=13)
-S_SIG_NIP = _style("sig_nip", fontSize=9, alignment=TA_CENTER, leading=12)
-S_CENTER_BOLD = _style("center_bold", fontName=FONT_BOLD, alignment=TA_CENTER, spaceBefore=12)
-S_TABLE_HEAD = _style("table_head", fontName=FONT_BOLD, fontSize=9, alignment=TA_CENTER)
-S_TABLE_CELL = _style("table_cell", fontSize=9, leading=12)
-S_TABLE_CENTER = _style("table_center", fontSize=9, leading=12, alignment=TA_CENTER)
-S_PAGE_NUMBER = _style("page_number", fontSize=8, leading=10, alignment=TA_RIGHT)
-
 _KEEP_UPPER = frozenset({"DPRD", "RI", "PTSP", "DPMPTSP", "KPK", "II", "III", "IV", "VI"})
 _KEEP_LOWER = frozenset({"dan", "di", "ke", "dari"})
 _CAPACITY_PHRASES = {
@@ -127,11 +77,6 @@ _CAPACITY_PHRASES = {
     "a.n.": "atas nama (a.n.)",
 }
 _ORDINALS = ("KESATU", "KEDUA", "KETIGA")
-
-
-def _x(text: str) -> str:
-    """Escape content for reportlab's paragraph markup."""
-    return escape(text, {'"': "&quot;"})
 
 
 def office_in_sentence(title: str) -> str:
@@ -224,7 +169,7 @@ class _Spots:
 def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
     c = content
     story: list[Flowable] = [
-        Paragraph(f"GUBERNUR {_x(c.province_name.upper())}", S_HEADING),
+        Paragraph(f"GUBERNUR {x(c.province_name.upper())}", S_HEADING),
         Spacer(0, 8 * mm),
     ]
     title_lines = [
@@ -237,14 +182,14 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
         "DAN",
         c.ketua_dprd.office_title,
     ]
-    story += [Paragraph(_x(line), S_TITLE) for line in title_lines]
-    story.append(Paragraph(f"NOMOR: {_x(c.document_number)}", S_NUMBER))
+    story += [Paragraph(x(line), S_TITLE) for line in title_lines]
+    story.append(Paragraph(f"NOMOR: {x(c.document_number)}", S_NUMBER))
     story.append(Spacer(0, 4 * mm))
 
     story.append(
         Paragraph(
-            f"Pada hari ini {_x(format_hari_tanggal(c.event_date))}, bertempat di "
-            f"{_x(c.event_place)}, dalam acara {_x(c.event_name)}, kami yang bertanda tangan "
+            f"Pada hari ini {x(format_hari_tanggal(c.event_date))}, bertempat di "
+            f"{x(c.event_place)}, dalam acara {x(c.event_name)}, kami yang bertanda tangan "
             "di bawah ini:",
             S_BODY,
         )
@@ -257,13 +202,13 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
     rows = []
     for k, party in enumerate(c.parties):
         rows += [
-            [f"{k + 1}.", "Nama", ":", Paragraph(f"<b>{_x(party.holder_name)}</b>", S_CELL)],
-            ["", "Jabatan", ":", Paragraph(_x(party_role(party)), S_CELL)],
+            [f"{k + 1}.", "Nama", ":", Paragraph(f"<b>{x(party.holder_name)}</b>", S_CELL)],
+            ["", "Jabatan", ":", Paragraph(x(party_role(party)), S_CELL)],
             [
                 "",
                 Paragraph(
                     "dalam hal ini bertindak untuk dan atas nama "
-                    f"{_x(acting_for[party.slot])}, selanjutnya disebut "
+                    f"{x(acting_for[party.slot])}, selanjutnya disebut "
                     f"<b>PIHAK {_ORDINALS[k]}</b>.",
                     S_CELL_JUSTIFY,
                 ),
@@ -299,21 +244,21 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
 
     story.append(Paragraph("Dasar:", S_SECTION))
     for k, text in enumerate(_punctuated(c.legal_bases, last=".", conjunction=False)):
-        story.append(Paragraph(_x(text), S_LIST, bulletText=f"{k + 1}."))
+        story.append(Paragraph(x(text), S_LIST, bulletText=f"{k + 1}."))
     story.append(Paragraph("Menimbang:", S_SECTION))
     for k, text in enumerate(_punctuated(c.considerations, last=".", conjunction=False)):
-        story.append(Paragraph(_x(text), S_LIST, bulletText=f"{chr(ord('a') + k % 26)}."))
+        story.append(Paragraph(x(text), S_LIST, bulletText=f"{chr(ord('a') + k % 26)}."))
 
     story.append(
         Paragraph(
             "Dengan ini <b>PARA PIHAK</b> menyatakan komitmen bersama untuk membentuk dan "
             "menyelenggarakan Pelayanan Terpadu Satu Pintu (PTSP) Prima di "
-            f"{_x(c.region_label)}, yaitu:",
+            f"{x(c.region_label)}, yaitu:",
             S_BODY,
         )
     )
     for k, text in enumerate(_punctuated(c.points, last=".", conjunction=True)):
-        story.append(Paragraph(_x(text), S_LIST, bulletText=f"{k + 1}."))
+        story.append(Paragraph(x(text), S_LIST, bulletText=f"{k + 1}."))
 
     closing = Paragraph(
         # True from the sealed draft on: it says how the parties sign, not that they have.
@@ -323,13 +268,21 @@ def _story(content: CommitmentContent, spots: _Spots) -> list[Flowable]:
         "memuat nama penanda tangan serta tanggal dan waktu penandatanganannya.",
         S_BODY,
     )
-    story.append(KeepTogether([closing, Spacer(0, 6 * mm), _signature_table(c, spots)]))
+    story.append(
+        KeepTogether(
+            [
+                closing,
+                Spacer(0, 6 * mm),
+                _block_table(c.parties, spots, witnesses=False),
+            ]
+        )
+    )
     story.append(
         KeepTogether(
             [
                 Paragraph("Disaksikan oleh:", S_CENTER_BOLD),
                 Spacer(0, 2 * mm),
-                _witness_table(c, spots),
+                _block_table(c.witnesses, spots, witnesses=True),
             ]
         )
     )
@@ -352,54 +305,49 @@ def _signature_block_rows(
     offices = [
         spots.text(
             f"office:{p.slot}",
-            Paragraph("<br/>".join(_x(line) for line in signature_office_lines(p)), S_SIG_OFFICE),
+            Paragraph("<br/>".join(x(line) for line in signature_office_lines(p)), S_SIG_OFFICE),
         )
         for p in parties
     ]
     names = [
-        spots.name(p.slot, Paragraph(_x(p.holder_name), S_SIG_NAME), p.holder_name) for p in parties
+        spots.name(p.slot, Paragraph(x(p.holder_name), S_SIG_NAME), p.holder_name) for p in parties
     ]
     rows: list[list[object]] = [offices, boxes, names]
     if any(p.nip for p in parties):
-        rows.append([Paragraph(f"NIP. {_x(p.nip)}" if p.nip else "", S_SIG_NIP) for p in parties])
+        rows.append([Paragraph(f"NIP. {x(p.nip)}" if p.nip else "", S_SIG_NIP) for p in parties])
     return rows
 
+
+#: The same padding on every side of every cell: the layout's box sizes assume it.
+_CELL_PADDING = [
+    (side, (0, 0), (-1, -1), L.CELL_PADDING)
+    for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+]
 
 _BLOCK_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, -1), FONT, 10),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+        *_CELL_PADDING,
         # Names on one line across the row, so their fields (box + name) end level.
         ("VALIGN", (0, 2), (-1, 2), "BOTTOM"),
     ]
 )
 
 
-def _signature_table(c: CommitmentContent, spots: _Spots) -> Table:
-    boxes = [
-        spots.field(signature_field_name(p.slot), L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
-        for p in c.parties
-    ]
+def _block_table(parties: tuple[Party, ...], spots: _Spots, *, witnesses: bool) -> Table:
+    """A row of signature blocks (office, box, name, NIP): the parties' or the witnesses'."""
+    if witnesses:
+        box = (L.WITNESS_BOX_WIDTH, L.WITNESS_BOX_HEIGHT)
+        column, columns = L.WITNESS_COL_WIDTH, L.WITNESS_COLUMNS
+    else:
+        box = (L.SIGNATURE_BOX_WIDTH, L.SIGNATURE_BOX_HEIGHT)
+        column, columns = L.SIGNATURE_COL_WIDTH, L.SIGNATURE_COLUMNS
+    boxes = [spots.field(signature_field_name(p.slot), *box) for p in parties]
     return Table(
-        _signature_block_rows(c.parties, boxes, spots),
-        colWidths=(L.SIGNATURE_COL_WIDTH,) * L.SIGNATURE_COLUMNS,
-        style=_BLOCK_STYLE,
-    )
-
-
-def _witness_table(c: CommitmentContent, spots: _Spots) -> Table:
-    boxes = [
-        spots.field(signature_field_name(w.slot), L.WITNESS_BOX_WIDTH, L.WITNESS_BOX_HEIGHT)
-        for w in c.witnesses
-    ]
-    return Table(
-        _signature_block_rows(c.witnesses, boxes, spots),
-        colWidths=(L.WITNESS_COL_WIDTH,) * L.WITNESS_COLUMNS,
+        _signature_block_rows(parties, boxes, spots),
+        colWidths=(column,) * columns,
         style=_BLOCK_STYLE,
     )
 
@@ -414,7 +362,7 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
             [
                 Paragraph(f"{k + 1}.", S_TABLE_CENTER),
                 Paragraph(
-                    f"{_x(party_role(party))}<br/><font size=8>{_x(party.holder_name)}</font>",
+                    f"{x(party_role(party))}<br/><font size=8>{x(party.holder_name)}</font>",
                     S_TABLE_CELL,
                 ),
                 # One field over the Paraf and Tanggal cells (spanned below).
@@ -440,95 +388,11 @@ def _paraf_table(c: CommitmentContent, spots: _Spots) -> Table:
                 ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
                 ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("RIGHTPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING),
+                *_CELL_PADDING,
                 *spans,
             ]
         ),
     )
-
-
-@dataclass(frozen=True)
-class _Footer:
-    document_code: str
-    verification_url: str
-    province_name: str
-    pdf_date: str
-
-
-class _FooterCanvas(Canvas):
-    """Canvas that holds pages back until the end to print "Halaman x dari y" on each."""
-
-    def __init__(self, *args: object, footer: _Footer, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._held_pages: list[dict[str, object]] = []
-        date = footer.pdf_date
-        # invariant=1 would stamp 2000-01-01; the event date is as stable and more truthful.
-        self.setDateFormatter(lambda *_: date)
-
-    def showPage(self) -> None:  # noqa: N802
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held_pages)
-        notice = self._notice()
-        for k, state in enumerate(self._held_pages):
-            self.__dict__.update(state)
-            if k == 0:
-                self._define_qr_form()
-            self._draw_footer(k + 1, total, notice)
-            super().showPage()
-        super().save()
-
-    def _define_qr_form(self) -> None:
-        # The QrCode flowable draws bare rectangles; renderPDF would also select Helvetica.
-        code = QrCode(self._footer.verification_url, width=L.QR_SIZE, height=L.QR_SIZE, qrLevel="M")
-        code.wrap(L.QR_SIZE, L.QR_SIZE)
-        self.beginForm(QR_FORM)
-        code.drawOn(self, L.QR_BOX.x1, L.QR_BOX.y1)
-        self.endForm()
-
-    def _notice(self) -> Paragraph:
-        f = self._footer
-        text = (
-            f"<b>Kode dokumen: {_x(f.document_code)}</b><br/>"
-            # Printed on the sealed draft too, so it describes how signatures are applied
-            # rather than claiming any.
-            "Tanda tangan dan paraf pada dokumen ini dibubuhkan secara elektronik dengan "
-            "sertifikat elektronik yang diterbitkan oleh CA internal DPMPTSP Provinsi "
-            f"{_x(f.province_name)} (tidak tersertifikasi). Keaslian, keutuhan dan status "
-            "penandatanganan dokumen dapat diperiksa dengan memindai kode QR atau melalui "
-            f"{_x(f.verification_url)}"
-        )
-        box = L.FOOTER_TEXT_BOX
-        for size in (7, 6.5, 6, 5.5, 5):
-            para = Paragraph(
-                text, _style("footer", fontSize=size, leading=size * 1.3, alignment=TA_LEFT)
-            )
-            _, height = para.wrap(box.width, box.height)
-            if height <= box.height:
-                return para
-        raise DocumentLayoutError(
-            f"Teks kaki halaman dokumen {f.document_code} tidak muat: alamat verifikasi terlalu "
-            "panjang."
-        )
-
-    def _draw_footer(self, page: int, total: int, notice: Paragraph) -> None:
-        self.saveState()
-        self.setStrokeColor(colors.Color(0.4, 0.4, 0.4))
-        self.setLineWidth(0.5)
-        self.line(L.FRAME.x1, L.FOOTER_RULE_Y, L.FRAME.x2, L.FOOTER_RULE_Y)
-        self.doForm(QR_FORM)
-        box = L.FOOTER_TEXT_BOX
-        notice.drawOn(self, box.x1, box.y2 - notice.height)
-        number = Paragraph(f"Halaman {page} dari {total}", S_PAGE_NUMBER)
-        _, height = number.wrap(L.PAGE_NUMBER_BOX.width, L.PAGE_NUMBER_BOX.height)
-        number.drawOn(self, L.PAGE_NUMBER_BOX.x1, L.PAGE_NUMBER_BOX.y2 - height)
-        self.restoreState()
 
 
 def _build(content: CommitmentContent, spots: _Spots) -> bytes:
@@ -564,14 +428,14 @@ def _build(content: CommitmentContent, spots: _Spots) -> bytes:
         id="body",
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    footer = _Footer(
+    footer = PageFooter(
         document_code=content.document_code,
         verification_url=content.verification_url,
         province_name=content.province_name,
         pdf_date=f"D:{content.event_date:%Y%m%d}",
     )
     try:
-        doc.build(_story(content, spots), canvasmaker=partial(_FooterCanvas, footer=footer))
+        doc.build(_story(content, spots), canvasmaker=partial(PageFooterCanvas, footer=footer))
     except LayoutError as exc:
         raise DocumentLayoutError(
             f"Tata letak dokumen {content.region_label} tidak muat: {exc}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
@@ -32,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .render import FONT, FONT_BOLD, FONT_ITALIC
+from .fonts import FONT, FONT_BOLD, FONT_ITALIC, x
 
 __all__ = [
     "BundleCover",
@@ -47,11 +46,6 @@ PAGE = A4
 MARGIN = 18 * mm
 GREY = colors.Color(0.92, 0.92, 0.92)
 DARK = colors.Color(0.25, 0.25, 0.25)
-
-
-def x(text: object) -> str:
-    """Escape for reportlab paragraph markup."""
-    return escape("" if text is None else str(text), {'"': "&quot;"})
 
 
 def style(name: str, **kw: object) -> ParagraphStyle:

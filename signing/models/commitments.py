@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from signing.db import Base, utcnow
+from signing.models.labels import LabelledEnum
 
 if TYPE_CHECKING:
     from signing.models.events import Event
@@ -47,22 +48,12 @@ PARTY_SLOTS = (SlotRole.KEPALA_DAERAH, SlotRole.KETUA_DPRD, SlotRole.GUBERNUR)
 WITNESS_SLOTS = (SlotRole.SAKSI_WAKIL_GUBERNUR, SlotRole.SAKSI_KETUA_DPRD_PROVINSI)
 
 
-class ActKind(enum.StrEnum):
-    SEAL = "seal"
-    SIGN = "sign"
-    PARAF = "paraf"
-    WITNESS = "witness"
-    DECLINE = "decline"
-
-    @property
-    def label(self) -> str:
-        return {
-            "seal": "Segel instansi",
-            "sign": "Tanda tangan",
-            "paraf": "Paraf",
-            "witness": "Saksi",
-            "decline": "Tolak",
-        }[self.value]
+class ActKind(LabelledEnum):
+    SEAL = "seal", "Segel instansi"
+    SIGN = "sign", "Tanda tangan"
+    PARAF = "paraf", "Paraf"
+    WITNESS = "witness", "Saksi"
+    DECLINE = "decline", "Tolak"
 
 
 class Capacity(enum.StrEnum):

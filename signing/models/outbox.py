@@ -6,26 +6,22 @@ See :mod:`signing.notifications` (writing) and :mod:`signing.notifications.deliv
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signing.db import Base, utcnow
+from signing.models.labels import LabelledEnum
 
 if TYPE_CHECKING:
     from signing.models.users import Notification
 
 
-class MailStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "Menunggu", "sent": "Terkirim", "failed": "Gagal"}[self.value]
+class MailStatus(LabelledEnum):
+    PENDING = "pending", "Menunggu"
+    SENT = "sent", "Terkirim"
+    FAILED = "failed", "Gagal"
 
 
 class OutboxMail(Base):

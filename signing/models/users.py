@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -11,21 +10,16 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from signing.db import Base, utcnow
+from signing.models.labels import LabelledEnum
 
 if TYPE_CHECKING:
     from signing.models.regions import Office, OfficeHolder
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    SECRETARIAT = "secretariat"
-    OFFICIAL = "official"
-
-    @property
-    def label(self) -> str:
-        return {"admin": "Administrator", "secretariat": "Sekretariat", "official": "Pejabat"}[
-            self.value
-        ]
+class Role(LabelledEnum):
+    ADMIN = "admin", "Administrator"
+    SECRETARIAT = "secretariat", "Sekretariat"
+    OFFICIAL = "official", "Pejabat"
 
 
 class User(UserMixin, Base):
@@ -117,15 +111,11 @@ class Notification(Base):
     user: Mapped[User] = relationship()
 
 
-class SpecimenKind(enum.StrEnum):
+class SpecimenKind(LabelledEnum):
     """Which handwritten mark a specimen shows."""
 
-    SIGNATURE = "signature"
-    PARAF = "paraf"
-
-    @property
-    def label(self) -> str:
-        return {"signature": "Spesimen tanda tangan", "paraf": "Spesimen paraf"}[self.value]
+    SIGNATURE = "signature", "Spesimen tanda tangan"
+    PARAF = "paraf", "Spesimen paraf"
 
 
 class Specimen(Base):

@@ -33,9 +33,8 @@ issuing CRL lives.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +44,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from signing.files import private_directory
+from signing.files import private_directory, write_atomic
 
 from .crl import CrlLevel, RevokedEntry, build_crl, check_certificate_usable, crl_from_bytes
 from .custody import FileKeyBackend, KeyBackend, RootKeyOffline
@@ -168,21 +167,18 @@ class CertificateAuthority:
 
     def previous_issuing_cas(self) -> list[CertificateAuthority]:
         """Each replaced issuing CA as a CA view, to build its CRL with :func:`build_crl`."""
-        views = []
-        for cert, label in self.previous_issuing:
-            view = CertificateAuthority(
-                certs_dir=self.certs_dir,
-                organisation=self.organisation,
-                base_url=self.base_url,
-                root_cert=self.root_cert,
-                issuing_cert=cert,
-                tsa_cert=self.tsa_cert,
-                seal_cert=self.seal_cert,
-                _backend=self._backend,
-                key_labels={"issuing": label},
-            )
-            views.append(view)
-        return views
+        # A view shares the backend and certificates; of the keys it knows only its own.
+        return [self._view_of(cert, label) for cert, label in self.previous_issuing]
+
+    def _view_of(self, cert: x509.Certificate, label: str) -> CertificateAuthority:
+        return dataclasses.replace(
+            self,
+            issuing_cert=cert,
+            key_labels={"issuing": label},
+            previous_issuing=[],
+            legacy=False,
+            _keys={},  # its own, loaded on first use: never the current issuing key
+        )
 
     def root_crl(self, next_update_days: int = 7) -> bytes:
         """A fresh root CRL when the root key is at hand, else the one signed at the ceremony."""
@@ -219,25 +215,11 @@ class CertificateAuthority:
     ) -> bytes:
         """Build a CRL for ``level`` and write it to ``certs_dir``; returns the DER."""
         der = build_crl(self, level, revoked, next_update_days=next_update_days)
-        _write_atomic(self.crl_path(level), der, 0o644)
+        write_atomic(self.crl_path(level), der, 0o644)
         return der
 
 
 # --------------------------------------------------------------------------- files
-
-
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def certificate_to_pem(cert: x509.Certificate) -> bytes:
@@ -294,7 +276,7 @@ def _write_meta(ca: CertificateAuthority, created_at: str) -> None:
             ],
         },
     }
-    _write_atomic(ca.certs_dir / "ca.json", json.dumps(meta, indent=2).encode() + b"\n", 0o644)
+    write_atomic(ca.certs_dir / "ca.json", json.dumps(meta, indent=2).encode() + b"\n", 0o644)
 
 
 def _issue_online(
@@ -323,7 +305,7 @@ def _issue_online(
     ca.seal_cert = issue_seal_certificate(ca, seal_key.public_key(), office=seal_office)
     certs = {"issuing": ca.issuing_cert, "tsa": ca.tsa_cert, "seal": ca.seal_cert}
     for name, cert in certs.items():
-        _write_atomic(ca.certs_dir / f"{name}.crt", certificate_to_pem(cert), 0o644)
+        write_atomic(ca.certs_dir / f"{name}.crt", certificate_to_pem(cert), 0o644)
     ca.publish_crl("root", next_update_days=ROOT_CRL_DAYS)
     ca.publish_crl("issuing")
 
@@ -373,7 +355,7 @@ def init_ca(
         seal_cert=root_cert,
         _backend=_backend_of(certs_dir, keys, kdf),
     )
-    _write_atomic(certs_dir / "root.crt", certificate_to_pem(root_cert), 0o644)
+    write_atomic(certs_dir / "root.crt", certificate_to_pem(root_cert), 0o644)
     _issue_online(ca, root_key, key_kind, seal_office or organisation)
     # ca.json last: its presence marks a complete CA for the idempotency check.
     _write_meta(ca, _now().isoformat(timespec="seconds"))
@@ -415,9 +397,7 @@ def rotate_issuing_ca(
     if ca.legacy:
         obsolete.append((old_backend, "root"))
     number = len(ca.previous_issuing) + 1
-    _write_atomic(
-        ca.certs_dir / f"issuing-{number}.crt", certificate_to_pem(ca.issuing_cert), 0o644
-    )
+    write_atomic(ca.certs_dir / f"issuing-{number}.crt", certificate_to_pem(ca.issuing_cert), 0o644)
     ca.previous_issuing.append((ca.issuing_cert, old_label))
     ca._backend = new_backend
     ca.generation += 1

@@ -26,6 +26,15 @@ from signing.pki import service
 from signing.pki.ca import crl_from_bytes
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def _or_fail(operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``operation(*args, **kwargs)``; a PKI refusal ends the command (exit 1, its message)."""
+    try:
+        return operation(*args, **kwargs)
+    except service.PkiError as error:
+        fail(str(error))
 
 
 @click.group("ca", help="CA aplikasi: sertifikat akar, penerbit, TSA, segel instansi dan CRL.")
@@ -62,12 +71,9 @@ _ROOT_KEY_OUT = click.option(
 @with_appcontext
 def ca_init(root_key_out: str, root_passphrase: str) -> None:
     """Upacara kunci: buat CA; kunci akar ditulis ke --root-key-out, tidak ke server."""
-    try:
-        ca, created = service.ensure_ca(
-            root_key_out=Path(root_key_out), root_passphrase=root_passphrase
-        )
-    except service.PkiError as error:
-        fail(str(error))
+    ca, created = _or_fail(
+        service.ensure_ca, root_key_out=Path(root_key_out), root_passphrase=root_passphrase
+    )
     if created:
         click.echo(f"CA dibuat di {ca.certs_dir} (kunci daring: {ca.backend.kind}).")
         click.echo(
@@ -91,10 +97,7 @@ def ca_init(root_key_out: str, root_passphrase: str) -> None:
 @with_appcontext
 def ca_rotate(root_key: str, root_passphrase: str) -> None:
     """Terbitkan ulang CA penerbit, TSA dan segel dengan kunci baru (dokumen lama tetap sah)."""
-    try:
-        ca = service.rotate_ca(None, Path(root_key), root_passphrase)
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.rotate_ca, None, Path(root_key), root_passphrase)
     click.echo(f"CA penerbit baru: {ca.issuing_cert.subject.rfc4514_string()}")
     click.echo(f"{len(ca.previous_issuing)} CA penerbit lama tetap disimpan untuk CRL-nya.")
     click.echo(f"Kunci daring: {ca.backend.kind}. Bawa kembali berkas kunci akar ke luar server.")
@@ -106,10 +109,7 @@ def ca_rotate(root_key: str, root_passphrase: str) -> None:
 @with_appcontext
 def ca_migrate_custody(root_key_out: str, root_passphrase: str) -> None:
     """Pindahkan CA lama (kunci terenkripsi dengan SECRET_KEY) ke penyimpanan kunci baru."""
-    try:
-        ca = service.migrate_custody(None, Path(root_key_out), root_passphrase)
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.migrate_custody, None, Path(root_key_out), root_passphrase)
     click.echo(f"Kunci akar ditulis ke {root_key_out}; simpan di luar server.")
     click.echo(f"Kunci daring baru ({ca.backend.kind}); CA penerbit lama tetap sah.")
 
@@ -118,10 +118,7 @@ def ca_migrate_custody(root_key_out: str, root_passphrase: str) -> None:
 @with_appcontext
 def ca_show() -> None:
     """Tampilkan sertifikat CA, masa berlaku dan URL CRL."""
-    try:
-        ca = service.get_ca()
-    except service.PkiError as error:
-        fail(str(error))
+    ca = _or_fail(service.get_ca)
     click.echo(f"Direktori: {ca.certs_dir}")
     click.echo(f"Organisasi: {ca.organisation}")
     if ca.legacy:
@@ -165,10 +162,7 @@ def ca_show() -> None:
 def ca_crl() -> None:
     """Tulis CRL terkini (dari basis data) ke CERTS_DIR."""
     require_migrated()
-    try:
-        paths = service.publish_crls(db.session)
-    except service.PkiError as error:
-        fail(str(error))
+    paths = _or_fail(service.publish_crls, db.session)
     revoked = len(service.revoked_entries(db.session))
     for path in paths:
         click.echo(f"Ditulis: {path}")

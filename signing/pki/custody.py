@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from signing.files import write_atomic
+
 from .errors import PkiError
 from .keystore import (
     KdfParams,
@@ -99,11 +101,9 @@ class FileKeyBackend(KeyBackend):
         return key
 
     def store(self, label: str, key: PrivateKey) -> None:
-        from .ca import _write_atomic
-
         self.directory.mkdir(parents=True, exist_ok=True)
         blob = encrypt_private_key(key, self._passphrase, kdf=self._kdf)
-        _write_atomic(self.path(label), blob, 0o600)
+        write_atomic(self.path(label), blob, 0o600)
 
     def load(self, label: str) -> PrivateKey:
         path = self.path(label)

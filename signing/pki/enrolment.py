@@ -1,5 +1,6 @@
-"""Officials' keys: enrolment (a new key pair and certificate, the key stored encrypted under
-the official's passphrase) and the queries of an official's certificates."""
+"""Officials' certificates: enrolment (a new key pair and certificate, the key stored
+encrypted under the official's passphrase), revocation, and the queries of an official's
+certificates. The CRLs and OCSP answers built from them are :mod:`signing.pki.revocation`'s."""
 
 from __future__ import annotations
 
@@ -17,9 +18,14 @@ from signing.models import CertificateStatus, SigningCertificate, User
 from signing.models.regions import OfficeKind
 from signing.pki.authority import app_or_current, get_ca, kdf_params
 from signing.pki.ca import certificate_to_pem, issue_certificate
-from signing.pki.errors import NotAnOfficial, PassphraseRejected
+from signing.pki.errors import NotAnOfficial, PassphraseRejected, PkiError
 from signing.pki.keystore import encrypt_private_key, generate_private_key
-from signing.pki.revocation import fingerprint_query, forget_fingerprint, remember_fingerprint
+from signing.pki.revocation import (
+    REVOCATION_REASONS,
+    fingerprint_query,
+    forget_fingerprint,
+    remember_fingerprint,
+)
 
 MIN_PASSPHRASE_LENGTH = 8
 
@@ -169,13 +175,12 @@ def enrol(
     )
     db_session.add(record)
     db_session.flush()
-    audit.record(
+    record_certificate_event(
         db_session,
         "pki.enrol",
-        actor=actor,
-        object_type="signing_certificate",
-        object_id=record.id,
-        details={
+        record,
+        actor,
+        {
             "user_id": user.id,
             "username": user.username,
             "serial": record.serial,
@@ -185,3 +190,47 @@ def enrol(
         },
     )
     return record
+
+
+def record_certificate_event(
+    db_session: Session,
+    action: str,
+    certificate: SigningCertificate,
+    actor: Any,
+    details: dict[str, Any],
+) -> None:
+    """The audit entry of something done to an official's certificate."""
+    audit.record(
+        db_session,
+        action,
+        actor=actor,
+        object_type="signing_certificate",
+        object_id=certificate.id,
+        details=details,
+    )
+
+
+# ----------------------------------------------------------------------- revoking
+
+
+def revoke(
+    db_session: Session, certificate: SigningCertificate, reason: str, *, actor: Any
+) -> SigningCertificate:
+    """Revoke ``certificate`` (it appears on the next CRL; its owner can no longer sign).
+
+    :raises PkiError: unknown reason, or the certificate is already revoked or superseded.
+    """
+    if reason not in REVOCATION_REASONS:
+        raise PkiError(
+            f"Alasan pencabutan tidak dikenal: {reason}. Pilihan: {', '.join(REVOCATION_REASONS)}."
+        )
+    if certificate.revoked_at is not None:
+        raise PkiError(f"Sertifikat {certificate.serial} sudah dicabut atau diganti.")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = utcnow()
+    forget_fingerprint(db_session)
+    certificate.revocation_reason = reason
+    db_session.flush()
+    details = {"user_id": certificate.user_id, "serial": certificate.serial, "reason": reason}
+    record_certificate_event(db_session, "pki.revoke", certificate, actor, details)
+    return certificate

@@ -99,29 +99,25 @@ def _aia(url: str, ocsp_url: str | None = None) -> x509.AuthorityInformationAcce
     return x509.AuthorityInformationAccess(descriptions)
 
 
-_CA_USAGE = x509.KeyUsage(
-    digital_signature=False,
-    content_commitment=False,
-    key_encipherment=False,
-    data_encipherment=False,
-    key_agreement=False,
-    key_cert_sign=True,
-    crl_sign=True,
-    encipher_only=False,
-    decipher_only=False,
-)
+def _key_usage(*allowed: str) -> x509.KeyUsage:
+    """A keyUsage extension allowing only ``allowed`` (its keyword names)."""
+    flags = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+    return x509.KeyUsage(**{flag: flag in allowed for flag in flags})
+
+
+_CA_USAGE = _key_usage("key_cert_sign", "crl_sign")
 # pyHanko insists on nonRepudiation (content_commitment) for document signers.
-_SIGNER_USAGE = x509.KeyUsage(
-    digital_signature=True,
-    content_commitment=True,
-    key_encipherment=False,
-    data_encipherment=False,
-    key_agreement=False,
-    key_cert_sign=False,
-    crl_sign=False,
-    encipher_only=False,
-    decipher_only=False,
-)
+_SIGNER_USAGE = _key_usage("digital_signature", "content_commitment")
 
 
 def _policies(ca: CertificateAuthority) -> x509.CertificatePolicies:

@@ -1,5 +1,5 @@
-"""Revocation: CRLs and OCSP answers built from the ``signing_certificates`` table, the
-validation context of an act, the document time stamp that stores them, and :func:`revoke`.
+"""Revocation data: CRLs and OCSP answers built from the ``signing_certificates`` table, the
+validation context of an act, and the document time stamp that stores them.
 
 The CRLs are cached per app and rebuilt only when the revocations in the database changed
 (their fingerprint, read once per transaction) or a day has passed.
@@ -22,9 +22,8 @@ from cryptography.x509 import ocsp as x509_ocsp
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from signing import audit
-from signing.db import utcnow
-from signing.models import CertificateStatus, SigningCertificate
+from signing.files import write_atomic
+from signing.models import SigningCertificate
 from signing.pades.sign import add_document_timestamp, make_validation_context
 from signing.pki.authority import EXT_CRLS, app_or_current, get_ca, timestamper
 from signing.pki.ca import CertificateAuthority, build_crl
@@ -175,10 +174,7 @@ def publish_crls(db_session: Session, app: Flask | None = None) -> list[Path]:
     ]
     for path, der in files:
         # Atomic: a web server reading the file never sees half a CRL.
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(der)
-        tmp.chmod(0o644)
-        tmp.replace(path)
+        write_atomic(path, der, 0o644)
         paths.append(path)
     return paths
 
@@ -307,38 +303,6 @@ def document_timestamp(
         ),
         ocsps=ocsp_responses(db_session, signers, app),
     )
-
-
-# ----------------------------------------------------------------------- revoking
-
-
-def revoke(
-    db_session: Session, certificate: SigningCertificate, reason: str, *, actor: Any
-) -> SigningCertificate:
-    """Revoke ``certificate`` (it appears on the next CRL; its owner can no longer sign).
-
-    :raises PkiError: unknown reason, or the certificate is already revoked or superseded.
-    """
-    if reason not in REVOCATION_REASONS:
-        raise PkiError(
-            f"Alasan pencabutan tidak dikenal: {reason}. Pilihan: {', '.join(REVOCATION_REASONS)}."
-        )
-    if certificate.revoked_at is not None:
-        raise PkiError(f"Sertifikat {certificate.serial} sudah dicabut atau diganti.")
-    certificate.status = CertificateStatus.REVOKED
-    certificate.revoked_at = utcnow()
-    forget_fingerprint(db_session)
-    certificate.revocation_reason = reason
-    db_session.flush()
-    audit.record(
-        db_session,
-        "pki.revoke",
-        actor=actor,
-        object_type="signing_certificate",
-        object_id=certificate.id,
-        details={"user_id": certificate.user_id, "serial": certificate.serial, "reason": reason},
-    )
-    return certificate
 
 
 def certificate_of(record: SigningCertificate) -> x509.Certificate:

@@ -7,11 +7,11 @@ commit. One module a job:
 
 - :mod:`signing.pki.authority`: the CA's online keys, the key ceremony and rotation, the time
   stamper and the office seal;
-- :mod:`signing.pki.enrolment`: officials' key pairs and certificates;
+- :mod:`signing.pki.enrolment`: officials' key pairs and certificates, enrolled and revoked;
 - :mod:`signing.pki.unlock`: unlocking a key for one act, and the wrong-passphrase throttle
   (a caller that catches its refusals must still commit: see that module);
-- :mod:`signing.pki.revocation`: revoking, CRLs, OCSP, the validation context and the document
-  time stamp.
+- :mod:`signing.pki.revocation`: CRLs, OCSP, the validation context and the document time
+  stamp.
 
 This module is the one import path the rest of the app uses for all of them.
 """
@@ -36,6 +36,7 @@ from signing.pki.enrolment import (
     enrol,
     institution_of,
     latest_certificate,
+    revoke,
 )
 from signing.pki.errors import (
     CaMissing,
@@ -57,7 +58,6 @@ from signing.pki.revocation import (
     document_timestamp,
     ocsp_responses,
     publish_crls,
-    revoke,
     revoked_entries,
     validation_context,
 )

@@ -25,7 +25,12 @@ from signing.models import AuditEntry, CertificateStatus, SigningCertificate, Us
 from signing.pades.signers import InternalKeySigner
 from signing.pki.authority import app_or_current, get_ca, kdf_params
 from signing.pki.ca import check_certificate_usable
-from signing.pki.enrolment import active_certificate, check_new_passphrase, latest_certificate
+from signing.pki.enrolment import (
+    active_certificate,
+    check_new_passphrase,
+    latest_certificate,
+    record_certificate_event,
+)
 from signing.pki.errors import (
     CertificateNotUsable,
     NotEnrolled,
@@ -238,14 +243,9 @@ def change_passphrase(
     record.encrypted_key = encrypt_private_key(key, new, kdf=kdf_params(app))
     del key
     db_session.flush()
-    audit.record(
-        db_session,
-        "pki.passphrase_changed",
-        actor=actor if actor is not None else user,
-        object_type="signing_certificate",
-        object_id=record.id,
-        details={"user_id": user.id, "serial": record.serial},
-    )
+    changed = {"user_id": user.id, "serial": record.serial}
+    by = actor if actor is not None else user
+    record_certificate_event(db_session, "pki.passphrase_changed", record, by, changed)
     # A success resets the failure count, like an unlock for an act.
     _record(
         db_session, user, "pki.unlock", {"serial": record.serial, "purpose": "change_passphrase"}

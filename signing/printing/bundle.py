@@ -24,12 +24,12 @@ from signing.documents.sheets import (
     render_bundle_front,
     render_verification_sheet,
 )
-from signing.models import Event
-from signing.verification.service import format_wib
-from signing.workflow.status import CommitmentState, event_overview
+from signing.verification.labels import format_wib
+from signing.workflow.status import CommitmentState
 
 from .copy import verification_sheet
 from .pages import Part, merge, page_count
+from .report import event_with_overview
 
 __all__ = ["Bundle", "BundleProgress", "event_bundle"]
 
@@ -60,11 +60,8 @@ def event_bundle(
 
     :raises LookupError: no such event.
     """
-    event = db_session.get(Event, event_id)
-    if event is None:
-        raise LookupError(f"Acara {event_id} tidak ditemukan.")
+    event, overview = event_with_overview(db_session, event_id)
     now = now or dt.datetime.now(dt.UTC)
-    overview = event_overview(db_session, event_id)
     documents: list[tuple[int, list[Part], str]] = []
     pending_entries: list[dict] = []
     total = len(overview)

@@ -9,17 +9,13 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
+from signing.cli_support import fail, get_or_fail
 
 EXIT_HELP = """
 \b
 Kode keluar: 0 berhasil; 1 dokumen/acara tidak ditemukan atau dokumen
 belum diterbitkan; 2 penggunaan salah.
 """
-
-
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -58,7 +54,7 @@ def print_group(
 
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None:
-        _fail(f"Komitmen {commitment_id} tidak ditemukan.")
+        fail(f"Komitmen {commitment_id} tidak ditemukan.")
     try:
         if as_copy:
             copy = print_copy(db.session, commitment)
@@ -69,7 +65,7 @@ def print_group(
             note = "PDF bertanda tangan (byte asli)"
     except StorageError as error:
         db.session.rollback()
-        _fail(str(error))
+        fail(str(error))
     _write(output, data)
     if as_copy:
         # Audited once written: an uploaded copy is recognised by this record.
@@ -91,9 +87,7 @@ def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
     from signing.models import Commitment, Event
     from signing.printing.bundle import event_bundle
 
-    event = db.session.get(Event, event_id)
-    if event is None:
-        _fail(f"Acara {event_id} tidak ditemukan.")
+    get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     count = db.session.query(Commitment).filter(Commitment.event_id == event_id).count()
     with click.progressbar(
         length=max(count, 1), label="Menyiapkan dokumen", show_pos=True, file=sys.stderr
@@ -108,7 +102,7 @@ def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
                 db.session, event_id, with_sheets=not no_sheets, progress=progress
             )
         except StorageError as error:
-            _fail(f"Bundel tidak dibuat: {error}")
+            fail(f"Bundel tidak dibuat: {error}")
         finally:
             db.session.rollback()
     _write(output, bundle.pdf)
@@ -129,7 +123,7 @@ def print_report(event_id: int, output: Path) -> None:
     try:
         report = status_report(db.session, event_id)
     except LookupError as error:
-        _fail(str(error))
+        fail(str(error))
     finally:
         db.session.rollback()
     _write(output, report.pdf)

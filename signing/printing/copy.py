@@ -25,8 +25,8 @@ from signing.commitments.storage import current_pdf
 from signing.documents.content import format_tanggal
 from signing.documents.sheets import SheetAct, VerificationSheet, render_verification_sheet
 from signing.models import ActKind, Commitment
+from signing.verification.labels import capacity_label, format_wib
 from signing.verification.print_copies import COPY_SHA256, PRINT_COPY_ACTION, marker_line
-from signing.verification.service import capacity_label, format_wib
 from signing.workflow.status import commitment_status
 
 from .pages import Part, merge, page_count
@@ -203,13 +203,11 @@ def record_print_copy(
 ) -> None:
     """Put the handed-out copy on the audit log (flushed, not committed): who took it, when,
     and the SHA-256 of its bytes, by which an uploaded copy is recognised as ours."""
-    audit.record(
+    audit.record_on_commitment(
         db_session,
         PRINT_COPY_ACTION,
+        commitment,
         actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
         sha256_after=copy.original_sha256,
         details={COPY_SHA256: hashlib.sha256(copy.pdf).hexdigest()},
     )

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from signing.documents.preview import page_count
+
+__all__ = ["Part", "merge", "page_count", "page_texts"]
+
 #: Label position: 12 mm from the right edge, 8 mm below the top (inside every top margin).
 _MM = 72 / 25.4
 _LABEL_RIGHT = 12 * _MM
@@ -35,14 +39,6 @@ class Part:
 
     pdf: bytes
     flatten: bool = False
-
-
-def page_count(pdf: bytes) -> int:
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
 
 
 def _open(part: Part) -> pdfium.PdfDocument:

@@ -17,10 +17,15 @@ from signing.documents.report import (
     StatusReport,
     render_status_report,
 )
-from signing.models import Act, Event, SlotRole
+from signing.models import Act, Commitment, Event, SlotRole
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
-from signing.verification.service import format_wib
-from signing.workflow.status import CommitmentState, SlotStatus, event_overview
+from signing.verification.labels import format_wib
+from signing.workflow.status import (
+    CommitmentState,
+    CommitmentStatus,
+    SlotStatus,
+    event_overview,
+)
 
 __all__ = ["SLOT_ORDER", "StatusReportFile", "report_data", "status_report"]
 
@@ -79,6 +84,19 @@ class StatusReportFile:
     data: StatusReport
 
 
+def event_with_overview(
+    db_session: Session, event_id: int
+) -> tuple[Event, list[tuple[Commitment, CommitmentStatus]]]:
+    """The event and every commitment of it with its status, for a printed summary.
+
+    :raises LookupError: no such event.
+    """
+    event = db_session.get(Event, event_id)
+    if event is None:
+        raise LookupError(f"Acara {event_id} tidak ditemukan.")
+    return event, event_overview(db_session, event_id)
+
+
 def report_data(
     db_session: Session, event_id: int, *, now: dt.datetime | None = None
 ) -> StatusReport:
@@ -86,11 +104,8 @@ def report_data(
 
     :raises LookupError: no such event.
     """
-    event = db_session.get(Event, event_id)
-    if event is None:
-        raise LookupError(f"Acara {event_id} tidak ditemukan.")
+    event, overview = event_with_overview(db_session, event_id)
     now = now or dt.datetime.now(dt.UTC)
-    overview = event_overview(db_session, event_id)
     rows: list[ReportRow] = []
     paraf_rows: list[ParafOnlyRow] = []
     states: dict[CommitmentState, int] = {}

@@ -13,23 +13,17 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
+from signing.cli_support import get_or_fail, refuse_import, require_migrated
 from signing.dates import wib_text
+from signing.models import Event
+from signing.secretariat import chase, dashboard, exports, overview, words
+from signing.secretariat.events import readiness
+from signing.secretariat.mcp import McpError, ensure_default_schemes, import_scores_csv
 
 
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
-
-
-def _event(event_id: int):  # type: ignore[no-untyped-def]
-    from signing.cli import require_migrated
-    from signing.models import Event
-
+def _event(event_id: int) -> Event:
     require_migrated()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        _fail(f"Acara {event_id} tidak ditemukan.")
-    return event
+    return get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
 
 
 @click.group("secretariat", help="Pekerjaan sekretariat: status, tindak lanjut, kesiapan, MCP.")
@@ -59,8 +53,6 @@ def secretariat_group() -> None:
 @with_appcontext
 def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> None:
     """Matriks status acara (teks), atau ekspor CSV/XLSX bernama acara dan tanggal."""
-    from signing.secretariat import chase, dashboard, exports, overview, words
-
     event = _event(event_id)
     loaded = overview.load_overview(db.session, event, with_offices=True)
     board = dashboard.build_dashboard(db.session, event, loaded=loaded)
@@ -97,8 +89,6 @@ def status_command(event_id: int, fmt: str, kind: str, output: Path | None) -> N
 @with_appcontext
 def readiness_command(event_id: int) -> None:
     """Daftar periksa kesiapan; keluar 1 bila ada yang belum beres."""
-    from signing.secretariat.events import readiness
-
     result = readiness(db.session, _event(event_id))
     for check in result.checks:
         mark = "OK " if check.ok else "!! "
@@ -114,9 +104,6 @@ def readiness_command(event_id: int) -> None:
 @with_appcontext
 def mcp_import_command(path: Path) -> None:
     """Impor nilai MCP (kode_wilayah,periode,ptsp,pendelegasian); semua atau tidak sama sekali."""
-    from signing.cli import refuse_import, require_migrated
-    from signing.secretariat.mcp import McpError, import_scores_csv
-
     require_migrated()
     try:
         report = import_scores_csv(db.session, path.read_bytes(), actor="cli")
@@ -132,9 +119,6 @@ def mcp_import_command(path: Path) -> None:
 @with_appcontext
 def seed_bands_command() -> None:
     """Pasang skema zona bawaan (Korsupgah 2019, MCP 2024) yang belum ada."""
-    from signing.cli import require_migrated
-    from signing.secretariat.mcp import ensure_default_schemes
-
     require_migrated()
     created = ensure_default_schemes(db.session, actor="cli")
     db.session.commit()

@@ -4,7 +4,7 @@
    The server checks everything again; this only spares a round trip. */
 (function () {
   "use strict";
-  // Texts in the reader's language, from the page's #form-texts block (static/texts.js).
+  // Texts in the reader's language, from the page's #form-texts block (static/shared.js).
   var t = window.SigningTexts("form-texts");
 
   function labelOf(field) {

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  // Texts in the reader's language, from the page's #js-texts block (static/texts.js).
+  // Texts in the reader's language, from the page's #js-texts block (static/shared.js).
   var t = window.SigningTexts("js-texts");
 
   function clock() {
@@ -121,12 +121,7 @@
         var data = new FormData(form);
         data.set("size", size);
         if (after) data.set("after", after);
-        fetch(form.action, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { Accept: "application/json", "X-Requested-With": "fetch" }
-        }).then(function (response) {
+        window.SigningPost(form.action, data).then(function (response) {
           return response.json().then(function (body) { return { ok: response.ok, body: body }; },
             function () { throw new Error(t("server_answered", "Server menjawab {status}.", { status: response.status })); });
         }).then(function (result) {

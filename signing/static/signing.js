@@ -4,7 +4,7 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Texts in the reader's language, from the page's #js-texts block (static/texts.js).
+  // Texts in the reader's language, from the page's #js-texts block (static/shared.js).
   var t = window.SigningTexts("js-texts");
 
   // --- double-click protection: a form marked data-once is submitted once -----------------
@@ -120,12 +120,7 @@
       event.preventDefault();
       if (extendForm.dataset.submitting) return;
       extendForm.dataset.submitting = "1";
-      fetch(extendForm.action, {
-        method: "POST",
-        body: new FormData(extendForm),
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-Requested-With": "fetch" }
-      }).then(function (response) {
+      window.SigningPost(extendForm.action, new FormData(extendForm)).then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === -1) throw new Error(String(response.status));
         return response.json();
@@ -272,12 +267,7 @@
         var data = new FormData(form);
         data.delete("item");
         data.append("item", box.value);
-        fetch(form.action, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { Accept: "application/json", "X-Requested-With": "fetch" }
-        }).then(function (response) {
+        window.SigningPost(form.action, data).then(function (response) {
           var type = response.headers.get("Content-Type") || "";
           if (type.indexOf("application/json") === -1) {
             return { ok: false, stop: true, sessionOver: true, message: response.status === 400

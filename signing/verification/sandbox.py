@@ -48,9 +48,17 @@ from .worker import HEADER
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Limits", "PendingVerification", "VerifierBusy", "start_bounded", "verify_bounded"]
+__all__ = [
+    "UNVERIFIABLE",
+    "Limits",
+    "PendingVerification",
+    "VerifierBusy",
+    "start_bounded",
+    "unverifiable",
+    "verify_bounded",
+]
 
-_PREFIX = "Tidak dapat diperiksa: "
+UNVERIFIABLE = "Tidak dapat diperiksa: "
 #: Extra time the parent grants the worker beyond the child's deadline before giving up on it.
 _GRACE_SECONDS = 5.0
 #: A worker imports pyHanko and verifies a document of its own before it serves (~1 s).
@@ -292,8 +300,9 @@ _pool = _Pool()
 atexit.register(_pool.shutdown)
 
 
-def _failure(pdf: bytes, message: str) -> VerificationReport:
-    text = _PREFIX + message
+def unverifiable(pdf: bytes, message: str) -> VerificationReport:
+    """The report for a file that cannot be verified: "Tidak dapat diperiksa: ``message``"."""
+    text = UNVERIFIABLE + message
     return VerificationReport(
         valid=False,
         error=text,
@@ -360,23 +369,15 @@ def start_bounded(
         return PendingVerification(pdf, limits, answer=("died", repr(exc)))
 
 
-def verify_bounded(
-    pdf: bytes,
-    *,
-    trust_roots: Sequence[bytes],
-    crls: Sequence[bytes] = (),
-    other_certs: Sequence[bytes] = (),
-    limits: Limits = Limits(),
-) -> VerificationReport:
-    """:func:`signing.pades.verify.verify_pdf` in a limited child process.
+def verify_bounded(pdf: bytes, **options: Any) -> VerificationReport:
+    """:func:`signing.pades.verify.verify_pdf` in a limited child process (the options of
+    :func:`start_bounded`).
 
     Never raises except :class:`VerifierBusy`: a child that runs out of time or memory, or
     dies, gives a "Tidak dapat diperiksa: ..." report naming the limit. Certificates and CRLs
     must be DER or PEM bytes (they cross a process boundary).
     """
-    return start_bounded(
-        pdf, trust_roots=trust_roots, crls=crls, other_certs=other_certs, limits=limits
-    ).result()
+    return start_bounded(pdf, **options).result()
 
 
 def _report(pdf: bytes, limits: Limits, outcome: str, payload: Any) -> VerificationReport:
@@ -389,13 +390,17 @@ def _report(pdf: bytes, limits: Limits, outcome: str, payload: Any) -> Verificat
     if outcome == "ok" and isinstance(payload, VerificationReport):
         if payload.error and "MemoryError" in payload.error:
             # verify_pdf reports every exception, MemoryError included, as unreadable.
-            return _failure(pdf, "berkas membutuhkan memori melebihi batas pemeriksaan.")
+            return unverifiable(pdf, "berkas membutuhkan memori melebihi batas pemeriksaan.")
         return payload
     log.info("bounded verification ended with %s: %s", outcome, payload)
     if outcome == "timeout":
-        return _failure(pdf, f"pemeriksaan melebihi batas waktu {limits.timeout_seconds:g} detik.")
+        return unverifiable(
+            pdf, f"pemeriksaan melebihi batas waktu {limits.timeout_seconds:g} detik."
+        )
     if outcome == "memory":
-        return _failure(pdf, "berkas membutuhkan memori melebihi batas pemeriksaan.")
+        return unverifiable(pdf, "berkas membutuhkan memori melebihi batas pemeriksaan.")
     if outcome == "error":
-        return _failure(pdf, f"kesalahan saat membaca berkas ({payload}).")
-    return _failure(pdf, "pemeriksa berhenti secara tidak normal (batas sumber daya terlampaui).")
+        return unverifiable(pdf, f"kesalahan saat membaca berkas ({payload}).")
+    return unverifiable(
+        pdf, "pemeriksa berhenti secara tidak normal (batas sumber daya terlampaui)."
+    )

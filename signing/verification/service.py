@@ -33,32 +33,36 @@ A file with no signature that is one of our own print copies, byte for byte as h
 named as such (2 becomes "Salinan cetak dokumen yang diterbitkan sistem ini", exit 2: paper
 proves nothing electronically), with the original's current status; see
 :mod:`signing.verification.print_copies`.
+
+Beside this module: :mod:`~signing.verification.records` (which of our revisions the bytes
+are), :mod:`~signing.verification.results` (the verdict and what it carries),
+:mod:`~signing.verification.labels` (how an act is named) and
+:mod:`~signing.verification.public` (the QR page's status); the public names are importable
+from here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import hashlib
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from signing.commitments.loading import load_commitment
-from signing.dates import moment_text
-from signing.models import Act, ActKind, Capacity, Commitment, Revision
+from signing.models import Act, ActKind, Capacity, Commitment
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
+from signing.workflow.status import commitment_status
 
 from .admission import AddressBusy, admitted
+from .labels import act_kind_label, attests_label, capacity_label, format_wib, slot_label
 from .precheck import structural_problem
-from .print_copies import PrintCopyMatch, recognise_print_copy
-from .sandbox import Limits, VerifierBusy, start_bounded
+from .print_copies import recognise_print_copy
+from .public import PublicAct, PublicParty, PublicStatus, public_status
+from .records import Records, candidate_prefixes, find_records
+from .results import SignatureView, Verdict, VerificationResult
+from .sandbox import UNVERIFIABLE, Limits, VerifierBusy, start_bounded, unverifiable
 
 __all__ = [
     "AddressBusy",
@@ -69,322 +73,14 @@ __all__ = [
     "Verdict",
     "VerificationResult",
     "VerifierBusy",
+    "candidate_prefixes",
+    "capacity_label",
     "format_wib",
     "interpret",
     "limits_from_config",
     "public_status",
     "verify_upload",
 ]
-
-_PREFIX = "Tidak dapat diperiksa: "
-#: Most candidate prefixes hashed per file: far above any commitment's revision count.
-_MAX_CANDIDATES = 400
-_EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
-_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]")
-
-
-def format_wib(moment: dt.datetime | None, *, seconds: bool = False) -> str:
-    """``24-10-2019 10.15 WIB`` (empty for None): :func:`signing.dates.moment_text`."""
-    return moment_text(moment, seconds=seconds)
-
-
-class Verdict(enum.StrEnum):
-    VALID_COMPLETE = "valid_complete"
-    VALID_INCOMPLETE = "valid_incomplete"
-    MODIFIED = "modified"
-    NOT_ISSUED_HERE = "not_issued_here"
-    REVOKED = "revoked"
-    VOID = "void"
-    CANNOT_VERIFY = "cannot_verify"
-    #: One of our print copies (no electronic signature left): the original is named instead.
-    PRINT_COPY = "print_copy"
-
-    @property
-    def headline(self) -> str:
-        return _HEADLINES[self]
-
-    @property
-    def exit_code(self) -> int:
-        """0 valid, 1 not valid, 2 cannot be verified (``signing verify``)."""
-        if self in (Verdict.VALID_COMPLETE, Verdict.VALID_INCOMPLETE):
-            return 0
-        if self in (Verdict.CANNOT_VERIFY, Verdict.PRINT_COPY):
-            return 2
-        return 1
-
-    @property
-    def is_valid(self) -> bool:
-        return self.exit_code == 0
-
-
-_HEADLINES = {
-    Verdict.VALID_COMPLETE: "Sah dan lengkap",
-    Verdict.VALID_INCOMPLETE: "Sah, belum lengkap",
-    Verdict.MODIFIED: "Dokumen telah diubah setelah ditandatangani",
-    Verdict.NOT_ISSUED_HERE: "Tidak diterbitkan oleh sistem ini",
-    Verdict.REVOKED: "Tidak sah: sertifikat penanda tangan dicabut",
-    Verdict.VOID: "Tidak berlaku: komitmen telah dibatalkan",
-    Verdict.CANNOT_VERIFY: "Tidak dapat diperiksa",
-    Verdict.PRINT_COPY: "Salinan cetak dokumen yang diterbitkan sistem ini",
-}
-
-_KIND_LABELS = {
-    "seal": "Segel instansi",
-    "sign": "Tanda tangan",
-    "paraf": "Paraf",
-    "witness": "Saksi",
-    "timestamp": "Cap waktu dokumen",
-}
-
-
-def capacity_label(capacity: Capacity | str | None) -> str:
-    if capacity is None:
-        return ""
-    capacity = Capacity(capacity)
-    if capacity is Capacity.HOLDER:
-        return "Pemegang jabatan"
-    if capacity is Capacity.STAND_IN:
-        return "Mewakili (paraf saja, tanpa mandat)"
-    return {"plt": "Plt. (Pelaksana Tugas)", "plh": "Plh. (Pelaksana Harian)", "an": "a.n."}[
-        capacity.value
-    ]
-
-
-def act_kind_label(kind: str | None) -> str:
-    return _KIND_LABELS.get(kind or "", "Tidak tercatat di sistem ini")
-
-
-def _attests_label(act: Act) -> str | None:
-    target = act.attests
-    if target is None:
-        return None
-    office = f" ({target.actor_office_title})" if target.actor_office_title else ""
-    return f"menyaksikan {ActKind(target.kind).label.lower()} {target.actor_name}{office}"
-
-
-def _slot_label(act: Act) -> str:
-    if act.slot is not None:
-        return act.slot.role.label
-    return "Segel instansi" if act.kind == ActKind.SEAL else ""
-
-
-# ---------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class SignatureView:
-    """One signature of the file: pyHanko's judgement and, when it is ours, our record of it."""
-
-    field_name: str
-    #: "sign", "paraf", "witness", "seal", "timestamp"; None when our records do not know it.
-    kind: str | None
-    kind_label: str
-    recorded: bool
-    act_id: int | None
-    #: From our records (fall back to the certificate for unrecorded signatures).
-    name: str | None
-    office: str | None
-    capacity: str | None
-    capacity_label: str
-    slot_label: str
-    attests: str | None
-    recorded_at: dt.datetime | None
-    #: From the PDF.
-    certificate_name: str | None
-    certificate_office: str | None
-    signing_time: dt.datetime | None
-    timestamp_time: dt.datetime | None
-    intact: bool
-    trusted: bool
-    revoked: bool
-    ok: bool
-    problem: str | None
-    modification_level: str | None
-    coverage: str | None
-    signed_revision: int | None
-
-    @property
-    def certificate_status(self) -> str:
-        if self.revoked:
-            return "Dicabut"
-        if not self.trusted:
-            return "Tidak terpercaya (bukan CA aplikasi ini)"
-        return "Terpercaya (CA aplikasi ini)"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "field_name": self.field_name,
-            "kind": self.kind,
-            "kind_label": self.kind_label,
-            "recorded": self.recorded,
-            "name": self.name,
-            "office": self.office,
-            "capacity": self.capacity,
-            "capacity_label": self.capacity_label,
-            "slot": self.slot_label or None,
-            "attests": self.attests,
-            "recorded_at": _iso(self.recorded_at),
-            "certificate_name": self.certificate_name,
-            "certificate_office": self.certificate_office,
-            "certificate_status": self.certificate_status,
-            "signing_time": _iso(self.signing_time),
-            "timestamp_time": _iso(self.timestamp_time),
-            "intact": self.intact,
-            "trusted": self.trusted,
-            "revoked": self.revoked,
-            "ok": self.ok,
-            "problem": self.problem,
-            "modification_level": self.modification_level,
-            "coverage": self.coverage,
-        }
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-@dataclass(frozen=True)
-class VerificationResult:
-    verdict: Verdict
-    #: The answer shown first: the headline, with the reason for "Tidak dapat diperiksa: ...".
-    message: str
-    #: Further plain-Indonesian lines (why, which revision, what is missing).
-    details: tuple[str, ...]
-    sha256: str
-    size: int
-    signatures: tuple[SignatureView, ...]
-    issued_here: bool
-    #: Set when the file (or its signed part) is one of our documents.
-    commitment_id: int | None = None
-    commitment_code: str | None = None
-    commitment_number: str | None = None
-    region_name: str | None = None
-    #: Revision of ours this copy was made from, and our newest one.
-    revision_sequence: int | None = None
-    latest_sequence: int | None = None
-    is_latest: bool | None = None
-    #: The file is byte for byte one of our revisions.
-    exact_copy: bool = False
-    #: The document itself (this copy) carries every act needed for completion.
-    copy_complete: bool = False
-    has_lta: bool = False
-    #: Signature slots still open in this copy ("Bupati/Wali Kota: tanda tangan").
-    outstanding: tuple[str, ...] = ()
-    #: Set when the file is (or claims to be) one of our print copies.
-    print_copy: PrintCopyMatch | None = None
-    #: The named commitment's status today (for a print copy, whose paper cannot tell).
-    current_status: str | None = None
-    report: VerificationReport | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def exit_code(self) -> int:
-        return self.verdict.exit_code
-
-    @property
-    def is_valid(self) -> bool:
-        return self.verdict.is_valid
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "verdict": self.verdict.value,
-            "message": self.message,
-            "valid": self.is_valid,
-            "exit_code": self.exit_code,
-            "details": list(self.details),
-            "sha256": self.sha256,
-            "size": self.size,
-            "issued_here": self.issued_here,
-            "commitment": None
-            if self.commitment_id is None
-            else {
-                "code": self.commitment_code,
-                "number": self.commitment_number,
-                "region": self.region_name,
-            },
-            "revision": self.revision_sequence,
-            "latest_revision": self.latest_sequence,
-            "is_latest": self.is_latest,
-            "exact_copy": self.exact_copy,
-            "complete": self.copy_complete,
-            "has_lta": self.has_lta,
-            "outstanding": list(self.outstanding),
-            "print_copy": None
-            if self.print_copy is None
-            else {
-                "recorded": self.print_copy.recorded,
-                "issued_at": _iso(self.print_copy.issued_at),
-                "original_sha256": self.print_copy.original_sha256,
-                "revision": self.print_copy.revision_sequence,
-            },
-            "current_status": self.current_status,
-            "signatures": [s.as_dict() for s in self.signatures],
-        }
-
-
-# ---------------------------------------------------------------------- the file's prefixes
-
-
-def candidate_prefixes(pdf: bytes) -> dict[str, int]:
-    """SHA-256 of the file up to every offset where a revision may end -> that offset.
-
-    Ends of revisions: after each ``%%EOF`` (with or without its end-of-line) and at the end of
-    every ``/ByteRange``. One pass over the file (hash objects are copied at each offset), so a
-    20 MB upload costs one SHA-256 of 20 MB whatever the number of markers.
-    """
-    ends: set[int] = {len(pdf)}
-    for match in _EOF.finditer(pdf):
-        ends.add(match.start() + 5)
-        if match.group(1):
-            ends.add(match.end())
-        if len(ends) > _MAX_CANDIDATES:
-            break
-    for match in _BYTE_RANGE.finditer(pdf):
-        end = int(match.group(2)) + int(match.group(3))
-        if 0 < end <= len(pdf):
-            ends.add(end)
-        if len(ends) > 2 * _MAX_CANDIDATES:
-            break
-    result: dict[str, int] = {}
-    digest = hashlib.sha256()
-    position = 0
-    view = memoryview(pdf)
-    for end in sorted(ends):
-        digest.update(view[position:end])
-        position = end
-        result[digest.copy().hexdigest()] = end
-    return result
-
-
-def _matching_revisions(db_session: Session, hashes: Iterable[str]) -> list[Revision]:
-    hashes = list(hashes)
-    found: list[Revision] = []
-    for start in range(0, len(hashes), 200):
-        chunk = hashes[start : start + 200]
-        found += db_session.execute(sa.select(Revision).where(Revision.sha256.in_(chunk))).scalars()
-    return found
-
-
-def _load_commitment(db_session: Session, commitment_id: int) -> Commitment:
-    """The commitment with what the verdict reads of it, loaded at once.
-
-    Fewer relations than :func:`~signing.commitments.loading.load_commitment` (which also
-    serves the public page: the event, each slot's acts and office holders): 7 statements
-    instead of 12, ~2 ms of a verification on SQLite.
-    """
-    commitment = db_session.execute(
-        sa.select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            selectinload(Commitment.region),
-            selectinload(Commitment.revisions),
-            selectinload(Commitment.acts).selectinload(Act.slot),
-            selectinload(Commitment.acts).selectinload(Act.attests),
-            selectinload(Commitment.slots),
-        )
-    ).scalar_one_or_none()
-    if commitment is None:
-        raise LookupError(commitment_id)
-    return commitment
 
 
 # ---------------------------------------------------------------------------- the join
@@ -412,8 +108,8 @@ def _view(report: SignatureReport, act: Act | None, *, timestamp_recorded: bool)
             if capacity is not None and act is not None and act.kind != ActKind.SEAL
             else ""
         ),
-        slot_label=_slot_label(act) if act is not None else "",
-        attests=_attests_label(act) if act is not None else None,
+        slot_label=slot_label(act) if act is not None else "",
+        attests=attests_label(act) if act is not None else None,
         recorded_at=act.created_at if act is not None else None,
         certificate_name=report.signer_name,
         certificate_office=report.signer_office,
@@ -450,38 +146,29 @@ def _outstanding(commitment: Commitment, in_copy: set[int]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-@dataclass(frozen=True)
-class _Records:
-    """What our records say about the file's bytes, before (and whatever) pyHanko says."""
-
-    #: SHA-256 of each candidate prefix -> its length (see :func:`candidate_prefixes`).
-    prefixes: dict[str, int]
-    #: Our revision this copy was made from (the longest matching prefix), and its commitment.
-    revision: Revision | None = None
-    commitment: Commitment | None = None
-
-
-def _records(db_session: Session, pdf: bytes) -> _Records:
-    prefixes = candidate_prefixes(pdf) if pdf else {}
-    matches = _matching_revisions(db_session, prefixes) if prefixes else []
-    if not matches:
-        return _Records(prefixes)
-    # The longest prefix is the revision this copy was made from.
-    revision = max(matches, key=lambda r: (prefixes[r.sha256], r.sequence))
-    commitment = _load_commitment(db_session, revision.commitment_id)
-    revisions = [r for r in commitment.revisions if r.sha256 == revision.sha256]
-    return _Records(prefixes, max(revisions, key=lambda r: r.sequence), commitment)
-
-
 def interpret(db_session: Session, pdf: bytes, report: VerificationReport) -> VerificationResult:
     """Join pyHanko's ``report`` on ``pdf`` with our records and reach the verdict."""
     pdf = bytes(pdf)
-    return _judge(pdf, report, _records(db_session, pdf))
+    return _judge(pdf, report, find_records(db_session, pdf))
 
 
-def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> VerificationResult:
-    base: dict[str, Any] = {"sha256": report.sha256, "size": len(pdf), "report": report}
+def _judge(pdf: bytes, report: VerificationReport, records: Records) -> VerificationResult:
+    base: dict[str, Any] = {
+        "sha256": report.sha256,
+        "size": len(pdf),
+        "report": report,
+        "signatures": (),
+    }
     details: list[str] = []
+
+    def answer(verdict: Verdict, *, issued_here: bool, message: str = "") -> VerificationResult:
+        return VerificationResult(
+            verdict=verdict,
+            message=message or verdict.label,
+            details=tuple(details),
+            issued_here=issued_here,
+            **base,
+        )
 
     revision, commitment = records.revision, records.commitment
     if commitment is not None and revision is not None:
@@ -503,13 +190,8 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
                 f"Bagian awal berkas sama dengan tahap penandatanganan ke-{revision.sequence} "
                 f"dokumen {commitment.number}; sisanya terpotong atau rusak."
             )
-        return VerificationResult(
-            verdict=Verdict.CANNOT_VERIFY,
-            message=report.error,
-            details=tuple(details),
-            signatures=(),
-            issued_here=commitment is not None,
-            **base,
+        return answer(
+            Verdict.CANNOT_VERIFY, issued_here=commitment is not None, message=report.error
         )
 
     acts_by_field: dict[str, Act] = {}
@@ -538,19 +220,14 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
     regular = [v for v in views if v.kind != "timestamp"]
 
     if not regular:
-        message = _PREFIX + "dokumen tidak memiliki tanda tangan elektronik."
-        return VerificationResult(
-            verdict=Verdict.CANNOT_VERIFY,
-            message=message,
-            details=(
-                "Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa. "
-                "Salinan cetak (dengan lembar verifikasi) tidak lagi memuat tanda tangan "
-                "elektronik: periksa dokumen aslinya, atau cocokkan SHA-256 pada lembar "
-                "verifikasi dengan halaman kode QR.",
-            ),
-            issued_here=commitment is not None,
-            **base,
+        message = UNVERIFIABLE + "dokumen tidak memiliki tanda tangan elektronik."
+        details.append(
+            "Hanya dokumen yang ditandatangani secara elektronik yang dapat diperiksa. "
+            "Salinan cetak (dengan lembar verifikasi) tidak lagi memuat tanda tangan "
+            "elektronik: periksa dokumen aslinya, atau cocokkan SHA-256 pada lembar "
+            "verifikasi dengan halaman kode QR."
         )
+        return answer(Verdict.CANNOT_VERIFY, issued_here=commitment is not None, message=message)
 
     unrecorded = [v for v in regular if not v.recorded]
     tampered = [v for v in views if not v.intact or (not v.ok and v.trusted and not v.revoked)]
@@ -583,13 +260,7 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
                 f"ke-{revision.sequence} dokumen {commitment.number}; isi yang ditambahkan "
                 "sesudahnya tidak berasal dari sistem ini."
             )
-        return VerificationResult(
-            verdict=Verdict.MODIFIED,
-            message=Verdict.MODIFIED.headline,
-            details=tuple(details),
-            issued_here=commitment is not None,
-            **base,
-        )
+        return answer(Verdict.MODIFIED, issued_here=commitment is not None)
 
     if commitment is None:
         if all(v.trusted for v in regular):
@@ -602,44 +273,20 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
                 "Sertifikat penanda tangan tidak diterbitkan oleh CA aplikasi ini "
                 f"({', '.join(sorted({v.certificate_name or '?' for v in regular}))})."
             )
-        return VerificationResult(
-            verdict=Verdict.NOT_ISSUED_HERE,
-            message=Verdict.NOT_ISSUED_HERE.headline,
-            details=tuple(details),
-            issued_here=False,
-            **base,
-        )
+        return answer(Verdict.NOT_ISSUED_HERE, issued_here=False)
 
     assert revision is not None
     if any(v.revoked for v in views):
-        return VerificationResult(
-            verdict=Verdict.REVOKED,
-            message=Verdict.REVOKED.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+        return answer(Verdict.REVOKED, issued_here=True)
     if not report.valid:
         # Every remaining failure is pyHanko's: never call the file valid. Intact signatures of
         # ours that no longer validate (an expired certificate, a replaced CA) are a matter of
         # trust, not of tampering.
         failing = [v for v in views if not v.ok]
         if failing and all(v.intact and not v.trusted for v in failing):
-            message = _PREFIX + "sertifikat penanda tangan tidak dapat divalidasi saat ini."
-            return VerificationResult(
-                verdict=Verdict.CANNOT_VERIFY,
-                message=message,
-                details=tuple(details),
-                issued_here=True,
-                **base,
-            )
-        return VerificationResult(
-            verdict=Verdict.MODIFIED,
-            message=Verdict.MODIFIED.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+            message = UNVERIFIABLE + "sertifikat penanda tangan tidak dapat divalidasi saat ini."
+            return answer(Verdict.CANNOT_VERIFY, issued_here=True, message=message)
+        return answer(Verdict.MODIFIED, issued_here=True)
 
     in_copy = {v.act_id for v in views if v.act_id is not None}
     outstanding = _outstanding(commitment, in_copy)
@@ -661,25 +308,13 @@ def _judge(pdf: bytes, report: VerificationReport, records: _Records) -> Verific
             f"Komitmen {commitment.number} dibatalkan pada {format_wib(commitment.voided_at)}; "
             "gunakan versi penggantinya."
         )
-        return VerificationResult(
-            verdict=Verdict.VOID,
-            message=Verdict.VOID.headline,
-            details=tuple(details),
-            issued_here=True,
-            **base,
-        )
+        return answer(Verdict.VOID, issued_here=True)
     if any(a.kind == ActKind.DECLINE for a in commitment.acts):
         details.append("Salah satu pihak menolak menandatangani komitmen ini.")
     verdict = Verdict.VALID_INCOMPLETE if outstanding else Verdict.VALID_COMPLETE
     if outstanding:
         details.extend(outstanding)
-    return VerificationResult(
-        verdict=verdict,
-        message=verdict.headline,
-        details=tuple(details),
-        issued_here=True,
-        **base,
-    )
+    return answer(verdict, issued_here=True)
 
 
 # ---------------------------------------------------------------------------- entry points
@@ -728,7 +363,7 @@ def verify_upload(
     pdf = bytes(pdf)
     problem = structural_problem(pdf)
     if problem is not None:
-        return interpret(db_session, pdf, _unverifiable(pdf, problem))
+        return interpret(db_session, pdf, unverifiable(pdf, problem))
     with admitted(app, address):
         return _verify_admitted(db_session, pdf, app, limits)
 
@@ -741,7 +376,7 @@ def _verify_admitted(
     try:
         roots, crls, others = _trust_material(db_session, app)
     except PkiError as error:
-        report = _unverifiable(pdf, f"CA aplikasi tidak tersedia ({error}).")
+        report = unverifiable(pdf, f"CA aplikasi tidak tersedia ({error}).")
         return interpret(db_session, pdf, report)
     pending = start_bounded(
         pdf,
@@ -752,7 +387,7 @@ def _verify_admitted(
     )
     # Our records do not depend on pyHanko's answer: look them up while the child works.
     try:
-        records = _records(db_session, pdf)
+        records = find_records(db_session, pdf)
     finally:
         report = pending.result()
     return _with_print_copy(db_session, pdf, _judge(pdf, report, records))
@@ -771,7 +406,6 @@ def _with_print_copy(
     match = recognise_print_copy(db_session, pdf)
     if match is None:
         return result
-    from signing.workflow.status import commitment_status  # as in public_status below
 
     commitment = load_commitment(db_session, commitment_id=match.commitment_id)
     assert commitment is not None
@@ -816,156 +450,8 @@ def _with_print_copy(
     return replace(
         result,
         verdict=Verdict.PRINT_COPY,
-        message=Verdict.PRINT_COPY.headline,
+        message=Verdict.PRINT_COPY.label,
         details=tuple(details),
         issued_here=True,
         **named,
     )
-
-
-def _unverifiable(pdf: bytes, message: str) -> VerificationReport:
-    text = _PREFIX + message
-    return VerificationReport(
-        valid=False,
-        error=text,
-        signatures=(),
-        has_lta=False,
-        revision_count=None,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        problems=(text,),
-    )
-
-
-# ---------------------------------------------------------------------------- the QR page
-
-
-@dataclass(frozen=True)
-class PublicParty:
-    slot_label: str
-    office_title: str
-    #: Who signed (or declined), else the office's current holder (whose act is awaited).
-    name: str
-    state_label: str
-    is_witness: bool
-    #: Who initialled for the holder, or the capacity of a stand-in who signed.
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class PublicAct:
-    kind_label: str
-    name: str
-    office: str | None
-    capacity_label: str
-    slot_label: str
-    time_wib: str
-    attests: str | None = None
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    """What the QR landing page may show: nothing from the audit trail, no IPs, no reasons."""
-
-    code: str
-    number: str
-    region_name: str
-    province_name: str
-    event_name: str
-    event_date: dt.date
-    event_place: str
-    state: str
-    state_label: str
-    is_complete: bool
-    is_void: bool
-    completed_at: str
-    voided_at: str
-    parties: tuple[PublicParty, ...]
-    acts: tuple[PublicAct, ...]
-    #: SHA-256 of the current signed PDF, to compare with a copy; None before generation.
-    current_sha256: str | None
-    revision_count: int
-    replaced_by_code: str | None = None
-
-
-def public_status(db_session: Session, code: str) -> PublicStatus | None:
-    """The public status of the commitment with this code, or None."""
-    from signing.workflow.status import commitment_status
-
-    commitment = load_commitment(db_session, code=code)
-    if commitment is None:
-        return None
-    status = commitment_status(commitment)
-    parties = []
-    for slot in commitment.slots:
-        slot_state = status.slots[slot.role]
-        holder = slot.office.current_holder
-        name = holder.name if holder else "-"
-        note = None
-        done = slot_state.witness_act or slot_state.sign_act or slot_state.decline_act
-        if done is not None:
-            name = done.actor_name
-            if Capacity(done.capacity) is not Capacity.HOLDER:
-                note = capacity_label(done.capacity)
-                if done.actor_office_title:
-                    note += f", {done.actor_office_title}"
-        elif slot_state.paraf_act is not None:
-            paraf = slot_state.paraf_act
-            note = f"Diparaf oleh {paraf.actor_name}"
-            if paraf.actor_office_title:
-                note += f" ({paraf.actor_office_title})"
-        parties.append(
-            PublicParty(
-                slot_label=slot.role.label,
-                office_title=slot.office.title,
-                name=name,
-                state_label=_public_slot_state(slot_state.state.value, slot.role.is_witness),
-                is_witness=slot.role.is_witness,
-                note=note,
-            )
-        )
-    acts = [
-        PublicAct(
-            kind_label=ActKind(act.kind).label,
-            name=act.actor_name,
-            office=act.actor_office_title,
-            capacity_label="" if act.kind == ActKind.SEAL else capacity_label(act.capacity),
-            slot_label=_slot_label(act),
-            time_wib=format_wib(act.created_at),
-            attests=_attests_label(act),
-        )
-        for act in commitment.acts
-    ]
-    replaced_by = db_session.execute(
-        sa.select(Commitment.code).where(Commitment.replaces_id == commitment.id)
-    ).scalar_one_or_none()
-    return PublicStatus(
-        code=commitment.code,
-        number=commitment.number,
-        region_name=commitment.region.name,
-        province_name=commitment.event.province.name if commitment.event.province else "",
-        event_name=commitment.event.name,
-        event_date=commitment.event.date,
-        event_place=commitment.event.place,
-        state=status.state.value,
-        state_label=status.state.label,
-        is_complete=status.is_complete,
-        is_void=commitment.is_void,
-        completed_at=format_wib(commitment.completed_at),
-        voided_at=format_wib(commitment.voided_at),
-        parties=tuple(parties),
-        acts=tuple(acts),
-        current_sha256=commitment.current_sha256,
-        revision_count=len(commitment.revisions),
-        replaced_by_code=replaced_by,
-    )
-
-
-def _public_slot_state(state: str, is_witness: bool) -> str:
-    if is_witness:
-        return {"signed": "Sudah bersaksi", "pending": "Belum bersaksi"}.get(state, state)
-    return {
-        "signed": "Sudah ditandatangani",
-        "paraf_only": "Baru diparaf; tanda tangan masih ditunggu",
-        "pending": "Belum ditandatangani",
-        "declined": "Menolak menandatangani",
-    }[state]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 import click
@@ -15,18 +14,19 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from signing import db
-from signing.models import (
+from signing.cli_support import fail, get_or_fail
+from signing.models.commitments import (
+    PARTY_SLOTS,
+    WITNESS_SLOTS,
     Commitment,
-    Event,
     Mandate,
     MandateKind,
-    Office,
-    OfficeKind,
-    Region,
     SlotRole,
-    User,
 )
-from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
+from signing.models.events import Event
+from signing.models.regions import Office, OfficeKind
+from signing.models.users import User
+from signing.regions.importer import find_office
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentStatus, event_overview
@@ -45,11 +45,6 @@ _HEAD = {
     SlotRole.SAKSI_WAKIL_GUBERNUR: "Saksi Wagub",
     SlotRole.SAKSI_KETUA_DPRD_PROVINSI: "Saksi DPRD Prov",
 }
-
-
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
 
 
 def _cell(status: CommitmentStatus, role: SlotRole) -> str:
@@ -104,9 +99,7 @@ def status_rows(db_session: Any, event_id: int) -> list[dict[str, Any]]:
 @with_appcontext
 def status_command(event_id: int, as_json: bool) -> None:
     """Matriks status penandatanganan per wilayah dan slot."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        _fail(f"Acara {event_id} tidak ditemukan.")
+    event = get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     overview = event_overview(db.session, event_id)
     if as_json:
         click.echo(json.dumps(status_rows(db.session, event_id), ensure_ascii=False, indent=2))
@@ -150,24 +143,17 @@ def _office(spec: str) -> Office:
         try:
             kind = OfficeKind(kind_text)
         except ValueError:
-            _fail(f"Jenis jabatan tidak dikenal: {kind_text}.")
-        query = sa.select(Office).where(Office.kind == kind)
-        if kind.is_provincial:
-            query = query.where(Office.province_code == code, Office.region_id.is_(None))
-        else:
-            query = query.join(Region, Office.region_id == Region.id).where(
-                Region.kemendagri_code == code
-            )
-        office = db.session.execute(query).scalar_one_or_none()
+            fail(f"Jenis jabatan tidak dikenal: {kind_text}.")
+        office = find_office(db.session, code, kind)
     if office is None:
-        _fail(f"Jabatan '{spec}' tidak ditemukan.")
+        fail(f"Jabatan '{spec}' tidak ditemukan.")
     return office
 
 
 def _user(username: str) -> User:
     user = db.session.execute(sa.select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
-        _fail(f"Akun '{username}' tidak ditemukan.")
+        fail(f"Akun '{username}' tidak ditemukan.")
     return user
 
 
@@ -203,9 +189,7 @@ def mandate_add(
 
     event = None
     if event_id is not None:
-        event = db.session.get(Event, event_id)
-        if event is None:
-            _fail(f"Acara {event_id} tidak ditemukan.")
+        event = get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     principal, deputy_user = _office(office_spec), _user(deputy)
     warning = mandate_warning(
         db.session, principal_office=principal, deputy_user=deputy_user, kind=kind
@@ -225,7 +209,7 @@ def mandate_add(
         )
     except WorkflowRefused as refused:
         db.session.rollback()
-        _fail(refused.message)
+        fail(refused.message)
     db.session.commit()
     click.echo(f"Mandat #{mandate.id} dicatat.")
     if warning:
@@ -240,14 +224,12 @@ def mandate_revoke(mandate_id: int, reason: str | None) -> None:
     """Cabut mandat (tindakan yang sudah dibuat dengannya tetap sah)."""
     from signing.workflow.operations import revoke_mandate
 
-    mandate = db.session.get(Mandate, mandate_id)
-    if mandate is None:
-        _fail(f"Mandat {mandate_id} tidak ditemukan.")
+    mandate = get_or_fail(Mandate, mandate_id, f"Mandat {mandate_id} tidak ditemukan.")
     try:
         revoke_mandate(db.session, mandate, actor="cli", reason=reason)
     except WorkflowRefused as refused:
         db.session.rollback()
-        _fail(refused.message)
+        fail(refused.message)
     db.session.commit()
     click.echo(f"Mandat #{mandate_id} dicabut.")
 
@@ -278,16 +260,14 @@ def void_command(commitment_id: int, reason: str, no_reissue: bool) -> None:
     from signing.commitments.errors import CommitmentError
     from signing.workflow.operations import void_commitment
 
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        _fail(f"Dokumen {commitment_id} tidak ditemukan.")
+    commitment = get_or_fail(Commitment, commitment_id, f"Dokumen {commitment_id} tidak ditemukan.")
     try:
         replacement = void_commitment(
             db.session, commitment, reason, actor="cli", reissue=not no_reissue
         )
     except (WorkflowRefused, CommitmentError) as refused:
         db.session.rollback()
-        _fail(getattr(refused, "message", str(refused)))
+        fail(getattr(refused, "message", str(refused)))
     db.session.commit()
     click.echo(f"Dokumen {commitment.number} dibatalkan.")
     if replacement is not None:
@@ -301,8 +281,7 @@ def remind_command(event_id: int) -> None:
     """Kirim pengingat kepada setiap pejabat yang sedang mendapat giliran."""
     from signing.workflow.operations import send_event_reminders
 
-    if db.session.get(Event, event_id) is None:
-        _fail(f"Acara {event_id} tidak ditemukan.")
+    get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     sent = send_event_reminders(db.session, event_id, actor="cli")
     db.session.commit()
     click.echo(f"{len(sent)} pengingat dikirim.")

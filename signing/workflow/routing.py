@@ -25,29 +25,20 @@ The policy keys:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS, SlotRole
+from signing.models.labels import LabelledEnum
 
 
-class SlotState(enum.StrEnum):
-    PENDING = "pending"
-    PARAF_ONLY = "paraf_only"
+class SlotState(LabelledEnum):
+    PENDING = "pending", "Menunggu"
+    PARAF_ONLY = "paraf_only", "Baru diparaf"
     #: For a witness slot: attested.
-    SIGNED = "signed"
-    DECLINED = "declined"
-
-    @property
-    def label(self) -> str:
-        return {
-            "pending": "Menunggu",
-            "paraf_only": "Baru diparaf",
-            "signed": "Sudah ditandatangani",
-            "declined": "Ditolak",
-        }[self.value]
+    SIGNED = "signed", "Sudah ditandatangani"
+    DECLINED = "declined", "Ditolak"
 
 
 class InvalidPolicy(ValueError):

@@ -19,23 +19,14 @@ queries, whatever the number of commitments.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload, subqueryload
 
-from signing.models.commitments import (
-    PARTY_SLOTS,
-    WITNESS_SLOTS,
-    Act,
-    ActKind,
-    Capacity,
-    Commitment,
-    Slot,
-    SlotRole,
-)
-from signing.models.regions import Office, Region
+from signing.models import Act, ActKind, Capacity, Commitment, Office, Region, Slot, SlotRole
+from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
+from signing.models.labels import LabelledEnum
 from signing.workflow.routing import RoutingPolicy, SlotState, whose_turn
 
 __all__ = [
@@ -51,26 +42,14 @@ __all__ = [
 ]
 
 
-class CommitmentState(enum.StrEnum):
-    DRAFT = "draft"
-    CIRCULATING = "circulating"
-    PARAF_OUTSTANDING = "paraf_outstanding"
-    SIGNED_BY_ALL = "signed_by_all"
-    COMPLETE = "complete"
-    DECLINED = "declined"
-    VOID = "void"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "Belum ada tindakan",
-            "circulating": "Sedang diedarkan",
-            "paraf_outstanding": "Ada paraf, tanda tangan masih ditunggu",
-            "signed_by_all": "Ditandatangani semua pihak, menunggu saksi",
-            "complete": "Lengkap",
-            "declined": "Ditolak",
-            "void": "Dibatalkan",
-        }[self.value]
+class CommitmentState(LabelledEnum):
+    DRAFT = "draft", "Belum ada tindakan"
+    CIRCULATING = "circulating", "Sedang diedarkan"
+    PARAF_OUTSTANDING = "paraf_outstanding", "Ada paraf, tanda tangan masih ditunggu"
+    SIGNED_BY_ALL = "signed_by_all", "Ditandatangani semua pihak, menunggu saksi"
+    COMPLETE = "complete", "Lengkap"
+    DECLINED = "declined", "Ditolak"
+    VOID = "void", "Dibatalkan"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,8 @@ from .scenario import Scenario, Template, app_from_template, make_template
 
 
 @pytest.fixture(scope="session")
-def signed_template(tmp_path_factory: pytest.TempPathFactory) -> Template | None:
-    from tests.conftest import POSTGRES_URL
-
-    if POSTGRES_URL:
-        return None
+def signed_template(database_template: str, tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """The signed event, built once per worker (on PostgreSQL into the migrated database)."""
     return make_template(tmp_path_factory.mktemp("signed-event"))
 
 

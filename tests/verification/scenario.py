@@ -3,8 +3,8 @@
 The registry and demo accounts come from ``prepare_demo``; the CA is a throwaway made here;
 documents are generated and sealed by :mod:`signing.commitments.generation` and every act goes
 through :func:`signing.workflow.operations.perform_act`, exactly as the web desk does. Building
-it takes seconds, so the SQLite database file and the CA directory are made once and copied into
-each test's own folder (with PostgreSQL, each test builds it again).
+it takes seconds, so the database and the CA directory are made once per worker and copied into
+each test's own folder (on PostgreSQL the rows are restored from a snapshot schema).
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from flask import Flask
 
 from signing import db
 from signing.models import ActKind, Commitment, Event, Region, SlotRole, User
-from tests.conftest import POSTGRES_URL, TEST_PASSWORD, make_test_app
+from tests.conftest import (
+    POSTGRES_URL,
+    TEST_PASSWORD,
+    _truncate_all,
+    make_test_app,
+    restore_tables,
+    snapshot_tables,
+)
 
 PASSPHRASE = "frasa-sandi-uji-verifikasi"
 CHEAP_KDF = {"algorithm": "argon2id", "time_cost": 1, "memory_kib": 64, "parallelism": 1}
@@ -146,36 +153,42 @@ class Template:
 
 
 def make_template(base: Path) -> Template:
-    """Build the scenario once into ``base`` (SQLite file + certs) for copying."""
+    """Build the scenario once into ``base`` (SQLite file + certs) for copying; on PostgreSQL
+    into the suite's (migrated, empty) database, whose rows are then kept in a snapshot schema
+    (see ``tests.conftest.snapshot_tables``) and the tables emptied again."""
     from signing.db import make_engine
     from signing.migrations import upgrade
 
-    url = f"sqlite:///{base / 'signing.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    if POSTGRES_URL:
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{base / 'signing.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
     app = make_test_app(base, url, CERTS_DIR=str(base / "certs"), **CONFIG)
     try:
         scenario = build(app)
     finally:
         app.extensions["signing.engine"].dispose()
+    if POSTGRES_URL:
+        snapshot_tables(POSTGRES_URL, "verification")
+        _truncate_all(POSTGRES_URL)
     return Template(base, scenario)
 
 
-def app_from_template(template: Template | None, tmp_path: Path, database_url: str,
+def app_from_template(template: Template, tmp_path: Path, database_url: str,
                       **overrides: Any) -> tuple[Flask, Scenario]:  # fmt: skip
-    """A fresh app on a copy of the template (or, on PostgreSQL, on a newly built scenario)."""
+    """A fresh app on a copy of the template: its CA, and its SQLite file or (PostgreSQL) its
+    rows restored into ``database_url``'s emptied tables."""
     config = {**CONFIG, **overrides}
-    if POSTGRES_URL or template is None:
-        app = make_test_app(tmp_path, database_url, CERTS_DIR=str(tmp_path / "certs"), **config)
-        return app, build(app)
-    shutil.copyfile(template.directory / "signing.db", tmp_path / "scenario.db")
+    if POSTGRES_URL:
+        restore_tables(POSTGRES_URL, "verification")
+        url = database_url
+    else:
+        shutil.copyfile(template.directory / "signing.db", tmp_path / "scenario.db")
+        url = f"sqlite:///{tmp_path / 'scenario.db'}"
     shutil.copytree(template.directory / "certs", tmp_path / "certs")
     # The CA passphrase derives from the secret key, which make_test_app fixes for every test.
-    app = make_test_app(
-        tmp_path,
-        f"sqlite:///{tmp_path / 'scenario.db'}",
-        CERTS_DIR=str(tmp_path / "certs"),
-        **config,
-    )
+    app = make_test_app(tmp_path, url, CERTS_DIR=str(tmp_path / "certs"), **config)
     return app, template.scenario

@@ -1,9 +1,10 @@
 """Fixtures of the web tests.
 
 The app is the workflow tests' (throwaway CA copied from one made per session, cheap KDF,
-P-256 keys). The database is a copy of a *world* built once per session (see ``world.py``);
-on PostgreSQL the world is built in each test instead. ``make_browser`` gives a test client
-that logs in and posts forms with their CSRF token, as a person with a browser would.
+P-256 keys). The database is a copy of a *world* built once per worker (see ``world.py``):
+a copied SQLite file, or on PostgreSQL the world's rows restored into the emptied tables.
+``make_browser`` gives a test client that logs in and posts forms with their CSRF token, as a
+person with a browser would.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from signing.models import Act, ActKind, AuditEntry
-from tests.conftest import POSTGRES_URL, TEST_PASSWORD, make_test_app
+from tests.conftest import (
+    POSTGRES_URL,
+    TEST_PASSWORD,
+    _truncate_all,
+    make_test_app,
+    restore_tables,
+    snapshot_tables,
+)
 from tests.web.world import build_world
 from tests.workflow import conftest as workflow_fixtures
 from tests.workflow.conftest import PASSPHRASE, WORKFLOW_CONFIG
@@ -34,32 +42,37 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture(scope="session")
 def web_template(
     database_template: str, ca_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, dict[str, int]] | None:
-    """The world as a SQLite file (None on PostgreSQL)."""
-    if POSTGRES_URL:
-        return None
+) -> tuple[Path, dict[str, int]]:
+    """The world built once per worker: a SQLite file to copy, or on PostgreSQL the rows kept
+    in a snapshot schema (see ``snapshot_tables``) and the path unused."""
     base = tmp_path_factory.mktemp("web-world")
     path = base / "world.db"
-    shutil.copyfile(database_template, path)
+    if POSTGRES_URL:
+        url = POSTGRES_URL
+    else:
+        shutil.copyfile(database_template, path)
+        url = f"sqlite:///{path}"
     shutil.copytree(ca_template, base / "certs")
-    world_app = make_test_app(base, f"sqlite:///{path}", **WORKFLOW_CONFIG)
+    world_app = make_test_app(base, url, **WORKFLOW_CONFIG)
     session = world_app.extensions["signing.sessionmaker"]()
     try:
         ids = build_world(world_app, session)
     finally:
         session.close()
         world_app.extensions["signing.engine"].dispose()
+    if POSTGRES_URL:
+        snapshot_tables(POSTGRES_URL, "web")
+        _truncate_all(POSTGRES_URL)
     (base / "world.json").write_text(json.dumps(ids))
     return path, ids
 
 
 @pytest.fixture()
 def database_url(database_template: str, web_template, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    if web_template is None:
-        from tests.conftest import _truncate_all
-
-        yield POSTGRES_URL  # type: ignore[misc]
-        _truncate_all(POSTGRES_URL)  # type: ignore[arg-type]
+    if POSTGRES_URL:
+        restore_tables(POSTGRES_URL, "web")
+        yield POSTGRES_URL
+        _truncate_all(POSTGRES_URL)
         return
     path = tmp_path / "signing.db"
     shutil.copyfile(web_template[0], path)
@@ -69,8 +82,6 @@ def database_url(database_template: str, web_template, tmp_path: Path) -> Iterat
 @pytest.fixture()
 def world(app, db_session, web_template) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """``{region code: commitment id}`` of the world in this test's database."""
-    if web_template is None:
-        return build_world(app, db_session)
     return dict(web_template[1])
 
 

@@ -48,7 +48,8 @@ def build_world(  # type: ignore[no-untyped-def]
     """
     from signing.demo import prepare_demo
 
-    prepare_demo(db_session, TEST_PASSWORD)
+    with app.app_context():  # the accounts' password hashed as the app is configured to
+        prepare_demo(db_session, TEST_PASSWORD)
     db_session.commit()
     desk = Desk(app)
     desk.enrol(*enrolled)

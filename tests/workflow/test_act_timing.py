@@ -35,7 +35,8 @@ def test_ms_per_act(tmp_path: Path, database_url: str, ca_template: Path, label,
     app = make_test_app(tmp_path, database_url, **{**WORKFLOW_CONFIG, **overrides})
     try:
         session = app.extensions["signing.sessionmaker"]()
-        prepare_demo(session, TEST_PASSWORD)
+        with app.app_context():
+            prepare_demo(session, TEST_PASSWORD)
         session.commit()
         session.close()
         desk = Desk(app)

@@ -24,39 +24,6 @@ IMPORT_COLUMNS = ("kode_wilayah", "periode", "ptsp", "pendelegasian")
 DEMO_PERIOD_SUFFIX = "-DEMO"
 
 
-def _scheme(name: str, period: str, source: str, *bands: tuple[int, str, str]) -> dict[str, Any]:
-    """A scheme's spec from its bands as ``(min, label, colour)``, highest first."""
-    return {
-        "name": name,
-        "valid_from_period": period,
-        "details": {"source": source},
-        "bands": [{"min": low, "label": label, "colour": colour} for low, label, colour in bands],
-    }
-
-
-#: The two schemes seeded by default. Colours are chosen so that a word on top stays readable.
-DEFAULT_SCHEMES: tuple[dict[str, Any], ...] = (
-    _scheme(
-        "Korsupgah KPK 2019",
-        "2019",
-        "artikel rakor PTSP Prima Kalimantan Tengah, akhir 2019",
-        (100, "selesai", "#0d47a1"),
-        (75, "hijau", "#2e7d32"),
-        (50, "hijau muda", "#9ccc65"),
-        (25, "kuning", "#fdd835"),
-        (0, "merah", "#c62828"),
-    ),
-    _scheme(
-        "MCP KPK 2024",
-        "2024",
-        "KPK MCP, pita sejak 2024",
-        (78, "Terjaga", "#2e7d32"),
-        (73, "Waspada", "#f9a825"),
-        (0, "Rentan", "#c62828"),
-    ),
-)
-
-
 @dataclass(frozen=True)
 class Zone:
     label: str
@@ -167,6 +134,34 @@ def parse_bands(text: str) -> list[dict[str, Any]]:
     if errors:
         raise McpError(errors)
     return sorted(bands, key=lambda band: band["min"], reverse=True)
+
+
+def _scheme(name: str, period: str, source: str, bands: str) -> dict[str, Any]:
+    """A scheme's spec, its bands written as the secretariat writes them (:func:`parse_bands`)."""
+    return {
+        "name": name,
+        "valid_from_period": period,
+        "details": {"source": source},
+        "bands": parse_bands(bands),
+    }
+
+
+#: The two schemes seeded by default. Colours are chosen so that a word on top stays readable.
+DEFAULT_SCHEMES: tuple[dict[str, Any], ...] = (
+    _scheme(
+        "Korsupgah KPK 2019",
+        "2019",
+        "artikel rakor PTSP Prima Kalimantan Tengah, akhir 2019",
+        "100 selesai #0d47a1\n75 hijau #2e7d32\n50 hijau muda #9ccc65\n"
+        "25 kuning #fdd835\n0 merah #c62828",
+    ),
+    _scheme(
+        "MCP KPK 2024",
+        "2024",
+        "KPK MCP, pita sejak 2024",
+        "78 Terjaga #2e7d32\n73 Waspada #f9a825\n0 Rentan #c62828",
+    ),
+)
 
 
 def create_scheme(

@@ -26,7 +26,7 @@ from signing.secretariat import chase, dashboard, exports, overview, words
 from signing.web.access import role_required
 from signing.web.secretariat.blueprint import STAFF, bp, commitment_or_404, event_or_404
 from signing.web.unit import UnitOfWork
-from signing.workflow.operations import send_reminder
+from signing.workflow.turns import send_reminder
 
 #: How often the dashboard refreshes itself (``SECRETARIAT_REFRESH_SECONDS`` overrides it).
 REFRESH_SECONDS = 10

@@ -21,9 +21,9 @@ from signing.web.access import role_required
 from signing.web.documents import pdf_response
 from signing.web.secretariat.blueprint import STAFF, bp, commitment_or_404
 from signing.web.unit import UnitOfWork, refusal_lines
-from signing.workflow.operations import void_commitment
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import commitment_status
+from signing.workflow.voiding import void_commitment
 
 
 def _rows(statement: sa.Select) -> list:

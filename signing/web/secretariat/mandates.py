@@ -16,7 +16,7 @@ from signing.models import Act, Event, Mandate, MandateKind, Office, Role, User
 from signing.web.access import found_or_404, role_required
 from signing.web.secretariat.blueprint import STAFF, bp
 from signing.web.unit import UnitOfWork, problem_lines
-from signing.workflow.operations import mandate_warning, record_mandate, revoke_mandate
+from signing.workflow.mandates import mandate_warning, record_mandate, revoke_mandate
 from signing.workflow.rules import SLOT_OFFICE_KINDS, today_wib
 
 MANDATE_WORDS = {
