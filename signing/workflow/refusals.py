@@ -13,7 +13,8 @@ of the message's ``%(name)s`` placeholders. Keyword arguments that are not place
 - :meth:`WorkflowRefused.english` is that text in English (the API's ``message_en``).
 
 Several entries may share one ``code`` (``already_done`` covers "already signed" and "already
-initialled"); API clients read the code, people read the message. The web pages (the
+initialled"); API clients read the code, people read the message. The table at the end is laid
+out by code: one ``_code(code, status, key=N_("message"), ...)`` group each. The web pages (the
 ``refusal`` template filter), the signing desk, the JSON API and the API contract all read this
 one table. Each message is a msgid of the English catalogue
 (``signing/translations/en/LC_MESSAGES/messages.po``); a test checks that each has a translation.
