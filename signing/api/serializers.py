@@ -1,4 +1,7 @@
-"""JSON shapes of the API (described, field by field, in :mod:`signing.api.openapi`).
+"""The values of the API's answers, gathered from the models (one query per list).
+
+Each endpoint dumps what these return through its schema (:mod:`signing.api.schemas`), which
+also documents it: an answer holds only the fields the OpenAPI document names.
 
 What is never serialised: IP addresses, user agents, account ids and usernames, audit entries,
 mandate letters. An act shows the name and office as written at the time, its kind and the

@@ -65,30 +65,29 @@ def create_token(
     plain = generate_token()
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), created_at=utcnow())
     db_session.add(token)
-    db_session.flush()
-    audit.record(
-        db_session,
-        "api.token_create",
-        actor=actor,
-        object_type="api_token",
-        object_id=token.id,
-        details={"user": user.username, "name": name},
-    )
-    return token, plain
+    return _recorded(db_session, "api.token_create", token, user, actor), plain
 
 
 def revoke_token(db_session: Session, token: ApiToken, *, actor: object = "cli") -> ApiToken:
     if token.revoked_at is not None:
         raise TokenError(f"Token #{token.id} sudah dicabut sebelumnya.")
     token.revoked_at = utcnow()
+    return _recorded(db_session, "api.token_revoke", token, token.user, actor)
+
+
+def _recorded(
+    db_session: Session, action: str, token: ApiToken, user: User, actor: object
+) -> ApiToken:
+    """Flush the change to ``token`` and write its audit entry (never the token itself)."""
     db_session.flush()
+    details = {"user": user.username, "name": token.name}
     audit.record(
         db_session,
-        "api.token_revoke",
+        action,
         actor=actor,
         object_type="api_token",
         object_id=token.id,
-        details={"user": token.user.username, "name": token.name},
+        details=details,
     )
     return token
 

@@ -1,40 +1,51 @@
-"""Endpoints of ``/api/v1``; see :mod:`signing.api` and the OpenAPI document."""
+"""The ``/api/v1`` blueprint: token check, rate limits, error answers, loading, and the
+endpoints that change or check something (acting, verifying). Reading is in
+:mod:`signing.api.reading`, the contract's own endpoints in :mod:`signing.api.docs`."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    g,
-    jsonify,
-    render_template,
-    request,
-)
+from flask import Response, current_app, g, request
 from flask_limiter.util import get_remote_address
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from signing import db
 from signing.api import serializers, tokens
 from signing.api.access import Reader, commitment_options
+from signing.api.contract import ApiBlueprint
 from signing.api.errors import ApiError, not_found
-from signing.api.validation import ID_MAX, parse_act, parse_bool
+from signing.api.schemas import (
+    ID_MAX,
+    ROLES,
+    SHA256_PATTERN,
+    ActBody,
+    ActCreatedSchema,
+    ActRequestSchema,
+    InvalidInput,
+    VerificationReportSchema,
+    VerifyUploadSchema,
+)
 from signing.db import begin_write, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
+from signing.pki import service
+from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
+from signing.web.errors import MESSAGES
+from signing.web.verify import ADDRESS_BUSY
 from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
-from signing.workflow.status import commitment_status, event_overview
+from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 #: Endpoints anyone may read: the contract itself.
@@ -42,7 +53,8 @@ PUBLIC_ENDPOINTS = {"api.openapi_json", "api.docs"}
 #: Largest JSON body accepted for an act (a passphrase and a reason fit many times over).
 ACT_BODY_MAX = 64 * 1024
 _BEARER = re.compile(r"^Bearer\s+(\S+)\s*$", re.IGNORECASE)
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SHA256 = re.compile(SHA256_PATTERN)
+BINARY = {"type": "string", "format": "binary"}
 
 # --------------------------------------------------------------------------- rate limit
 
@@ -102,8 +114,6 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
-    from signing.web.errors import MESSAGES
-
     status = error.code or 500
     if status == 429:
         return ApiError(
@@ -193,7 +203,7 @@ def _user() -> User:
     return g.api_user
 
 
-def _reader() -> Reader:
+def reader() -> Reader:
     if "api_reader" not in g:
         g.api_reader = Reader(db.session, _user())
     return g.api_reader
@@ -202,7 +212,7 @@ def _reader() -> Reader:
 # --------------------------------------------------------------------------- loading
 
 
-def _commitment_or_404(commitment_id: int) -> Commitment:
+def commitment_or_404(commitment_id: int) -> Commitment:
     commitment = None
     if 1 <= commitment_id <= ID_MAX:
         commitment = db.session.execute(
@@ -210,21 +220,21 @@ def _commitment_or_404(commitment_id: int) -> Commitment:
             .where(Commitment.id == commitment_id)
             .options(*commitment_options())
         ).scalar_one_or_none()
-    if commitment is None or not _reader().may_read(commitment):
+    if commitment is None or not reader().may_read(commitment):
         raise not_found(
             "Dokumen komitmen tidak ditemukan.", "Commitment not found (or not readable)."
         )
     return commitment
 
 
-def _event_or_404(event_id: int) -> Event:
+def event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id) if 1 <= event_id <= ID_MAX else None
     if event is None:
         raise not_found("Acara tidak ditemukan.", "Event not found (or not readable).")
     return event
 
 
-def _pdf(data: bytes, sha256: str, name: str) -> Response:
+def pdf_response(data: bytes, sha256: str, name: str) -> Response:
     response = Response(data, mimetype="application/pdf")
     safe = re.sub(r"[^0-9A-Za-z._-]+", "-", name).strip("-") or "dokumen"
     response.headers["Content-Disposition"] = f'attachment; filename="{safe}.pdf"'
@@ -234,150 +244,43 @@ def _pdf(data: bytes, sha256: str, name: str) -> Response:
     return response.make_conditional(request)
 
 
-# --------------------------------------------------------------------------- the contract
-
-
-@bp.get("/openapi.json")
-def openapi_json() -> Response:
-    from signing.api.openapi import document
-
-    return jsonify(document())
-
-
-@bp.get("/docs")
-def docs() -> str:
-    from signing.api.openapi import document, reference
-
-    doc = document()
-    return render_template("api/docs.html", doc=doc, ref=reference(doc))
-
-
-# --------------------------------------------------------------------------- reading
-
-
-@bp.get("/events")
-def events() -> Response:
-    reader = _reader()
-    result = []
-    if reader.sees_all:
-        rows = db.session.execute(
-            sa.select(Event)
-            .options(selectinload(Event.province))
-            .order_by(Event.date.desc(), Event.id.desc())
-        ).scalars()
-        for event in rows:
-            states = [status.state for _, status in event_overview(db.session, event.id)]
-            result.append(serializers.event_json(event, states))
-    else:
-        readable = reader.readable_commitments()
-        replaced = {c.replaces_id for c in readable if c.replaces_id is not None}
-        by_event: dict[int, list[Commitment]] = {}
-        for commitment in readable:
-            by_event.setdefault(commitment.event_id, []).append(commitment)
-        ordered = sorted(
-            (group[0].event for group in by_event.values()), key=lambda e: (e.date, e.id)
-        )
-        for event in reversed(ordered):
-            states = [
-                commitment_status(c).state
-                for c in by_event[event.id]
-                if not (c.voided_at is not None and c.id in replaced)
-            ]
-            result.append(serializers.event_json(event, states))
-    return jsonify({"events": result})
-
-
-@bp.get("/events/<int:event>/commitments")
-def event_commitments(event: int) -> Response:
-    item = _event_or_404(event)
-    include = parse_bool("include_superseded", request.args.get("include_superseded"))
-    reader = _reader()
-    pairs = event_overview(db.session, item.id, include_superseded=include)
-    if not reader.sees_all:
-        pairs = [(c, s) for c, s in pairs if reader.may_read(c)]
-        if not pairs and not reader.readable_commitments(item.id):
-            raise not_found("Acara tidak ditemukan.", "Event not found (or not readable).")
-    states = [s.state for _, s in pairs]
-    return jsonify(
-        {
-            "event": serializers.event_json(item, states),
-            "commitments": serializers.commitments_json(db.session, pairs),
-        }
-    )
-
-
-@bp.get("/commitments/<int:commitment_id>")
-def commitment(commitment_id: int) -> Response:
-    item = _commitment_or_404(commitment_id)
-    replaced = serializers.replacements(db.session, [item])
-    return jsonify(
-        serializers.commitment_json(item, replaced_by=replaced.get(item.id), with_revisions=True)
-    )
-
-
-@bp.get("/commitments/<int:commitment_id>/pdf")
-def commitment_pdf(commitment_id: int) -> Response:
-    from signing.commitments.storage import current_pdf
-
-    item = _commitment_or_404(commitment_id)
-    if item.current_sha256 is None:
-        raise ApiError(
-            404,
-            "no_document",
-            "Dokumen belum dibuat.",
-            "The document has not been generated yet.",
-        )
-    # A stored file that fails its hash check is answered by the app's one handler
-    # (signing.web.errors: 500 "storage_error", the same words as the pages).
-    data = current_pdf(db.session, item)
-    return _pdf(data, item.current_sha256, item.number)
-
-
-@bp.get("/commitments/<int:commitment_id>/revisions/<sha256>")
-def commitment_revision(commitment_id: int, sha256: str) -> Response:
-    from signing.commitments.errors import RevisionNotFound
-    from signing.commitments.storage import revision_pdf
-
-    item = _commitment_or_404(commitment_id)
-    missing = ApiError(
-        404,
-        "revision_not_found",
-        "Revisi tersebut bukan milik dokumen ini.",
-        "No revision of this commitment has that SHA-256.",
-    )
-    if not _SHA256.match(sha256):
-        raise missing
-    try:
-        data = revision_pdf(db.session, item, sha256)
-    except RevisionNotFound:
-        raise missing from None
-    return _pdf(data, sha256, f"{item.number}-rev-{sha256[:12]}")
-
-
 # --------------------------------------------------------------------------- acting
 
 
-@bp.post("/commitments/<int:commitment_id>/slots/<slot>/acts")
-def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
-    from dataclasses import replace
+def _act_request(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Around the body's parsing: the slot, the id and the body's size limit first; a body
+    that fails its schema is on record like a refused form on the web, and a commitment the
+    user may not read stays a 404."""
 
-    from signing.workflow.submit import ActRequest, refuse_act, submit_act
+    @functools.wraps(view)
+    def checked(commitment_id: int, slot: str) -> Any:
+        asked = _asked(commitment_id, slot)
+        if not 1 <= commitment_id <= ID_MAX:  # beyond the id column: nothing to look up
+            commitment_or_404(commitment_id)
+        request.max_content_length = ACT_BODY_MAX
+        try:
+            return view(commitment_id=commitment_id, slot=slot)
+        except InvalidInput as error:
+            commitment_or_404(commitment_id)
+            refused = refuse("invalid_body", problems=(error.details or {}).get("problems", []))
+            refuse_act(db.session, asked, _user(), refused)
+            raise
 
-    user = _user()
+    return checked
+
+
+def _asked(commitment_id: int, slot: str) -> ActRequest:
+    """The act request as far as the path and the client tell (the body tells the rest)."""
     try:
         role = SlotRole(slot)
     except ValueError:
         raise ApiError(
             404,
             "unknown_slot",
-            "Slot tidak dikenal. Pilihan: " + ", ".join(r.value for r in SlotRole) + ".",
-            "Unknown slot. One of: " + ", ".join(r.value for r in SlotRole) + ".",
+            "Slot tidak dikenal. Pilihan: " + ", ".join(ROLES) + ".",
+            "Unknown slot. One of: " + ", ".join(ROLES) + ".",
         ) from None
-    if not 1 <= commitment_id <= ID_MAX:  # beyond the id column: nothing to look up
-        _commitment_or_404(commitment_id)
-    request.max_content_length = ACT_BODY_MAX
-    body = request.get_json(force=True, silent=True)
-    asked = ActRequest(
+    return ActRequest(
         commitment_id=commitment_id,
         role=role,
         kind=None,
@@ -386,21 +289,48 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
         user_agent=request.user_agent.string or None,
         audit_details=_token_details(),
     )
-    try:
-        wanted = parse_act(body)
-    except ApiError as error:
-        _commitment_or_404(commitment_id)  # a commitment the user may not read stays a 404
-        # The same trail as a refused form on the web: the attempt is on record.
-        refused = refuse("invalid_body", problems=(error.details or {}).get("problems", []))
-        refuse_act(db.session, asked, user, refused)
-        raise
+
+
+@bp.route(
+    "/commitments/<int:commitment_id>/slots/<slot>/acts",
+    methods=["POST"],
+    tags=["acts"],
+    parameters=[
+        {
+            "in": "path",
+            "name": "slot",
+            "description": "The slot role.",
+            "schema": {"type": "string", "enum": list(ROLES)},
+        }
+    ],
+)
+@_act_request
+@bp.operation("createAct")
+@bp.arguments(ActRequestSchema)
+@bp.response(
+    201,
+    ActCreatedSchema,
+    description="The act, and the commitment's new status.",
+    headers={"Location": {"schema": {"type": "string"}, "description": "The commitment."}},
+)
+def act(wanted: ActBody, commitment_id: int, slot: str) -> tuple[dict, int, dict[str, str]]:
+    """Sign, paraf, witness or decline
+
+    Acts on one slot as the token's user, through the same operation and rules as the web
+    pages, with the same audit entries (the act's entry names the token). Only officials act:
+    the holder of the slot's office, the holder of a recorded mandate (capacity plt/plh/an), or
+    the deputy without one (stand_in, paraf only); witnesses witness their own slot. The order
+    is the event's routing policy. Wrong passphrases count toward the key's lock (429
+    `locked`).
+    """
+    user = _user()
     # No read check first: an official allowed to act may read, and the act's own lock loads
     # the commitment. A refusal is checked for readability below, so a commitment the user may
     # not read still answers 404 (with the attempt on record).
     outcome = submit_act(
         db.session,
         replace(
-            asked,
+            _asked(commitment_id, slot),
             kind=wanted.kind,
             passphrase=wanted.passphrase,
             capacity=wanted.capacity,
@@ -410,7 +340,7 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
         user,
     )
     if outcome.refused is not None:
-        _commitment_or_404(commitment_id)
+        commitment_or_404(commitment_id)
         raise _refusal_error(outcome.refused)
     done = outcome.act
     assert done is not None
@@ -423,7 +353,7 @@ def act(commitment_id: int, slot: str) -> tuple[Response, int, dict[str, str]]:
         ),
     }
     location = f"{serializers.API_PREFIX}/commitments/{item.id}"
-    return jsonify(body_out), 201, {"Location": location}
+    return body_out, 201, {"Location": location}
 
 
 def _token_details() -> dict[str, Any]:
@@ -434,8 +364,6 @@ def _token_details() -> dict[str, Any]:
 def _refusal_error(refused: WorkflowRefused) -> ApiError:
     error = ApiError.from_refusal(refused)
     if refused.code == "locked":
-        from signing.pki import service
-
         state = service.lock_state(db.session, _user())
         if state.locked_until is not None:
             seconds = int((state.locked_until - utcnow()).total_seconds()) + 1
@@ -450,11 +378,25 @@ def _refusal_error(refused: WorkflowRefused) -> ApiError:
 # --------------------------------------------------------------------------- verifying
 
 
-@bp.post("/verify")
-def verify() -> Response:
-    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
-    from signing.web.verify import ADDRESS_BUSY
+@bp.route("/verify", methods=["POST"], tags=["verification"])
+@bp.operation("verifyPdf")
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/pdf": {"schema": BINARY},
+            "multipart/form-data": {"schema": VerifyUploadSchema},
+        },
+    }
+)
+@bp.response(200, VerificationReportSchema, description="The verification report.")
+def verify() -> dict[str, Any]:
+    """Verify a PDF
 
+    Checks a signed PDF against this system (pyHanko, our records of each act, and our
+    revisions): the same report as the public verification page. A file that is not valid is
+    still a 200 answer: read `verdict`.
+    """
     mimetype = request.mimetype
     if mimetype == "application/pdf":
         data = request.get_data(cache=False)
@@ -495,4 +437,4 @@ def verify() -> Response:
         ) from None
     finally:
         db.session.rollback()
-    return jsonify(result.as_dict())
+    return result.as_dict()

@@ -19,7 +19,10 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import fields as sig_fields
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.signers.pdf_byterange import BuildProps
@@ -240,8 +243,6 @@ def audit_heads(pdf: bytes) -> list[tuple[str, int, str]]:
 
     :raises PadesError: unreadable PDF.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         found = []
@@ -388,10 +389,6 @@ _WARM_UP_FIELD = "Pemanasan"
 def blank_document(field_name: str, text: str | None = None) -> bytes:
     """A one-page A4 PDF with one empty signature field (and a line of ``text``), for the
     warm-ups that sign or verify a throwaway document before a process serves."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-
     writer = PdfFileWriter()
     contents: object = []
     resources = None

@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from asn1crypto import cms
+from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 
 from .errors import PadesError
-from .sign import make_validation_context
 from .signers import ActSigner
+from .timestamps import DIGEST
+from .validation import make_validation_context
 
 __all__ = ["StatementCheck", "sign_statement", "verify_statement"]
-
-_MD = "sha256"
 
 
 def sign_statement(signer: ActSigner, statement: bytes) -> bytes:
@@ -33,7 +33,7 @@ def sign_statement(signer: ActSigner, statement: bytes) -> bytes:
     """
     try:
         signed = asyncio.run(
-            signer.pyhanko_signer.async_sign_general_data(statement, _MD, detached=True)
+            signer.pyhanko_signer.async_sign_general_data(statement, DIGEST, detached=True)
         )
     except Exception as exc:  # noqa: BLE001 - any signer failure refuses the act
         raise PadesError(f"Pernyataan tidak dapat ditandatangani: {exc}") from exc
@@ -64,8 +64,6 @@ def verify_statement(
     moment: dt.datetime | None = None,
 ) -> StatementCheck:
     """Check a detached CMS ``signature`` over ``statement`` against the app's trust roots."""
-    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
-
     try:
         content = cms.ContentInfo.load(signature)
         signed_data = content["content"]

@@ -33,6 +33,7 @@ issuing CRL lives.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -166,21 +167,18 @@ class CertificateAuthority:
 
     def previous_issuing_cas(self) -> list[CertificateAuthority]:
         """Each replaced issuing CA as a CA view, to build its CRL with :func:`build_crl`."""
-        views = []
-        for cert, label in self.previous_issuing:
-            view = CertificateAuthority(
-                certs_dir=self.certs_dir,
-                organisation=self.organisation,
-                base_url=self.base_url,
-                root_cert=self.root_cert,
-                issuing_cert=cert,
-                tsa_cert=self.tsa_cert,
-                seal_cert=self.seal_cert,
-                _backend=self._backend,
-                key_labels={"issuing": label},
-            )
-            views.append(view)
-        return views
+        # A view shares the backend and certificates; of the keys it knows only its own.
+        return [self._view_of(cert, label) for cert, label in self.previous_issuing]
+
+    def _view_of(self, cert: x509.Certificate, label: str) -> CertificateAuthority:
+        return dataclasses.replace(
+            self,
+            issuing_cert=cert,
+            key_labels={"issuing": label},
+            previous_issuing=[],
+            legacy=False,
+            _keys={},  # its own, loaded on first use: never the current issuing key
+        )
 
     def root_crl(self, next_update_days: int = 7) -> bytes:
         """A fresh root CRL when the root key is at hand, else the one signed at the ceremony."""

@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signing.commitments.errors import GenerationError
+from signing.commitments.generation import generate_event, regenerate
 from signing.models import Act, ActKind, Commitment, Event, Region
 
 DEFAULT_BATCH = 3
@@ -72,8 +74,6 @@ def run_batch(
 
     ``size=0`` means all remaining regions in one go (the page without JavaScript).
     """
-    from signing.commitments.generation import generate_event, regenerate
-
     if mode not in MODES:
         raise ValueError(mode)
     codes = _province_codes(db_session, event)
@@ -101,7 +101,6 @@ def run_batch(
         result.skipped = [r.kemendagri_code for r in report.skipped]
         result.errors = [(r.kemendagri_code, message) for r, message in report.errors]
         return result
-    from signing.commitments.errors import GenerationError
 
     live = db_session.execute(
         sa.select(Commitment)

@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from signing import db
-from signing.cli_support import fail, refuse_import, require_migrated
+from signing.cli_support import get_or_fail, refuse_import, require_migrated
 from signing.dates import wib_text
 from signing.models import Event
 from signing.secretariat import chase, dashboard, exports, overview, words
@@ -23,10 +23,7 @@ from signing.secretariat.mcp import McpError, ensure_default_schemes, import_sco
 
 def _event(event_id: int) -> Event:
     require_migrated()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        fail(f"Acara {event_id} tidak ditemukan.")
-    return event
+    return get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
 
 
 @click.group("secretariat", help="Pekerjaan sekretariat: status, tindak lanjut, kesiapan, MCP.")

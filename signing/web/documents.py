@@ -29,10 +29,17 @@ from sqlalchemy.orm import Session
 
 from signing import db
 from signing.commitments import loading
+from signing.commitments.errors import DocumentNotGenerated
+from signing.commitments.storage import current_pdf
 from signing.dates import wib_text
+from signing.documents.preview import page_png
+from signing.extensions import login_manager
 from signing.models import Capacity, Commitment, Mandate, SlotRole, User
+from signing.pades.fields import list_signature_fields
 from signing.web.errors import error_response
 from signing.workflow.access import may_read
+from signing.workflow.mandates import active_mandates
+from signing.workflow.rules import capacities, today_wib
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 
@@ -53,8 +60,6 @@ def load_commitment(db_session: Session, commitment_id: int) -> Commitment | Non
 
 
 def user_mandates(db_session: Session, user: User) -> list[Mandate]:
-    from signing.workflow.operations import active_mandates
-
     return active_mandates(db_session, user)
 
 
@@ -65,7 +70,6 @@ def related_slots(
     today: dt.date | None = None,
 ) -> dict[SlotRole, list[tuple[Capacity, Mandate | None]]]:
     """The slots of ``commitment`` ``user`` relates to, with the capacities (best first)."""
-    from signing.workflow.rules import capacities, today_wib
 
     today = today or today_wib()
     found: dict[SlotRole, list[tuple[Capacity, Mandate | None]]] = {}
@@ -91,8 +95,6 @@ def fail(status: int, message: str) -> NoReturn:
 def _viewable_or_abort(commitment_id: int) -> Commitment:
     """The commitment if the current user may see it; else an error response is raised."""
     if not current_user.is_authenticated:
-        from signing.extensions import login_manager
-
         abort(login_manager.unauthorized())
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None:
@@ -176,7 +178,6 @@ def _recall(cache: OrderedDict, key: Any) -> Any:
 
 def document_geometry(pdf: bytes, sha256: str | None = None) -> Geometry:
     """Page sizes and every signature field's box, cached per revision (the hash)."""
-    from signing.pades.fields import list_signature_fields
 
     key = sha256 or hashlib.sha256(pdf).hexdigest()
     cached = _recall(_GEOMETRY, key)
@@ -211,8 +212,6 @@ def document_geometry(pdf: bytes, sha256: str | None = None) -> Geometry:
 
 
 def current_geometry(db_session: Session, commitment: Commitment) -> Geometry:
-    from signing.commitments.storage import current_pdf
-
     cached = _recall(_GEOMETRY, commitment.current_sha256)
     if cached is not None:
         return cached
@@ -220,9 +219,6 @@ def current_geometry(db_session: Session, commitment: Commitment) -> Geometry:
 
 
 def _current_pdf_or_abort(commitment: Commitment) -> bytes:
-    from signing.commitments.errors import DocumentNotGenerated
-    from signing.commitments.storage import current_pdf
-
     try:
         return current_pdf(db.session, commitment)
     except DocumentNotGenerated as error:
@@ -236,7 +232,6 @@ def _current_pdf_or_abort(commitment: Commitment) -> bytes:
 @bp.get("/<int:commitment_id>/halaman/<int:page>.png")
 def page_image(commitment_id: int, page: int):  # type: ignore[no-untyped-def]
     """Page ``page`` (1-based) of the current revision as PNG, signature appearances drawn."""
-    from signing.documents.preview import page_png
 
     commitment = _viewable_or_abort(commitment_id)
     sha = commitment.current_sha256 or ""

@@ -41,8 +41,17 @@ from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from signing import db
+from signing.commitments.errors import DocumentNotGenerated
+from signing.commitments.storage import current_pdf
 from signing.extensions import limiter
 from signing.models import Commitment
+from signing.verification.service import (
+    AddressBusy,
+    VerifierBusy,
+    format_wib,
+    public_status,
+    verify_upload,
+)
 from signing.web.documents import pdf_response
 from signing.web.errors import error_response
 
@@ -60,8 +69,6 @@ ADDRESS_BUSY = (
 
 @bp.app_template_filter("verify_wib")
 def _wib_filter(moment: dt.datetime | None) -> str:
-    from signing.verification.service import format_wib
-
     return format_wib(moment, seconds=True)
 
 
@@ -104,8 +111,6 @@ def index():  # type: ignore[no-untyped-def]
 @bp.post("/verifikasi")
 @_throttle
 def upload():  # type: ignore[no-untyped-def]
-    from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
-
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
         return _form(400, gettext("Pilih berkas PDF yang akan diperiksa."))
@@ -136,8 +141,6 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 def _status_or_404(code: str):  # type: ignore[no-untyped-def]
-    from signing.verification.service import public_status
-
     if not _CODE.match(code):
         abort(404)
     status = public_status(db.session, code)
@@ -167,9 +170,6 @@ def _public_download() -> bool:
 @bp.get("/v/<code>/unduh")
 @_throttle
 def download(code: str):  # type: ignore[no-untyped-def]
-    from signing.commitments.errors import DocumentNotGenerated
-    from signing.commitments.storage import current_pdf
-
     if not _public_download():
         abort(404)
     status = _status_or_404(code)

@@ -27,14 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from signing import audit
 from signing.db import begin_write, utcnow
-from signing.models import (
-    Act,
-    ActKind,
-    Capacity,
-    Commitment,
-    SlotRole,
-    User,
-)
+from signing.models import Act, ActKind, Capacity, Commitment, SlotRole, User
 from signing.workflow import rules
 from signing.workflow.locking import lock_commitment
 from signing.workflow.mandates import active_mandates

@@ -12,13 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from signing.db import begin_write
-from signing.models import (
-    Act,
-    Commitment,
-    Office,
-    OfficeHolder,
-    Slot,
-)
+from signing.models import Act, Commitment, Office, OfficeHolder, Slot
 from signing.workflow.refusals import refuse
 
 

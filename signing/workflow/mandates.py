@@ -14,15 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from signing import audit
 from signing.db import utcnow
-from signing.models import (
-    Capacity,
-    Event,
-    Mandate,
-    MandateKind,
-    Office,
-    Role,
-    User,
-)
+from signing.models import Capacity, Event, Mandate, MandateKind, Office, Role, User
 from signing.workflow import rules
 from signing.workflow.refusals import N_, Phrase, refuse
 

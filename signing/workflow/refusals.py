@@ -543,7 +543,7 @@ _ENTRIES: list[Refusal] = [
         422,
         N_("Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."),
     ),
-    # --- The JSON API (signing.api.validation) ----------------------------------------------
+    # --- The JSON API (signing.api.schemas) -------------------------------------------------
     Refusal("invalid_body", "invalid_body", 422, N_("Isi permintaan tidak valid: %(problems)s.")),
     # --- The secretariat's operations --------------------------------------------------------
     Refusal(

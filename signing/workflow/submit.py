@@ -80,6 +80,21 @@ class ActRequest:
             return refuse("not_confirmed")
         return None
 
+    def act_arguments(self) -> dict[str, Any]:
+        """The request as :func:`~signing.workflow.operations.perform_act` takes it."""
+        return {
+            "commitment_id": self.commitment_id,
+            "role": self.role,
+            "kind": self.kind,
+            "passphrase": self.passphrase,
+            "capacity": self.capacity,
+            "reason": self.reason,
+            "attests_act_id": self.attests_act_id if self.kind is ActKind.WITNESS else None,
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+            "audit_details": dict(self.audit_details),
+        }
+
     def refusal_details(self) -> dict[str, Any]:
         """What a refusal decided outside :func:`perform_act` records about the request."""
         return {
@@ -130,25 +145,10 @@ def submit_act(
     problem = request.problem()
     if problem is not None:
         return refuse_act(db_session, request, actor, problem)
-    assert request.role is not None and request.kind is not None
     # perform_act must start the transaction (it takes the commitment's lock first).
     db_session.commit()
     try:
-        act = perform_act(
-            db_session,
-            commitment_id=request.commitment_id,
-            role=request.role,
-            kind=request.kind,
-            user=actor,
-            passphrase=request.passphrase,
-            capacity=request.capacity,
-            reason=request.reason,
-            attests_act_id=request.attests_act_id if request.kind is ActKind.WITNESS else None,
-            ip=request.ip,
-            user_agent=request.user_agent,
-            now=now,
-            audit_details=dict(request.audit_details),
-        )
+        act = perform_act(db_session, user=actor, now=now, **request.act_arguments())
     except WorkflowRefused as refused:
         db_session.commit()  # perform_act recorded it (after rolling back what it wrote)
         return ActOutcome(refused=refused)

@@ -8,15 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from signing import audit
-from signing.models import (
-    Act,
-    ActKind,
-    Capacity,
-    Commitment,
-    Slot,
-    SlotRole,
-    User,
-)
+from signing.models import Act, ActKind, Capacity, Commitment, Slot, SlotRole, User
 from signing.notifications import notify
 from signing.workflow.mandates import office_mandates_statement, require_secretariat
 from signing.workflow.refusals import refuse
@@ -51,29 +43,35 @@ def slot_recipients(db_session: Session, slot: Slot, today: dt.date | None = Non
     return list(users.values())
 
 
-def _region_name(commitment: Commitment) -> str:
-    return commitment.region.name if commitment.region is not None else commitment.number
+def _notify_slot(
+    db_session: Session, slot: Slot, template: str, *, skip: int | None = None, **values: Any
+) -> list:
+    """Tell everyone who answers for ``slot`` (but the user ``skip``), about its commitment."""
+    commitment = slot.commitment
+    region = commitment.region.name if commitment.region is not None else commitment.number
+    return [
+        notify(
+            db_session,
+            user,
+            template,
+            url=commitment_url(commitment),
+            commitment=commitment,
+            region=region,
+            number=commitment.number,
+            office=slot.office.title,
+            **values,
+        )
+        for user in slot_recipients(db_session, slot)
+        if user.id != skip
+    ]
 
 
 def notify_turn(
     db_session: Session, commitment: Commitment, role: SlotRole, *, reminder: bool
 ) -> list:
-    slot = commitment.slot(role)
-    return [
-        notify(
-            db_session,
-            user,
-            "turn",
-            url=commitment_url(commitment),
-            commitment=commitment,
-            region=_region_name(commitment),
-            number=commitment.number,
-            office=slot.office.title,
-            witness=role.is_witness,
-            reminder=reminder,
-        )
-        for user in slot_recipients(db_session, slot)
-    ]
+    return _notify_slot(
+        db_session, commitment.slot(role), "turn", witness=role.is_witness, reminder=reminder
+    )
 
 
 def notify_after_act(
@@ -87,21 +85,14 @@ def notify_after_act(
         if role not in before.whose_turn:
             notify_turn(db_session, commitment, role, reminder=False)
     if act.kind is ActKind.PARAF and act.capacity is Capacity.STAND_IN and act.slot is not None:
-        slot = act.slot
-        for user in slot_recipients(db_session, slot):
-            if user.id != act.actor_user_id:
-                notify(
-                    db_session,
-                    user,
-                    "paraf_on_behalf",
-                    url=commitment_url(commitment),
-                    commitment=commitment,
-                    region=_region_name(commitment),
-                    number=commitment.number,
-                    office=slot.office.title,
-                    actor=act.actor_name,
-                    actor_office=act.actor_office_title,
-                )
+        _notify_slot(
+            db_session,
+            act.slot,
+            "paraf_on_behalf",
+            skip=act.actor_user_id,
+            actor=act.actor_name,
+            actor_office=act.actor_office_title,
+        )
 
 
 # ------------------------------------------------------------------------------ reminders

@@ -8,10 +8,7 @@ from sqlalchemy.orm import Session
 
 from signing import audit
 from signing.db import utcnow
-from signing.models import (
-    Commitment,
-    User,
-)
+from signing.models import Commitment, User
 from signing.workflow.locking import lock_commitment
 from signing.workflow.mandates import require_secretariat
 from signing.workflow.refusals import refuse

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.test import TestResponse
 
-from signing.api.openapi import document
+from signing.api.docs import document
 
 _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_0-9]+)>")
 

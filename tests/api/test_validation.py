@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signing.api.errors import ApiError
-from signing.api.validation import ID_MAX, parse_act
+from signing.api.schemas import ID_MAX, parse_act
 
 from .contract import schema_of, validator
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from signing import db
-from signing.api.openapi import ERROR_CODES, OPERATION_ERRORS, document
+from signing.api.docs import ERROR_CODES, OPERATION_ERRORS, document
 from signing.commitments.storage import current_pdf
 from signing.models import ActKind, Blob, Commitment, SlotRole
 from signing.verification.service import verify_upload

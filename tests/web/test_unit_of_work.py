@@ -10,7 +10,7 @@ from signing import db
 from signing.models import BandScheme
 from signing.secretariat.mcp import McpError
 from signing.web.unit import UnitOfWork, committed
-from signing.workflow.rules import WorkflowRefused
+from signing.workflow.refusals import refuse
 from tests.conftest import count_rows
 
 
@@ -44,7 +44,7 @@ def test_a_refusal_rolls_back_and_is_flashed(app, db_session) -> None:  # type: 
 def test_a_workflow_refusal_is_told_to_the_view_alone_when_asked(app) -> None:  # type: ignore[no-untyped-def]
     with app.test_request_context("/"):
         with UnitOfWork(flash_as=None) as work:
-            raise WorkflowRefused("already_done", "Mandat sudah dicabut sebelumnya.")
+            raise refuse("mandate_revoked")
         assert work.message == "Mandat sudah dicabut sebelumnya."
         assert get_flashed_messages() == []
 
