@@ -1,14 +1,62 @@
-"""The dashboard of a national-size event (514 commitments) needs a bounded number of queries."""
+"""The dashboard of a national-size event (514 commitments) needs a bounded number of queries.
+
+The national registry and event are made once for the module (the slow part) and each test
+gets its own copy of that database.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
-from signing.models import Region, Role
+from signing.db import make_engine
+from signing.models import Event, Region, Role
+from tests.conftest import POSTGRES_URL, _truncate_all, restore_tables, snapshot_tables
 from tests.secretariat.national import import_national_registry, national_event
 
 QUERY_LIMIT = 10
+
+
+@pytest.fixture(scope="module")
+def national(database_template: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """(SQLite file, event id) of the national registry and event: on PostgreSQL the rows are
+    kept in a snapshot schema instead and the file is unused."""
+    path = tmp_path_factory.mktemp("national") / "national.db"
+    if POSTGRES_URL:
+        url = POSTGRES_URL
+    else:
+        shutil.copyfile(database_template, path)
+        url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        import_national_registry(session)
+        regions = list(
+            session.execute(sa.select(Region).order_by(Region.kemendagri_code)).scalars()
+        )
+        event_id = national_event(session, regions).id
+        session.commit()
+    engine.dispose()
+    if POSTGRES_URL:
+        snapshot_tables(POSTGRES_URL, "national")
+        _truncate_all(POSTGRES_URL)
+    return path, event_id
+
+
+@pytest.fixture()
+def database_url(national: tuple[Path, int], tmp_path: Path) -> Iterator[str]:
+    if POSTGRES_URL:
+        restore_tables(POSTGRES_URL, "national")
+        yield POSTGRES_URL
+        _truncate_all(POSTGRES_URL)
+        return
+    shutil.copyfile(national[0], tmp_path / "signing.db")
+    yield f"sqlite:///{tmp_path / 'signing.db'}"
 
 
 class QueryCounter:
@@ -32,13 +80,11 @@ class QueryCounter:
 
 
 def test_dashboard_of_514_commitments_renders_in_a_bounded_number_of_queries(
-    app, client, auth, db_session, make_user
+    app, client, auth, db_session, make_user, national
 ) -> None:
-    import_national_registry(db_session)
     regions = list(db_session.execute(sa.select(Region).order_by(Region.kemendagri_code)).scalars())
     assert len(regions) == 514
-    event = national_event(db_session, regions)
-    db_session.commit()
+    event = db_session.get(Event, national[1])
     make_user("sekretariat", role=Role.SECRETARIAT)
     assert auth.login("sekretariat").status_code == 302
 
@@ -77,17 +123,12 @@ def test_dashboard_of_514_commitments_renders_in_a_bounded_number_of_queries(
 
 
 def test_event_overview_of_514_commitments_needs_a_bounded_number_of_queries(
-    app, db_session
+    app, db_session, national
 ) -> None:
     """The workflow's own overview (CLI status, printing, API) stays bounded at national size."""
     from signing.workflow.status import event_overview
 
-    import_national_registry(db_session)
-    regions = list(db_session.execute(sa.select(Region).order_by(Region.kemendagri_code)).scalars())
-    event = national_event(db_session, regions)
-    db_session.commit()
-    db_session.expunge_all()
     with QueryCounter(app.extensions["signing.engine"]) as counter:
-        overview = event_overview(db_session, event.id)
+        overview = event_overview(db_session, national[1])
     assert len(overview) == 514
     assert len(counter.selects) < QUERY_LIMIT, counter.selects
