@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -152,18 +153,21 @@ def record(
     return entry
 
 
+def record_about(db_session: Session, action: str, subject: Any, **fields: Any) -> AuditEntry:
+    """:func:`record` an event of one stored ``subject`` (a user, a mandate, an event, ...).
+
+    Its ``object_type`` is the model's class name in snake case (``SigningCertificate`` is
+    ``signing_certificate``), the names the trail has always used; ``fields`` as :func:`record`.
+    """
+    object_type = re.sub(r"(?<!^)(?=[A-Z])", "_", type(subject).__name__).lower()
+    return record(db_session, action, object_type=object_type, object_id=subject.id, **fields)
+
+
 def record_on_commitment(
     db_session: Session, action: str, commitment: Any, **fields: Any
 ) -> AuditEntry:
-    """:func:`record` an event of ``commitment`` itself: ``fields`` as :func:`record` takes."""
-    return record(
-        db_session,
-        action,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
-        **fields,
-    )
+    """:func:`record_about` ``commitment`` itself, filed under it too."""
+    return record_about(db_session, action, commitment, commitment_id=commitment.id, **fields)
 
 
 def carry_over_deferred(db_session: Session) -> list[AuditEntry]:

@@ -114,12 +114,11 @@ def _ensure_accounts(db_session: Session, password: str) -> list[str]:
             )
             db_session.add(user)
             db_session.flush()
-            audit.record(
+            audit.record_about(
                 db_session,
                 "user.create",
+                user,
                 actor="demo",
-                object_type="user",
-                object_id=user.id,
                 details={"username": username, "role": role.value},
             )
         names.append(username)
@@ -170,9 +169,7 @@ def _ensure_event(db_session: Session) -> Event:
         )
         db_session.add(event)
         db_session.flush()
-        audit.record(
-            db_session, "event.create", actor="demo", object_type="event", object_id=event.id
-        )
+        audit.record_about(db_session, "event.create", event, actor="demo")
     return event
 
 

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from signing import audit
-from signing.models import AuditEntry
+from signing.models import AuditEntry, McpScore, SigningCertificate, User
 
 
 def _fill(db_session, n: int = 5) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
@@ -88,3 +88,14 @@ def test_rolled_back_savepoint_leaves_no_broken_link(db_session) -> None:  # typ
     actions = db_session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
     assert list(actions) == ["before", "after"]
     assert audit.verify_chain(db_session) == []
+
+
+def test_entry_about_an_object_is_filed_under_its_snake_case_type(db_session) -> None:  # type: ignore[no-untyped-def]
+    # The names the trail has always used: a renamed model would change what is searched for.
+    for subject, expected in (
+        (User(id=7), "user"),
+        (SigningCertificate(id=8), "signing_certificate"),
+        (McpScore(id=9), "mcp_score"),
+    ):
+        entry = audit.record_about(db_session, "test.about", subject, actor="uji")
+        assert (entry.object_type, entry.object_id) == (expected, str(subject.id))

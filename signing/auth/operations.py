@@ -49,12 +49,11 @@ def create_user(
     )
     db_session.add(user)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "user.create",
+        user,
         actor=actor,
-        object_type="user",
-        object_id=user.id,
         details={"username": username, "role": role.value},
     )
     return user
@@ -65,9 +64,7 @@ def set_password(db_session: Session, user: User, password: str, *, actor: objec
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
     user.password_hash = hash_password(password)
     revoke_all_sessions(db_session, user)
-    audit.record(
-        db_session, "user.password_set", actor=actor, object_type="user", object_id=user.id
-    )
+    audit.record_about(db_session, "user.password_set", user, actor=actor)
 
 
 def authenticate(db_session: Session, username: str, password: str) -> User | None:
@@ -104,7 +101,7 @@ def open_session(
     db_session.add(auth_session)
     user.last_login_at = utcnow()
     db_session.flush()
-    audit.record(db_session, "auth.login", actor=user, object_type="user", object_id=user.id)
+    audit.record_about(db_session, "auth.login", user, actor=user)
     return auth_session
 
 
@@ -114,7 +111,7 @@ def close_session(db_session: Session, session_id: str | None, user: User | None
         if auth_session is not None and auth_session.revoked_at is None:
             auth_session.revoked_at = utcnow()
     if user is not None:
-        audit.record(db_session, "auth.logout", actor=user, object_type="user", object_id=user.id)
+        audit.record_about(db_session, "auth.logout", user, actor=user)
 
 
 def revoke_all_sessions(db_session: Session, user: User) -> None:

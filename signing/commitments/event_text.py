@@ -89,12 +89,11 @@ def update_event_text(
     event.points = items
     db_session.flush()
     stale = [c for c in live if c.current_sha256 is not None]
-    audit.record(
+    audit.record_about(
         db_session,
         "event.text_update",
+        event,
         actor=actor,
-        object_type="event",
-        object_id=event.id,
         details={
             "before": before,
             "after": {

@@ -376,12 +376,11 @@ def generate_event(
                 outcome = "error"
         if progress is not None:
             progress(region, outcome)
-    audit.record(
+    audit.record_about(
         db_session,
         "event.generate",
+        event,
         actor=actor,
-        object_type="event",
-        object_id=event.id,
         details={
             "generated": [c.region.kemendagri_code for c in report.generated],
             "skipped": [r.kemendagri_code for r in report.skipped],

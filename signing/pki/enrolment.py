@@ -200,12 +200,11 @@ def record_certificate_event(
     details: dict[str, Any],
 ) -> None:
     """The audit entry of something done to an official's certificate."""
-    audit.record(
+    audit.record_about(
         db_session,
         action,
+        certificate,
         actor=actor,
-        object_type="signing_certificate",
-        object_id=certificate.id,
         details=details,
     )
 

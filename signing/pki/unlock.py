@@ -122,12 +122,11 @@ def _record(
     db_session: Session, user: User, action: str, details: dict[str, Any], *, defer: bool = False
 ) -> None:
     """An audit entry about ``user``'s key throttle (what :func:`lock_state` counts)."""
-    audit.record(
+    audit.record_about(
         db_session,
         action,
+        user,
         actor=user,
-        object_type="user",
-        object_id=user.id,
         details=details,
         defer=defer,
     )

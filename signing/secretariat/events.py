@@ -162,12 +162,11 @@ def create_event(
     )
     db_session.add(event)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "event.create",
+        event,
         actor=actor,
-        object_type="event",
-        object_id=event.id,
         details={
             "name": name,
             "date": day.isoformat(),
@@ -200,12 +199,11 @@ def set_routing(db_session: Session, event: Event, policy: dict[str, Any], *, ac
     before = event.routing_policy
     event.routing_policy = RoutingPolicy.from_dict(policy).to_dict()
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "event.routing",
+        event,
         actor=actor,
-        object_type="event",
-        object_id=event.id,
         details={"before": before, "after": event.routing_policy},
     )
 

@@ -56,12 +56,11 @@ def store_specimen(
     specimen.width, specimen.height = width, height
     specimen.uploaded_at = utcnow()
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "specimen.upload",
+        user,
         actor=actor,
-        object_type="user",
-        object_id=user.id,
         ip=ip,
         user_agent=user_agent,
         details={
@@ -83,12 +82,11 @@ def remove_specimen(
     specimen = _find(db_session, user, kind)
     if specimen is None:
         return False
-    audit.record(
+    audit.record_about(
         db_session,
         "specimen.remove",
+        user,
         actor=actor,
-        object_type="user",
-        object_id=user.id,
         ip=ip,
         details={"kind": kind.value, "sha256": specimen.sha256},
     )

@@ -350,13 +350,11 @@ def _perform(
         },
     )
     if completed:
-        audit.record(
+        audit.record_on_commitment(
             db_session,
             "commitment.complete",
+            commitment,
             actor=user,
-            object_type="commitment",
-            object_id=commitment.id,
-            commitment_id=commitment.id,
             sha256_before=act.sha256_after,
             sha256_after=commitment.current_sha256,
             details={"number": commitment.number},

@@ -142,12 +142,11 @@ def record_mandate(
     )
     db_session.add(mandate)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "mandate.create",
+        mandate,
         actor=actor,
-        object_type="mandate",
-        object_id=mandate.id,
         details={
             "kind": kind.value,
             "principal_office": principal_office.title,
@@ -173,12 +172,11 @@ def revoke_mandate(
         raise refuse("mandate_revoked")
     mandate.revoked_at = utcnow()
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "mandate.revoke",
+        mandate,
         actor=actor,
-        object_type="mandate",
-        object_id=mandate.id,
         details={"reason": reason, "letter_number": mandate.letter_number},
     )
     return mandate

@@ -114,13 +114,11 @@ def send_reminder(
         raise refuse("remind_done" if done else "remind_not_yet", state=state.label)
     sent = notify_turn(db_session, commitment, role, reminder=True)
     db_session.flush()
-    audit.record(
+    audit.record_on_commitment(
         db_session,
         "reminder.send",
+        commitment,
         actor=actor,
-        object_type="commitment",
-        object_id=commitment.id,
-        commitment_id=commitment.id,
         details={"role": role.value, "recipients": [n.user_id for n in sent]},
     )
     return sent

@@ -44,13 +44,11 @@ def void_commitment(
     locked.void_reason = reason.strip()
     locked.voided_by_id = actor.id if isinstance(actor, User) else None
     db_session.flush()
-    audit.record(
+    audit.record_on_commitment(
         db_session,
         "commitment.void",
+        locked,
         actor=actor,
-        object_type="commitment",
-        object_id=locked.id,
-        commitment_id=locked.id,
         sha256_before=locked.current_sha256,
         sha256_after=locked.current_sha256,
         details={"reason": locked.void_reason, "number": locked.number, "reissue": reissue},

@@ -167,12 +167,11 @@ def record_score(
         actor,
     )
     score = written[0]
-    audit.record(
+    audit.record_about(
         db_session,
         "mcp.score",
+        score,
         actor=actor,
-        object_type="mcp_score",
-        object_id=score.id,
         details={
             "kode_wilayah": target.code,
             "periode": period_value,
