@@ -22,10 +22,16 @@ from signing.workflow.status import CommitmentState, CommitmentStatus, SlotState
 
 
 @dataclass
-class ParafOnlyItem:
+class SlotItem:
+    """The slot of one commitment that a line of a list is about."""
+
     commitment: Commitment
     region: Region
     role: SlotRole
+
+
+@dataclass
+class ParafOnlyItem(SlotItem):
     paraf: Act
     #: "Wakil Bupati H.M. Taufik Mukri"
     by: str
@@ -46,20 +52,14 @@ class ParafOnlyItem:
 
 
 @dataclass
-class PendingItem:
-    commitment: Commitment
-    region: Region
-    role: SlotRole
+class PendingItem(SlotItem):
     holder: str
     is_turn: bool
     waiting_since: dt.datetime | None
 
 
 @dataclass
-class DeclinedItem:
-    commitment: Commitment
-    region: Region
-    role: SlotRole
+class DeclinedItem(SlotItem):
     by: str
     at: dt.datetime
     reason: str
@@ -104,9 +104,9 @@ def follow_up(
                 ]
                 paraf_only.append(
                     ParafOnlyItem(
-                        commitment=commitment,
-                        region=region,
-                        role=role,
+                        commitment,
+                        region,
+                        role,
                         paraf=paraf,
                         by=actor_line(paraf, region),
                         capacity=CAPACITY_WORDS[Capacity(paraf.capacity)],
@@ -120,9 +120,9 @@ def follow_up(
                     continue
                 pending.append(
                     PendingItem(
-                        commitment=commitment,
-                        region=region,
-                        role=role,
+                        commitment,
+                        region,
+                        role,
                         holder=_principal(commitment, role),
                         is_turn=role in status.whose_turn,
                         waiting_since=commitment.generated_at,
@@ -132,9 +132,9 @@ def follow_up(
                 act = slot.decline_act
                 declined.append(
                     DeclinedItem(
-                        commitment=commitment,
-                        region=region,
-                        role=role,
+                        commitment,
+                        region,
+                        role,
                         by=actor_line(act, region),
                         at=act.created_at,
                         reason=act.reason or "",
