@@ -156,6 +156,8 @@ class Pkcs11KeyBackend(KeyBackend):
     must not run two operations at once.
     """
 
+    # python-pkcs11 is imported inside the methods: only a server with an HSM needs it.
+
     kind = "pkcs11"
 
     def __init__(self, module: str, token_label: str, pin: str) -> None:

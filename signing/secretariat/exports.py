@@ -207,6 +207,8 @@ def to_xlsx(
     title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, sheet: str
 ) -> bytes:
     """One sheet, header frozen and bold, status words coloured, numbers as numbers."""
+    # openpyxl is imported here and below, not at the top: it is slow to load and only an
+    # XLSX download needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter

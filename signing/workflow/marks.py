@@ -7,6 +7,7 @@ Called by :func:`signing.workflow.acts.perform_act` inside the commitment's lock
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from signing import audit
+from signing.commitments.errors import CommitmentError
+from signing.commitments.storage import current_pdf, store_revision
 from signing.models import (
     Act,
     ActKind,
@@ -21,10 +24,16 @@ from signing.models import (
     Commitment,
     Mandate,
     Office,
+    SigningCertificate,
     Slot,
     SlotRole,
     User,
 )
+from signing.pades.errors import FieldAlreadySigned, PadesError
+from signing.pades.sign import Appearance, apply_act
+from signing.pades.statement import sign_statement
+from signing.pki import service
+from signing.pki.errors import PkiError
 from signing.specimens import specimen_for
 from signing.workflow.mandates import deputy_office_of
 from signing.workflow.refusals import refuse
@@ -122,12 +131,6 @@ def sign_pdf(
     now: dt.datetime,
     witnessed: str | None = None,
 ) -> tuple[bytes, int | None]:
-    from signing.commitments.errors import CommitmentError
-    from signing.commitments.storage import current_pdf
-    from signing.pades.errors import FieldAlreadySigned, PadesError
-    from signing.pades.sign import Appearance, apply_act
-    from signing.pki import service
-    from signing.pki.errors import PkiError
 
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
@@ -219,12 +222,6 @@ def sign_decline(
 ) -> dict[str, Any]:
     """Unlock the official's key (a wrong passphrase counts toward the lockout, as for any
     act) and sign the decline's statement with it (detached CMS)."""
-    import base64
-
-    from signing.pades.errors import PadesError
-    from signing.pades.statement import sign_statement
-    from signing.pki import service
-    from signing.pki.errors import PkiError
 
     try:
         signer = service.signer_for_act(db_session, user, passphrase)
@@ -259,10 +256,6 @@ def timestamp_revision(
     """Store ``pdf`` with a document time stamp as the commitment's next revision: the DSS of
     that revision holds the current CRLs and an OCSP response for the certificate that just
     signed, so the copy validates offline long after those CRLs expire."""
-    from signing.commitments.storage import store_revision
-    from signing.models import SigningCertificate
-    from signing.pades.errors import PadesError
-    from signing.pki import service
 
     # Loaded by the unlock of this very act: the identity map answers, no query.
     record = db_session.get(SigningCertificate, certificate_id) if certificate_id else None
