@@ -9,6 +9,7 @@ Region rows (CSV header ``kode,tingkat,nama,kode_provinsi,nama_provinsi`` with o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -318,7 +319,6 @@ def set_holder(
     is_demo: bool = False,
 ) -> OfficeHolder:
     """Record who holds an office now; an earlier different holder's term ends today."""
-    import datetime as dt
 
     office = find_office(db_session, target_code, kind)
     if office is None:

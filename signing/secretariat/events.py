@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from signing import audit
 from signing.db import utcnow
+from signing.documents.content import (
+    DEFAULT_CONSIDERATIONS,
+    DEFAULT_LEGAL_BASES,
+    DEFAULT_POINTS,
+)
 from signing.models import (
     Act,
     CertificateStatus,
@@ -117,11 +122,6 @@ def create_event(
     actor: Any,
 ) -> Event:
     """Create an event with the default document text (editable until the first act)."""
-    from signing.documents.content import (
-        DEFAULT_CONSIDERATIONS,
-        DEFAULT_LEGAL_BASES,
-        DEFAULT_POINTS,
-    )
 
     errors: list[str] = []
     name, place = (name or "").strip(), (place or "").strip()

@@ -53,6 +53,8 @@ from signing.commitments.loading import load_commitment
 from signing.models import Act, ActKind, Capacity, Commitment
 from signing.models.commitments import PARTY_SLOTS, WITNESS_SLOTS
 from signing.pades.verify import SignatureReport, VerificationReport
+from signing.pki import service as pki
+from signing.pki.errors import PkiError
 from signing.workflow.status import commitment_status
 
 from .admission import AddressBusy, admitted
@@ -333,7 +335,6 @@ def limits_from_config(app: Flask | None = None) -> Limits:
 def _trust_material(
     db_session: Session, app: Flask | None
 ) -> tuple[list[bytes], list[bytes], list[bytes]]:
-    from signing.pki import service as pki
 
     ca = pki.get_ca(app)
     roots = [pki.certificate_der(cert) for cert in ca.trust_roots]
@@ -371,7 +372,6 @@ def verify_upload(
 def _verify_admitted(
     db_session: Session, pdf: bytes, app: Flask, limits: Limits | None
 ) -> VerificationResult:
-    from signing.pki.errors import PkiError
 
     try:
         roots, crls, others = _trust_material(db_session, app)

@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from signing.extensions import login_manager
 from signing.models import Role
 
 T = TypeVar("T")
@@ -22,8 +23,6 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from signing.extensions import login_manager
-
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)

@@ -10,7 +10,10 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from signing import db
 from signing.commitments.errors import BlobCorrupted, StorageError
+from signing.extensions import login_manager
+from signing.migrations import is_up_to_date
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +120,6 @@ def _database_answer(error: sa.exc.DBAPIError):  # type: ignore[no-untyped-def]
     is "database tidak tersedia", and the pool reconnects by itself on a later request
     (``pool_pre_ping``, and SQLAlchemy invalidates a connection that failed this way).
     """
-    from signing import db
-    from signing.extensions import login_manager
 
     # Whatever the page shows must not go back to the database (the base template reads
     # current_user): an error inside this handler would be a bare 500.
@@ -148,8 +149,6 @@ def _database_answer(error: sa.exc.DBAPIError):  # type: ignore[no-untyped-def]
 
 def _schema_up_to_date() -> bool | None:
     """Whether the schema is at the newest migration; None when the database cannot be read."""
-    from signing import db
-    from signing.migrations import is_up_to_date
 
     try:
         # A database without the version table reads as "no revision": not an error.

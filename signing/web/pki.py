@@ -9,12 +9,17 @@ revocation shows here as soon as it is committed, whichever worker answers.
 
 from __future__ import annotations
 
+import base64
+import binascii
+from urllib.parse import unquote
+
 from cryptography.hazmat.primitives import hashes
 from flask import Blueprint, Response, current_app, render_template, request
 
 from signing import db
 from signing.extensions import csrf
 from signing.pki import service
+from signing.pki.ca import CERTIFICATE_POLICY_OID
 from signing.web.errors import error_response
 
 bp = Blueprint("pki", __name__, url_prefix="/pki")
@@ -62,9 +67,6 @@ OCSP_MAX_REQUEST = 8192
 def ocsp(encoded: str | None = None):  # type: ignore[no-untyped-def]
     """RFC 6960 responder (POST, or GET with the base64 request in the path) for the
     certificates our issuing CAs signed."""
-    import base64
-    import binascii
-    from urllib.parse import unquote
 
     if encoded is None:
         data = request.get_data(cache=False)[: OCSP_MAX_REQUEST + 1]
@@ -94,7 +96,6 @@ def _page(template: str):  # type: ignore[no-untyped-def]
         ca = service.get_ca()
     except service.CaMissing:
         return error_response(503, "CA aplikasi belum dibuat.", "The CA is not set up yet.")
-    from signing.pki.ca import CERTIFICATE_POLICY_OID
 
     root = ca.root_cert
     response = Response(

@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from signing import audit
@@ -377,7 +378,6 @@ def _abandon(db_session: Session) -> None:
 
 def _touch(commitment: Commitment) -> None:
     """Make the commitment row take part in the act, so the version column is checked."""
-    from sqlalchemy.orm.attributes import flag_modified
 
     # Re-writing an unchanged column makes the UPDATE that bumps (and checks) lock_version.
     flag_modified(commitment, "current_sha256")

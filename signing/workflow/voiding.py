@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from signing import audit
+from signing.commitments.generation import new_version_after_void
 from signing.db import utcnow
 from signing.models import Commitment, User
 from signing.workflow.locking import lock_commitment
@@ -55,7 +56,6 @@ def void_commitment(
     )
     if not reissue:
         return None
-    from signing.commitments.generation import new_version_after_void
 
     replacement = new_version_after_void(db_session, locked, actor=actor)
     status = commitment_status(replacement)

@@ -22,10 +22,12 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from signing import db
+from signing.auth.passwords import check_password
 from signing.db import utcnow
 from signing.extensions import limiter
 from signing.models import (
     Act,
+    ActKind,
     Commitment,
     Event,
     Role,
@@ -146,7 +148,6 @@ def failed_response(response) -> bool:  # type: ignore[no-untyped-def]
     _close_limit, key_func=lambda: f"desk-close:{request.remote_addr}", deduct_when=failed_response
 )
 def close():  # type: ignore[no-untyped-def]
-    from signing.auth.passwords import check_password
 
     desk = current_desk()
     if desk is None:
@@ -215,7 +216,6 @@ def _recent_act(event_id: int) -> Act | None:
 
 def _next_witnesses(act: Act) -> list[tuple[SlotRole, str]]:
     """Witness slots that may attest ``act`` right now (the desk's "Saksi berikutnya")."""
-    from signing.models import ActKind
 
     if act.kind not in (ActKind.SIGN, ActKind.PARAF):
         return []

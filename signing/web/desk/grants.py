@@ -278,6 +278,7 @@ def official_step(*, commitment: bool = True, json_refusal: bool = False) -> Any
     """A view of an official's step: called with the open desk, the form's valid grant and (with
     ``commitment``) the event's commitment the form names; otherwise the refusal is answered
     (the board with it, audited; JSON to a script that asked for it with ``json_refusal``)."""
+    # Imported here: board.py imports this module (a cycle).
     from signing.web.desk.board import refusal_page
 
     def wrap(view: Any) -> Any:

@@ -6,6 +6,7 @@ grant in the act's own transaction), cancel, "Tambah waktu".
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -19,6 +20,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from signing import db
+from signing.auth import operations
 from signing.db import utcnow
 from signing.extensions import limiter
 from signing.models import (
@@ -92,7 +94,6 @@ def _login_limit_ip() -> str:
 @with_desk
 def login(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
     """An official authenticates on the desk: the answer carries a one-act grant, no session."""
-    from signing.auth import operations
 
     target = target_from(request.form, desk["event_id"])
     turn = current_turn_of(desk)
@@ -224,7 +225,6 @@ def _audit_step(desk: dict[str, Any], user: User, commitment: Commitment, item: 
 
 
 def _with_sentence(choice: Any, sentence: str) -> Any:
-    from dataclasses import replace
 
     return replace(choice, sentence=sentence)
 

@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from signing import db
+from signing.extensions import login_manager
 from signing.models import (
     ActKind,
     Commitment,
@@ -120,7 +121,6 @@ def bulk():  # type: ignore[no-untyped-def]
         if json_mode:
             message = gettext("Sesi Anda telah berakhir. Muat ulang halaman dan masuk kembali.")
             return jsonify({"ok": False, "code": "session_expired", "message": message}), 401
-        from signing.extensions import login_manager
 
         return login_manager.unauthorized()
     if current_user.role != Role.OFFICIAL:

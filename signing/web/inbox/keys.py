@@ -22,6 +22,8 @@ from signing.models import (
     SpecimenKind,
     User,
 )
+from signing.pki import service
+from signing.specimens import SpecimenRejected, remove_specimen, store_specimen
 from signing.web.access import role_required
 from signing.web.inbox.common import (
     bp,
@@ -56,7 +58,6 @@ def enrol():  # type: ignore[no-untyped-def]
 
 
 def _key_page(user: User, error: str | None, status: int):  # type: ignore[no-untyped-def]
-    from signing.pki import service
 
     certificate = service.active_certificate(db.session, user)
     latest = certificate or service.latest_certificate(db.session, user)
@@ -96,7 +97,6 @@ def specimen_upload():  # type: ignore[no-untyped-def]
 
     A refused file changes nothing and the key page says why, in the official's language.
     """
-    from signing.specimens import SpecimenRejected, remove_specimen, store_specimen
 
     user = official()
     try:
@@ -182,7 +182,6 @@ def subject_parts(subject: str) -> list[tuple[str, str]]:
 
 
 def _enrol(user: User) -> tuple[str | None, int]:
-    from signing.pki import service
 
     new = request.form.get("passphrase") or ""
     again = request.form.get("passphrase_again") or ""
@@ -209,7 +208,6 @@ def _enrol(user: User) -> tuple[str | None, int]:
 
 
 def _change_passphrase(user: User) -> tuple[str | None, int]:
-    from signing.pki import service
 
     old = request.form.get("old_passphrase") or ""
     new = request.form.get("passphrase") or ""

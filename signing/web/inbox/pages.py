@@ -23,6 +23,7 @@ from signing.models import (
     Role,
     User,
 )
+from signing.pki import service
 from signing.web.access import role_required
 from signing.web.documents import (
     Geometry,
@@ -62,7 +63,6 @@ def index():  # type: ignore[no-untyped-def]
         name: group_by_event([i for i in items if i.section == name])
         for name in ("action", "waiting", "done")
     }
-    from signing.pki import service
 
     certificate = service.active_certificate(db.session, user)
     select_all = request.args.get("pilih") == "semua"
