@@ -308,6 +308,7 @@ def _checkpoint_if_due(db_session: Session) -> None:
         return
     if not db_session.info.get(_ACT_WRITTEN) and clock() - anchor.last < anchor.interval:
         return
+    # signing.pki imports this module (a cycle), and pyHanko is slow to load: imported when used.
     from signing.pki import checkpoints
     from signing.pki.errors import PkiError
     from signing.pki.service import CaMissing

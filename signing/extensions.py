@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,7 +21,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 def select_locale() -> str:
-    from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")

@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, redirect, request, session, url_for
+from flask_babel import get_locale
 
 SOURCE_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -32,7 +33,6 @@ def compiled_directory(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
 

@@ -18,6 +18,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -103,7 +104,6 @@ class _Footer:
 
 def _fit(text: str, width: float, size: float) -> str:
     """``text`` cut (with an ellipsis) to ``width`` points in the body font."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     if stringWidth(text, FONT, size) <= width:
         return text

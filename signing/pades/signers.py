@@ -189,6 +189,7 @@ def pkcs11_signer(
     only the key, from ``certificate``. EC keys are signed with the raw ECDSA
     mechanism (hash computed here), which SoftHSM2 and most tokens require.
     """
+    # pyHanko's PKCS#11 support needs python-pkcs11, which only a server with an HSM has.
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 

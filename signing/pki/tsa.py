@@ -131,6 +131,7 @@ def make_timestamper(
     pyHanko caches a dummy token in it that every act would otherwise recompute.
     """
     if external_url:
+        # Only with an external TSA: the HTTP client (and requests) is not loaded otherwise.
         from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
         return RequestsHTTPTimeStamper(external_url, timeout=timeout)
