@@ -15,7 +15,13 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli_support import fail, get_or_fail, require_migrated
+from signing.commitments.errors import GenerationError, StorageError
+from signing.commitments.generation import generate_event, regions_for
+from signing.commitments.storage import current_pdf
 from signing.db import begin_write
+from signing.documents.preview import page_count, page_png
+from signing.models import Commitment, Event
+from signing.pki.errors import PkiError
 
 
 class _OfflineNoticeFilter(logging.Filter):
@@ -44,10 +50,6 @@ def _quiet_pyhanko() -> None:
 @with_appcontext
 def generate_command(event_id: int, all_regions: bool, region_codes: tuple[str, ...]) -> None:
     """Buat dokumen komitmen (render, kolom tanda tangan, segel instansi)."""
-    from signing.commitments.errors import GenerationError
-    from signing.commitments.generation import generate_event, regions_for
-    from signing.models import Event
-    from signing.pki.errors import PkiError
 
     if all_regions == bool(region_codes):
         raise click.UsageError("Pilih salah satu: --all atau --region KODE.")
@@ -113,10 +115,6 @@ def generate_command(event_id: int, all_regions: bool, region_codes: tuple[str, 
 @with_appcontext
 def preview_command(commitment_id: int, page: int, scale: float, output: Path) -> None:
     """Simpan gambar PNG satu halaman revisi terkini dokumen."""
-    from signing.commitments.errors import StorageError
-    from signing.commitments.storage import current_pdf
-    from signing.documents.preview import page_count, page_png
-    from signing.models import Commitment
 
     require_migrated()
     commitment = get_or_fail(Commitment, commitment_id, f"Dokumen {commitment_id} tidak ditemukan.")

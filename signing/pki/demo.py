@@ -10,6 +10,10 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from signing.demo import demo_password
+from signing.models import OfficeHolder, User
+from signing.pki import service
+
 DEFAULT_DEMO_PASSPHRASE = "tanda-tangan-demo"
 
 
@@ -19,7 +23,6 @@ def demo_passphrase() -> str:
 
 def demo_officials(db_session: Session) -> list:  # type: ignore[type-arg]
     """Demo accounts that hold an office (the ones who sign, paraf or witness)."""
-    from signing.models import OfficeHolder, User
 
     return list(
         db_session.execute(
@@ -33,7 +36,6 @@ def demo_officials(db_session: Session) -> list:  # type: ignore[type-arg]
 
 
 def ensure_demo_ca(app: Flask, db_session: Session, scenario: str | None = None) -> None:
-    from signing.pki import service
 
     ca, created = service.ensure_ca(app)
     click.echo(("CA dibuat di " if created else "CA sudah ada di ") + str(ca.certs_dir))
@@ -49,8 +51,6 @@ def ensure_demo_ca(app: Flask, db_session: Session, scenario: str | None = None)
 
 def enrol_demo_officials(app: Flask, db_session: Session, scenario: str | None = None) -> None:
     """Enrol every demo official without an active certificate (one KDF run per key)."""
-    from signing.demo import demo_password
-    from signing.pki import service
 
     passphrase = demo_passphrase()
     if passphrase == demo_password():

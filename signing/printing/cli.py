@@ -10,6 +10,12 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli_support import fail, get_or_fail
+from signing.commitments.errors import StorageError
+from signing.commitments.storage import current_pdf
+from signing.models import Commitment, Event
+from signing.printing.bundle import event_bundle
+from signing.printing.copy import load_commitment, print_copy, record_print_copy
+from signing.printing.report import status_report
 
 EXIT_HELP = """
 \b
@@ -48,9 +54,6 @@ def print_group(
         raise click.UsageError(
             "Gunakan --commitment ID -o BERKAS (atau subperintah bundle/report)."
         )
-    from signing.commitments.errors import StorageError
-    from signing.commitments.storage import current_pdf
-    from signing.printing.copy import load_commitment, print_copy, record_print_copy
 
     commitment = load_commitment(db.session, commitment_id)
     if commitment is None:
@@ -83,9 +86,6 @@ def print_group(
 @with_appcontext
 def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
     """Bundel semua komitmen satu acara dalam satu PDF siap cetak (sampul, daftar isi)."""
-    from signing.commitments.errors import StorageError
-    from signing.models import Commitment, Event
-    from signing.printing.bundle import event_bundle
 
     get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     count = db.session.query(Commitment).filter(Commitment.event_id == event_id).count()
@@ -118,7 +118,6 @@ def print_bundle(event_id: int, output: Path, no_sheets: bool) -> None:
 @with_appcontext
 def print_report(event_id: int, output: Path) -> None:
     """Rekapitulasi status penandatanganan acara (matriks, daftar paraf, jumlah)."""
-    from signing.printing.report import status_report
 
     try:
         report = status_report(db.session, event_id)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from signing import db
@@ -61,7 +62,6 @@ def _print_result(result: VerificationResult) -> None:
 @with_appcontext
 def verify_command(file: Path, as_json: bool) -> None:
     """Periksa keaslian dan keutuhan dokumen PDF bertanda tangan elektronik."""
-    from flask import current_app
 
     limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
     size = file.stat().st_size

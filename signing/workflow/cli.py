@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from signing import db
 from signing.cli_support import fail, get_or_fail
+from signing.commitments.errors import CommitmentError
 from signing.models.commitments import (
     PARTY_SLOTS,
     WITNESS_SLOTS,
@@ -27,6 +28,13 @@ from signing.models.events import Event
 from signing.models.regions import Office, OfficeKind
 from signing.models.users import User
 from signing.regions.importer import find_office
+from signing.workflow.operations import (
+    mandate_warning,
+    record_mandate,
+    revoke_mandate,
+    send_event_reminders,
+    void_commitment,
+)
 from signing.workflow.routing import SlotState
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentStatus, event_overview
@@ -185,7 +193,6 @@ def mandate_add(
     event_id: int | None,
 ) -> None:
     """Catat mandat (surat Plt./Plh./a.n.) agar pejabat dapat bertindak atas nama jabatan."""
-    from signing.workflow.operations import mandate_warning, record_mandate
 
     event = None
     if event_id is not None:
@@ -222,7 +229,6 @@ def mandate_add(
 @with_appcontext
 def mandate_revoke(mandate_id: int, reason: str | None) -> None:
     """Cabut mandat (tindakan yang sudah dibuat dengannya tetap sah)."""
-    from signing.workflow.operations import revoke_mandate
 
     mandate = get_or_fail(Mandate, mandate_id, f"Mandat {mandate_id} tidak ditemukan.")
     try:
@@ -257,8 +263,6 @@ def mandate_list() -> None:
 @with_appcontext
 def void_command(commitment_id: int, reason: str, no_reissue: bool) -> None:
     """Batalkan dokumen (dengan alasan) dan terbitkan versi barunya."""
-    from signing.commitments.errors import CommitmentError
-    from signing.workflow.operations import void_commitment
 
     commitment = get_or_fail(Commitment, commitment_id, f"Dokumen {commitment_id} tidak ditemukan.")
     try:
@@ -279,7 +283,6 @@ def void_command(commitment_id: int, reason: str, no_reissue: bool) -> None:
 @with_appcontext
 def remind_command(event_id: int) -> None:
     """Kirim pengingat kepada setiap pejabat yang sedang mendapat giliran."""
-    from signing.workflow.operations import send_event_reminders
 
     get_or_fail(Event, event_id, f"Acara {event_id} tidak ditemukan.")
     sent = send_event_reminders(db.session, event_id, actor="cli")

@@ -26,7 +26,10 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from signing.commitments.generation import generate_event
 from signing.models import Act, ActKind, Commitment, Event, Region, SlotRole, User
+from signing.pki.demo import demo_passphrase
+from signing.workflow.submit import ActRequest, submit_act
 
 #: The region of the article's gap, and the ones that had not started.
 KOTIM = "62.02"
@@ -109,7 +112,6 @@ def rakor_plan(region: Region) -> list[tuple[SlotRole, ActKind, str, str | None]
 
 def generate_demo_commitments(app: Flask, db_session: Session, scenario: str | None = None) -> None:
     """Generate the demo event's commitments if it has none; replay the rakor day if asked."""
-    from signing.commitments.generation import generate_event
 
     event = _demo_event(db_session, app)
     if event is None:
@@ -130,7 +132,6 @@ def generate_demo_commitments(app: Flask, db_session: Session, scenario: str | N
 
 def replay_rakor(app: Flask, db_session: Session, event: Event) -> int:
     """Replay the meeting day (only while nobody has acted on the event); returns acts made."""
-    from signing.workflow.submit import ActRequest, submit_act
 
     commitments = _live_commitments(db_session, event)
     acted = db_session.execute(
@@ -141,7 +142,6 @@ def replay_rakor(app: Flask, db_session: Session, event: Event) -> int:
     if acted:
         click.echo("Skenario rakor dilewati: sudah ada tindakan pada acara demo.")
         return 0
-    from signing.pki.demo import demo_passphrase
 
     passphrase = demo_passphrase()  # the one the PKI demo step enrols every official with
     users = {u.username: u for u in db_session.execute(sa.select(User)).scalars()}
