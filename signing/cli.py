@@ -24,6 +24,9 @@ from signing.cli_support import (
     users_group,
 )
 
+# The commands import what they run in their bodies: `import signing.cli`, the console script's
+# first step, stays light (tests/test_boundaries.py) and so does `signing --help`.
+
 #: Re-exported for the feature CLIs that still import them from here.
 __all__ = ["fail", "main", "refuse_import", "register_commands", "require_migrated", "users_group"]
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime
+from flask import has_request_context
+from flask_babel import get_locale
 
 __all__ = ["WIB", "clock_text", "day_text", "moment_text"]
 
@@ -30,11 +32,7 @@ def _locale(locale: str | None) -> str:
     if locale:
         return locale
     # Pages speak the reader's language; elsewhere (CLI, PDFs, exports) Indonesian.
-    from flask import has_request_context
-
     if has_request_context():
-        from flask_babel import get_locale
-
         chosen = get_locale()
         if chosen is not None and chosen.language in _CLOCK:
             return chosen.language

@@ -24,6 +24,9 @@ from signing.cli_support import optional_modules
 from signing.models import Event, Office, OfficeHolder, OfficeKind, Province, Region, Role, User
 from signing.regions.importer import import_registry, parse, set_holder
 
+# ``demo serve`` imports the server, mail worker and migrations when it runs: this module is loaded
+# with every CLI start.
+
 DEFAULT_DEMO_PASSWORD = "demo-ptsp-2026"
 DEMO_PROVINCE = "62"
 #: The two people the source article names; everybody else in the demo is a placeholder.

@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+# make_document imports the signing side (pades.sign, signers, tsa) when called: the verification
+# worker loads this module, and only its warm-up ever signs.
+
 __all__ = ["WarmupDocument", "make_document"]
 
 _FIELD = "ttd_pemanasan"
