@@ -110,9 +110,10 @@ def login(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
             DeskRefused("login_stale"),
         )
     username = (request.form.get("username") or "").strip()
-    with committed():  # a refused login's audit entries are kept
+    with committed():  # a refused login's audit entry is kept too
         user = operations.authenticate(db.session, username, request.form.get("password") or "")
-        if user is None or user.role != Role.OFFICIAL:
+        refused = user is None or user.role != Role.OFFICIAL
+        if refused:
             desk_audit(
                 desk,
                 "desk.login_refused",
@@ -121,23 +122,25 @@ def login(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
                     "reason": "credentials" if user is None else "not_an_official",
                 },
             )
+        else:
+            desk_audit(
+                desk,
+                "desk.official_login",
+                {"event_id": desk["event_id"], "desk_opened_by": current_user.id},
+                actor=user,
+            )
+            now = utcnow()
+            turn.official_id = user.id
+            turn.granted_at = now
+            turn.expires_at = now + dt.timedelta(seconds=grant_seconds())
+    if refused:
         message = (
             gettext("Nama pengguna atau kata sandi salah.")
             if user is None
             else gettext("Akun ini bukan akun pejabat: hanya pejabat yang bertindak di meja ini.")
         )
         return no_store(board_page(desk, login_error=message, target=target), 401)
-    with committed():
-        desk_audit(
-            desk,
-            "desk.official_login",
-            {"event_id": desk["event_id"], "desk_opened_by": current_user.id},
-            actor=user,
-        )
-        now = utcnow()
-        turn.official_id = user.id
-        turn.granted_at = now
-        turn.expires_at = now + dt.timedelta(seconds=grant_seconds())
+    assert user is not None
     grant = Grant(
         token=issue_grant(desk, turn, user), user=user, nonce="", desk_id=desk["id"], turn=turn
     )
