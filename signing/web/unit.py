@@ -73,8 +73,6 @@ class UnitOfWork:
     :param keep: the refusals whose own writes are committed instead of rolled back: an operation
         that records why it refused (a failed passphrase's audit entry and throttle count) and
         wrote nothing else.
-    :param record: called with a refusal after the rollback; what it writes (the refusal's audit
-        entry) is committed on its own.
     """
 
     def __init__(
@@ -83,13 +81,11 @@ class UnitOfWork:
         explain: Callable[[Exception], list[str]] = refusal_lines,
         flash_as: str | None = "error",
         keep: tuple[type[Exception], ...] = (),
-        record: Callable[[Exception], object] | None = None,
     ) -> None:
         self.refusals = refusals or REFUSALS
         self.explain = explain
         self.flash_as = flash_as
         self.keep = keep
-        self.record = record
         self.refusal: Exception | None = None
         self.messages: list[str] = []
 
@@ -118,10 +114,6 @@ class UnitOfWork:
         if error is None or not isinstance(error, self.refusals + self.keep):
             return False
         self.refusal = error
-        if self.record is not None:
-            record = self.record
-            with committed():
-                record(error)
         self.messages = self.explain(error)
         if self.flash_as:
             for line in self.messages:

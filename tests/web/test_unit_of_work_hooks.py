@@ -1,4 +1,4 @@
-"""What the unit of work keeps of a refusal (``keep``, ``record``, :func:`record_refusal`), its
+"""What the unit of work keeps of a refusal (``keep``, :func:`record_refusal`), its
 read-only block, and that no page commits or rolls back by hand."""
 
 from __future__ import annotations
@@ -45,33 +45,6 @@ def test_a_kept_refusal_commits_what_it_wrote(app, db_session) -> None:  # type:
             raise _refusal()
         assert work.refused and isinstance(work.refusal, Refused)
     assert count_rows(db_session, BandScheme) == 1
-
-
-def test_a_refusal_record_survives_the_rollback(app, db_session) -> None:  # type: ignore[no-untyped-def]
-    seen: list[Exception] = []
-
-    def record(error: Exception) -> None:
-        seen.append(error)
-        db.session.add(_scheme("catatan"))
-
-    with app.test_request_context("/"):
-        with UnitOfWork(Refused, flash_as=None, record=record) as work:
-            db.session.add(_scheme("dibatalkan"))
-            db.session.flush()
-            raise _refusal()
-        assert seen == [work.refusal]
-    names = db_session.execute(sa.select(BandScheme.name)).scalars().all()
-    assert names == ["catatan"]
-
-
-def test_an_unexpected_error_records_nothing(app, db_session) -> None:  # type: ignore[no-untyped-def]
-    with app.test_request_context("/"):
-        with (
-            pytest.raises(RuntimeError),
-            UnitOfWork(Refused, record=lambda _e: db.session.add(_scheme("x"))),
-        ):
-            raise RuntimeError("bug")
-    assert count_rows(db_session, BandScheme) == 0
 
 
 def test_record_refusal_rolls_back_then_commits_the_record(app, db_session) -> None:  # type: ignore[no-untyped-def]
