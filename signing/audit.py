@@ -47,6 +47,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from signing.db import utcnow
+from signing.files import private_file
 from signing.models.audit import AuditCheckpoint, AuditEntry
 
 log = logging.getLogger(__name__)
@@ -357,8 +358,6 @@ def _log_checkpoint(db_session: Session) -> None:
         return
     anchor, line = pending
     anchor.last = clock()
-    from signing.files import private_file
-
     try:
         # Appended after the commit: a line never names a checkpoint that was rolled back.
         with private_file(anchor.file).open("a", encoding="utf-8") as handle:

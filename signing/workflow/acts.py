@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from signing import audit
+from signing.commitments.storage import store_revision
 from signing.db import begin_write, utcnow
 from signing.models import Act, ActKind, Capacity, Commitment, SlotRole, User
 from signing.workflow import rules
@@ -296,8 +297,6 @@ def _perform(
         act.commitment = commitment
         act.slot = slot
         if new_pdf is not None:
-            from signing.commitments.storage import store_revision
-
             # One flush writes the act, its revision and the commitment's new hash.
             store_revision(
                 db_session, commitment, new_pdf, kind.value, act=act, sha256=act.sha256_after
