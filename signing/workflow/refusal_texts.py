@@ -1,0 +1,369 @@
+"""The refusal catalogue's data: each API code once, then each refusal's Indonesian msgid.
+
+:mod:`signing.workflow.refusals` makes :class:`~signing.workflow.refusals.Refusal` entries of
+these tables; ``pybabel extract -k N_`` finds every message here. A message is a msgid of the
+English catalogue (``signing/translations/en/LC_MESSAGES/messages.po``).
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for ``pybabel extract -k N_`` without translating it here."""
+    return message
+
+
+#: Each API error code: its HTTP status and what it means for a client (English: the API
+#: contract and its OpenAPI document read it).
+CODES: dict[str, tuple[int, str]] = {
+    "not_generated": (409, "The document has not been generated yet."),
+    "void": (409, "The commitment was voided; act on its replacement."),
+    "not_found": (404, "No such event or commitment, or your token may not read it."),
+    "not_your_slot": (403, "The slot is not yours (secretariat and admin never act)."),
+    "wrong_kind": (422, "This kind of act does not apply to the slot (e.g. witness on a party)."),
+    "already_done": (409, "Already signed/initialled/declined: a repeated submit."),
+    "complete": (409, "The commitment is already complete."),
+    "declined": (409, "A party declined; the secretariat must void and reissue it."),
+    "not_your_turn": (
+        409,
+        "The routing order waits for other slots first; details.waiting_for names them.",
+    ),
+    "reason_required": (422, "A decline needs a reason."),
+    "one_role": (
+        409,
+        "One person, one role per commitment: the official already acted on another slot of it "
+        "(nobody witnesses their own act or fills two slots).",
+    ),
+    "no_mandate": (
+        403,
+        "No recorded Plt./Plh./a.n. mandate valid today for this slot; a deputy without one may "
+        "only paraf as stand_in.",
+    ),
+    "bad_attestation": (422, "attests_act_id is not a signature or paraf of this commitment."),
+    "conflict": (409, "A concurrent change won; reload and retry."),
+    "signing_failed": (500, "The signature could not be made."),
+    "wrong_passphrase": (422, "Wrong signing passphrase; the message says how many tries remain."),
+    "locked": (
+        429,
+        "Too many wrong passphrases: the official's key is locked for a while (Retry-After).",
+    ),
+    "not_enrolled": (409, "The official has not enrolled a signing key."),
+    "certificate_not_usable": (409, "The signing certificate is revoked or expired."),
+    "passphrase_rejected": (422, "The new signing passphrase is not acceptable."),
+    "ca_missing": (503, "The application's CA has not been created."),
+    "specimen_rejected": (422, "The signature specimen image is not acceptable."),
+    "no_choice": (422, "No act was chosen."),
+    "passphrase_required": (422, "The signing passphrase is missing."),
+    "not_confirmed": (422, "The confirmation was not ticked."),
+    "invalid_body": (422, "The JSON body does not match the schema; details.problems lists why."),
+    "forbidden": (403, "Only the secretariat may do this."),
+    "invalid_mandate": (422, "The mandate cannot be recorded."),
+    "desk_refused": (409, "The signing desk refuses the request."),
+    "grant_expired": (401, "The desk authorisation expired."),
+    "grant_invalid": (401, "The desk authorisation is not valid."),
+    "grant_stale": (401, "The desk went back to its start page."),
+    "grant_used": (409, "The desk authorisation was already used for one act."),
+    "login_stale": (409, "The desk login form expired."),
+    "missing_token": (401, "No 'Authorization: Bearer <token>' header."),
+    "invalid_token": (401, "Unknown or malformed token, or its account is inactive."),
+    "revoked_token": (401, "The token was revoked (signing users token revoke)."),
+    "unknown_slot": (404, "The slot in the path is not one of the five slot roles."),
+    "no_document": (404, "The commitment's PDF has not been generated yet."),
+    "revision_not_found": (404, "No revision of this commitment has that SHA-256."),
+    "http_404": (404, "The path matches no endpoint (e.g. a non-numeric id)."),
+    "too_large": (413, "The request body is larger than allowed."),
+    "unsupported_media_type": (415, "Send application/pdf or multipart/form-data."),
+    "invalid_parameter": (422, "A query parameter has an invalid value."),
+    "no_file": (422, "The multipart body has no 'file' field."),
+    "rate_limited": (
+        429,
+        "Too many requests with this token (API_LIMIT_PER_TOKEN), or with unknown tokens from "
+        "this address (API_LIMIT_BAD_TOKEN_PER_IP).",
+    ),
+    "storage_error": (500, "A stored PDF does not match its hash."),
+    "http_500": (500, "Unexpected server error."),
+    "busy": (503, "Every verification slot is busy; retry after Retry-After seconds."),
+    "not_migrated": (503, "The database schema is not up to date (signing db upgrade)."),
+    "database_unavailable": (
+        503,
+        "The database cannot be reached (down or restarting); retry after Retry-After seconds.",
+    ),
+}
+
+#: Every refusal by code: ``key: N_("message")``. An entry answers its code's status unless
+#: :data:`STATUS` names another.
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_generated": {
+        "not_generated": N_("Dokumen belum dibuat; belum ada yang dapat ditandatangani."),
+    },
+    "void": {
+        "void": N_("Dokumen telah dibatalkan; gunakan versi terbaru."),
+        "void_because": N_("Dokumen telah dibatalkan (%(reason)s); gunakan versi terbaru."),
+        "already_void": N_("Dokumen sudah dibatalkan sebelumnya."),
+    },
+    "not_found": {
+        "event_not_found": N_("Acara tidak ditemukan."),
+        "slot_not_found": N_("Bagian tanda tangan tidak ditemukan pada dokumen ini."),
+        "commitment_not_found": N_("Dokumen komitmen tidak ditemukan."),
+    },
+    "not_your_slot": {
+        "staff_do_not_sign": N_(
+            "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
+            "menandatangani untuk siapa pun."
+        ),
+        "not_your_slot": N_("Ini bukan bagian tanda tangan Anda."),
+        "not_your_named_slot": N_("Ini bukan bagian tanda tangan Anda (%(slot)s)."),
+    },
+    "wrong_kind": {
+        "wrong_kind": N_("Tindakan '%(kind)s' tidak berlaku untuk slot %(slot)s."),
+        "no_paraf_field": N_("Bagian tanda tangan ini tidak memiliki kolom paraf."),
+    },
+    "already_done": {
+        "already_signed": N_("Sudah ditandatangani sebelumnya."),
+        "already_initialled": N_("Sudah diparaf sebelumnya."),
+        "already_declined": N_("Sudah ditolak sebelumnya."),
+        "signed_no_paraf": N_("Sudah ditandatangani sebelumnya; paraf tidak diperlukan."),
+        "signed_no_decline": N_("Sudah ditandatangani sebelumnya; tidak dapat ditolak."),
+        "already_acted": N_("Sudah ditandatangani/diparaf sebelumnya."),
+        "mandate_revoked": N_("Mandat sudah dicabut sebelumnya."),
+    },
+    "complete": {
+        "complete": N_("Dokumen sudah lengkap ditandatangani dan disaksikan."),
+        "complete_not_voidable": N_(
+            "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
+        ),
+    },
+    "declined": {
+        "declined": N_(
+            "Dokumen telah ditolak oleh %(slot)s; sekretariat perlu membatalkan dan menerbitkan "
+            "versi baru."
+        ),
+    },
+    "not_your_turn": {
+        "not_your_turn": N_("Belum giliran Anda: menunggu %(names)s."),
+        "remind_done": N_(
+            "Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai (%(state)s)."
+        ),
+        "remind_not_yet": N_(
+            "Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini (%(state)s)."
+        ),
+    },
+    "reason_required": {
+        "reason_required": N_("Penolakan memerlukan alasan."),
+        "void_reason_required": N_("Pembatalan memerlukan alasan."),
+    },
+    "one_role": {
+        "own_act": N_(
+            "Anda tidak dapat menyaksikan tindakan Anda sendiri (%(act)s): satu orang hanya "
+            "berperan satu kali pada satu komitmen."
+        ),
+        "one_role": N_(
+            "Anda sudah bertindak pada komitmen ini (%(act)s): satu orang hanya berperan satu "
+            "kali pada satu komitmen, sehingga bagian %(slot)s harus diisi orang lain."
+        ),
+    },
+    "no_mandate": {
+        "no_such_mandate": N_(
+            "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada bagian "
+            "tanda tangan ini."
+        ),
+        "paraf_only": N_("Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."),
+    },
+    "bad_attestation": {
+        "bad_attestation": N_(
+            "Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini."
+        ),
+    },
+    "conflict": {
+        "conflict": N_(
+            "Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi."
+        ),
+    },
+    "signing_failed": {
+        "signing_failed": N_("%(detail)s"),
+        "key_mismatch": N_(
+            "Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator."
+        ),
+    },
+    "wrong_passphrase": {
+        "wrong_passphrase": N_("Frasa sandi penandatanganan salah."),
+        "wrong_passphrase_remaining": N_(
+            "Frasa sandi penandatanganan salah. Sisa percobaan: %(remaining)s."
+        ),
+        "wrong_passphrase_locked": N_(
+            "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan Anda "
+            "diblokir selama %(minutes)s menit."
+        ),
+        "key_file_damaged": N_("Berkas kunci rusak atau bukan kunci terenkripsi."),
+        "key_type_unsupported": N_("Jenis kunci di dalam berkas tidak didukung."),
+    },
+    "locked": {
+        "locked": N_(
+            "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam %(minutes)s menit "
+            "(pukul %(time)s WIB)."
+        ),
+    },
+    "not_enrolled": {
+        "not_enrolled": N_("Anda belum mendaftarkan kunci tanda tangan."),
+    },
+    "certificate_not_usable": {
+        "certificate_not_yet_valid": N_("Sertifikat belum berlaku."),
+        "certificate_expired": N_("Sertifikat kedaluwarsa sejak %(date)s."),
+        "certificate_revoked_at": N_("Sertifikat telah dicabut pada %(when)s UTC."),
+        "certificate_revoked": N_(
+            "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
+            "menandatangani."
+        ),
+        "certificate_foreign": N_(
+            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; hubungi "
+            "administrator."
+        ),
+        "certificate_unvalidated": N_(
+            "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa atau bukan "
+            "dari CA aplikasi)."
+        ),
+    },
+    "passphrase_rejected": {
+        "passphrase_too_short": N_("Frasa sandi penandatanganan minimal %(length)s karakter."),
+        "passphrase_is_password": N_(
+            "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
+        ),
+        "not_an_official": N_(
+            "Akun '%(username)s' tidak memegang jabatan; kunci tanda tangan hanya untuk pejabat."
+        ),
+    },
+    "ca_missing": {
+        "ca_missing": N_(
+            "CA aplikasi belum dibuat di %(certs_dir)s. Jalankan: signing ca init (atau signing "
+            "demo)."
+        ),
+    },
+    "specimen_rejected": {
+        "specimen_empty": N_("Berkas kosong: pilih gambar PNG atau JPEG."),
+        "specimen_too_large": N_("Berkas terlalu besar (%(size)s MB); batasnya 1 MB."),
+        "specimen_unreadable": N_("Berkas bukan gambar PNG atau JPEG yang dapat dibaca."),
+        "specimen_format": N_("Format %(format)s tidak diterima: gunakan PNG atau JPEG."),
+        "specimen_too_small_px": N_(
+            "Gambar terlalu kecil (%(size)s piksel); paling kecil %(limit)s piksel."
+        ),
+        "specimen_too_large_px": N_(
+            "Gambar terlalu besar (%(size)s piksel); paling besar %(limit)s piksel."
+        ),
+        "specimen_damaged": N_("Gambar rusak atau terpotong; unggah ulang berkasnya."),
+        "specimen_blank": N_(
+            "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan)."
+        ),
+    },
+    "no_choice": {
+        "no_choice": N_("Pilih tindakan: tanda tangan, paraf, saksi atau tolak."),
+    },
+    "passphrase_required": {
+        "passphrase_required": N_("Masukkan frasa sandi penandatanganan Anda."),
+    },
+    "not_confirmed": {
+        "not_confirmed": N_(
+            "Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."
+        ),
+    },
+    "invalid_body": {
+        "invalid_body": N_("Isi permintaan tidak valid: %(problems)s."),
+    },
+    "forbidden": {
+        "forbidden_remind": N_("Hanya sekretariat yang dapat mengirim pengingat."),
+        "forbidden_mandate": N_("Hanya sekretariat yang dapat mencatat mandat."),
+        "forbidden_revoke": N_("Hanya sekretariat yang dapat mencabut mandat."),
+        "forbidden_void": N_("Hanya sekretariat yang dapat membatalkan dokumen."),
+    },
+    "invalid_mandate": {
+        "invalid_mandate": N_("Mandat tidak dapat dicatat: %(problems)s."),
+    },
+    "desk_refused": {
+        "desk_closed": N_("Meja Tanda Tangan belum dibuka di perangkat ini."),
+        "desk_event_missing": N_("Acara meja ini tidak ditemukan."),
+        "desk_document_missing": N_("Dokumen tidak ditemukan."),
+        "desk_official_inactive": N_("Akun pejabat ini tidak dapat bertindak."),
+        "desk_document_elsewhere": N_("Dokumen ini bukan bagian dari acara meja ini."),
+    },
+    "grant_expired": {
+        "grant_expired": N_("Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali."),
+    },
+    "grant_invalid": {
+        "grant_invalid": N_("Otorisasi meja tidak sah. Silakan masuk kembali."),
+    },
+    "grant_stale": {
+        "grant_stale": N_(
+            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan "
+            "masuk kembali."
+        ),
+    },
+    "grant_used": {
+        "grant_used": N_(
+            "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk."
+        ),
+    },
+    "login_stale": {
+        "login_stale": N_("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali."),
+    },
+    "missing_token": {
+        "missing_token": N_("Token API diperlukan: kirim header 'Authorization: Bearer <token>'."),
+    },
+    "invalid_token": {
+        "invalid_token": N_("Token API tidak dikenal."),
+        "token_owner_inactive": N_("Akun pemilik token ini nonaktif."),
+    },
+    "revoked_token": {
+        "revoked_token": N_("Token API ini sudah dicabut."),
+    },
+    "unknown_slot": {
+        "unknown_slot": N_("Slot tidak dikenal. Pilihan: %(roles)s."),
+    },
+    "no_document": {
+        "no_document": N_("Dokumen belum dibuat."),
+    },
+    "revision_not_found": {
+        "revision_not_found": N_("Revisi tersebut bukan milik dokumen ini."),
+    },
+    "too_large": {
+        "too_large": N_("Isi permintaan terlalu besar (batas %(limit)s bita)."),
+    },
+    "unsupported_media_type": {
+        "unsupported_media_type": N_(
+            "Kirim PDF sebagai isi permintaan (application/pdf) atau multipart/form-data."
+        ),
+    },
+    "invalid_parameter": {
+        "invalid_parameter": N_("Parameter tidak valid: %(problems)s."),
+    },
+    "no_file": {
+        "no_file": N_("Kirim berkas PDF pada kolom 'file'."),
+    },
+    "rate_limited": {
+        "rate_limited": N_(
+            "Terlalu banyak permintaan dengan token ini (atau dengan token tak dikenal dari "
+            "alamat ini). Tunggu sebentar lalu coba lagi."
+        ),
+        "address_busy": N_(
+            "Pemeriksaan berkas lain dari alamat Anda masih berjalan. Tunggu hasilnya, lalu "
+            "coba lagi."
+        ),
+    },
+    "busy": {
+        "busy": N_("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."),
+    },
+}
+
+#: Entries whose status is not their code's.
+STATUS: dict[str, int] = {
+    "desk_event_missing": 404,
+    "desk_document_missing": 404,
+    "desk_official_inactive": 403,
+    "desk_document_elsewhere": 403,
+}
+
+#: Parameters whose values are msgids themselves (labels), by entry.
+TRANSLATED: dict[str, tuple[str, ...]] = {
+    "wrong_kind": ("kind",),
+    "signing_failed": ("detail",),
+    "remind_done": ("state",),
+    "remind_not_yet": ("state",),
+}
