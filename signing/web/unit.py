@@ -37,10 +37,15 @@ REFUSALS: tuple[type[Exception], ...] = (WorkflowRefused, SecretariatRefused, Ge
 MAX_LINES = 50
 
 
-def problem_lines(errors: Sequence[str]) -> list[str]:
-    """The problems a lower layer found, in Indonesian there; a fixed message is its own msgid,
-    so it is shown translated (one that carries values stays as written)."""
-    lines = [gettext(message) for message in errors[:MAX_LINES]]
+def problem_lines(errors: Sequence[str | WorkflowRefused]) -> list[str]:
+    """The problems found, in the reader's language, up to :data:`MAX_LINES` (then counted).
+
+    A refusal of the catalogue is shown by its ``text()``; a plain string (a page's own check)
+    is already a translated text or a msgid."""
+    lines = [
+        problem.text() if isinstance(problem, WorkflowRefused) else gettext(problem)
+        for problem in errors[:MAX_LINES]
+    ]
     if len(errors) > MAX_LINES:
         lines.append(gettext("... dan %(count)s kesalahan lainnya.", count=len(errors) - MAX_LINES))
     return lines
@@ -48,11 +53,10 @@ def problem_lines(errors: Sequence[str]) -> list[str]:
 
 def refusal_lines(error: Exception) -> list[str]:
     """What to tell the reader about ``error``: a refusal's own text, or its list of problems."""
-    if isinstance(error, WorkflowRefused):
-        return [error.text()]
     if isinstance(error, SecretariatRefused):
-        return problem_lines(error.errors)
-    return [str(error)]
+        return problem_lines(error.problems)
+    text = getattr(error, "text", None)  # a catalogue refusal (WorkflowRefused, CarriesRefusal)
+    return [text()] if callable(text) else [str(error)]
 
 
 class UnitOfWork:

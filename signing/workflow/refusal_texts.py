@@ -88,6 +88,10 @@ CODES: dict[str, tuple[int, str]] = {
         503,
         "The database cannot be reached (down or restarting); retry after Retry-After seconds.",
     ),
+    "invalid_event": (422, "The event cannot be created or changed as asked."),
+    "event_locked": (409, "Someone has acted on the event's documents: it cannot change."),
+    "invalid_mcp": (422, "MCP scores or band schemes that cannot be recorded as given."),
+    "generation_refused": (409, "The commitment's or event's state forbids (re)generating it."),
 }
 
 #: Every refusal by code: ``key: N_("message")``. An entry answers its code's status unless
@@ -350,6 +354,89 @@ MESSAGES: dict[str, dict[str, str]] = {
     "busy": {
         "busy": N_("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."),
     },
+    "invalid_event": {
+        "event_order_missing": N_("%(role)s: isi nomor urut/kelompok (1-3)."),
+        "event_order_range": N_("%(role)s: nomor harus 1 sampai 3."),
+        "event_order_distinct": N_("Urutan berurutan: tiap pihak harus punya nomor berbeda."),
+        "routing_invalid": N_("%(detail)s"),
+        "event_date_invalid": N_("Tanggal '%(text)s' tidak sah (format TTTT-BB-HH)."),
+        "event_name_required": N_("Nama acara wajib diisi."),
+        "event_name_too_long": N_("Nama acara terlalu panjang (maksimal 300 karakter)."),
+        "event_place_required": N_("Tempat wajib diisi."),
+        "event_place_too_long": N_("Tempat terlalu panjang (maksimal 200 karakter)."),
+        "event_province_unknown": N_("Provinsi '%(code)s' tidak dikenal."),
+        "event_prefix_too_long": N_("Awalan nomor terlalu panjang (maksimal 100 karakter)."),
+    },
+    "event_locked": {
+        "routing_locked": N_(
+            "Urutan tidak dapat diubah: sudah ada tindakan pada komitmen acara ini."
+        ),
+        "event_text_locked": N_(
+            "Teks acara tidak dapat diubah: sudah ada tindakan pada dokumen %(documents)s. "
+            "Batalkan (void) dokumen tersebut dan terbitkan versi baru bila teksnya harus berubah."
+        ),
+    },
+    "invalid_mcp": {
+        "mcp_region_unknown": N_("Kode wilayah '%(code)s' tidak dikenal."),
+        "mcp_labelled": N_("%(label)s: %(problem)s."),
+        "mcp_percent_required": N_("Isi paling sedikit satu persentase."),
+        "mcp_not_utf8": N_("Berkas bukan teks UTF-8 (posisi byte %(position)s)."),
+        "mcp_file_empty": N_("Berkas kosong."),
+        "mcp_columns_missing": N_(
+            "Baris 1: kolom %(missing)s tidak ada. Kepala tabel yang diharapkan: %(expected)s"
+        ),
+        "mcp_row_too_long": N_("Baris %(line)s: jumlah kolom melebihi kepala tabel."),
+        "mcp_row_region_unknown": N_("Baris %(line)s: kode wilayah '%(code)s' tidak dikenal."),
+        "mcp_row_problem": N_("Baris %(line)s: %(problem)s."),
+        "mcp_row_labelled": N_("Baris %(line)s: %(label)s %(problem)s."),
+        "mcp_row_empty": N_(
+            "Baris %(line)s: ptsp dan pendelegasian kosong; isi paling sedikit satu."
+        ),
+        "mcp_row_duplicate": N_(
+            "Baris %(line)s: %(code)s periode %(period)s sudah ada di baris %(first)s."
+        ),
+        "mcp_no_rows": N_("Berkas tidak berisi baris data."),
+        "band_line_format": N_(
+            "Baris %(line)s: tulis '<batas bawah> <nama zona> <#warna>', mis. '78 Terjaga #2e7d32'."
+        ),
+        "band_over_100": N_("Baris %(line)s: batas bawah %(minimum)s melebihi 100."),
+        "bands_none": N_("Skema tanpa zona: isi paling sedikit satu baris."),
+        "bands_same_minimum": N_("Dua zona memiliki batas bawah yang sama."),
+        "bands_not_from_zero": N_("Zona terendah harus dimulai dari 0."),
+        "scheme_name_required": N_("Nama skema wajib diisi."),
+        "scheme_period_invalid": N_("Periode '%(period)s' tidak sah (mis. 2024 atau 2024-01)."),
+    },
+    "generation_refused": {
+        "number_taken": N_(
+            "%(region)s: nomor dokumen %(number)s sudah dipakai dokumen lain; ubah awalan "
+            "nomor acara."
+        ),
+        "region_elsewhere": N_("%(region)s bukan wilayah provinsi acara ini."),
+        "commitment_exists": N_(
+            "%(region)s: dokumen %(number)s sudah ada. Buat ulang (regenerate) bila belum ada "
+            "tindakan, atau batalkan (void) lalu terbitkan versi baru."
+        ),
+        "not_voided": N_("Dokumen %(number)s belum dibatalkan; versi baru hanya setelah void."),
+        "replaced": N_("Dokumen %(number)s sudah diganti oleh %(newer)s."),
+        "regenerate_void": N_("Dokumen %(number)s sudah dibatalkan (void)."),
+        "regenerate_acted": N_(
+            "Dokumen %(number)s tidak dapat dibuat ulang: sudah ada tindakan; batalkan (void) "
+            "dan terbitkan versi baru."
+        ),
+        "region_code_unknown": N_("Wilayah dengan kode %(code)s tidak ditemukan."),
+        "event_text_not_text": N_("%(name)s: setiap butir harus berupa teks."),
+        "event_text_empty": N_("%(name)s tidak boleh kosong."),
+    },
+}
+
+#: Sentence parts that carry values of their own (:class:`~signing.workflow.refusals.Phrase`).
+PHRASES: dict[str, str] = {
+    "not_a_number": N_("'%(text)s' bukan angka"),
+    "negative": N_("%(value)s negatif (harus 0 sampai 100)"),
+    "over_100": N_("%(value)s melebihi 100"),
+    "two_decimals": N_("%(value)s: paling banyak dua angka di belakang koma"),
+    "period_invalid": N_("periode '%(text)s' tidak sah (mis. 2019-10)"),
+    "and_more": N_("%(first)s dan %(count)s lainnya"),
 }
 
 #: Entries whose status is not their code's.
@@ -366,4 +453,10 @@ TRANSLATED: dict[str, tuple[str, ...]] = {
     "signing_failed": ("detail",),
     "remind_done": ("state",),
     "remind_not_yet": ("state",),
+    "event_order_missing": ("role",),
+    "event_order_range": ("role",),
+    "routing_invalid": ("detail",),
+    "mcp_labelled": ("label",),
+    "event_text_not_text": ("name",),
+    "event_text_empty": ("name",),
 }

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from signing.workflow.refusal_texts import CODES, MESSAGES, N_, STATUS, TRANSLATED
+from signing.workflow.refusal_texts import CODES, MESSAGES, N_, PHRASES, STATUS, TRANSLATED
 
 __all__ = [
     "CATALOGUE",
@@ -40,6 +40,7 @@ __all__ = [
     "WorkflowError",
     "WorkflowRefused",
     "joined",
+    "phrase",
     "refusal_text",
     "refuse",
 ]
@@ -79,6 +80,11 @@ def _render(value: Any, translate: bool) -> str:
     if isinstance(value, list | tuple):  # a list of problems: "a; b"
         return "; ".join(_render(item, translate) for item in value)
     return str(value)
+
+
+def phrase(key: str, **params: Any) -> Phrase:
+    """The sentence part ``key`` of the catalogue (:data:`PHRASES`) with its values."""
+    return Phrase(PHRASES[key], params)
 
 
 def joined(names: Sequence[str], joiner: str) -> str | Phrase:
@@ -207,6 +213,10 @@ class CarriesRefusal(Exception):
             params = {"detail": message, **params}
         self.params: dict[str, Any] = params
         super().__init__(message if message is not None else entry.render(params, translate=False))
+
+    def text(self) -> str:
+        """The message in the current request's locale (its catalogue entry's)."""
+        return self.refused().text()
 
     def refused(self) -> WorkflowRefused:
         """The refusal of an act stopped by this error (its message in the catalogue)."""
