@@ -14,7 +14,7 @@ of the message's ``%(name)s`` placeholders. Keyword arguments that are not place
 
 Several entries may share one ``code`` (``already_done`` covers "already signed" and "already
 initialled"); API clients read the code, people read the message. The table at the end is laid
-out by code: ``MESSAGES[code] = {key: N_("message"), ...}``. The web pages (the
+out by code: ``TABLE[code] = (status, meaning, {key: N_("message"), ...})``. The web pages (the
 ``refusal`` template filter), the signing desk, the JSON API and the API contract all read this
 one table (its data: :mod:`signing.workflow.refusal_texts`, with :data:`CODES`, each API code's
 status and meaning). Each message is a msgid of the English catalogue
@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from signing.workflow.refusal_texts import CODES, MESSAGES, N_, PHRASES, STATUS, TRANSLATED
+from signing.workflow.refusal_texts import N_, PHRASES, TABLE
 
 __all__ = [
     "CATALOGUE",
@@ -237,11 +237,38 @@ def refuse(key: str, **values: Any) -> WorkflowRefused:
     return CATALOGUE[key](**values)
 
 
+#: Entries whose status is not their code's.
+STATUS: dict[str, int] = {
+    "desk_event_missing": 404,
+    "desk_document_missing": 404,
+    "desk_official_inactive": 403,
+    "desk_document_elsewhere": 403,
+}
+
+#: Parameters whose values are msgids themselves (labels), by entry.
+TRANSLATED: dict[str, tuple[str, ...]] = {
+    "wrong_kind": ("kind",),
+    "signing_failed": ("detail",),
+    "remind_done": ("state",),
+    "remind_not_yet": ("state",),
+    "event_order_missing": ("role",),
+    "event_order_range": ("role",),
+    "routing_invalid": ("detail",),
+    "mcp_labelled": ("label",),
+    "event_text_not_text": ("name",),
+    "event_text_empty": ("name",),
+}
+
 _ENTRIES: list[Refusal] = [
-    Refusal(key, code, STATUS.get(key, CODES[code][0]), message, TRANSLATED.get(key, ()))
-    for code, messages in MESSAGES.items()
+    Refusal(key, code, STATUS.get(key, status), message, TRANSLATED.get(key, ()))
+    for code, (status, _meaning, messages) in TABLE.items()
     for key, message in messages.items()
 ]
+
+#: Every API error code: its HTTP status and what it means for a client (English).
+CODES: dict[str, tuple[int, str]] = {
+    code: (status, meaning) for code, (status, meaning, _messages) in TABLE.items()
+}
 
 #: Every refusal, by key.
 CATALOGUE: dict[str, Refusal] = {entry.key: entry for entry in _ENTRIES}
