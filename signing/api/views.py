@@ -37,8 +37,7 @@ from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
 from signing.pki import service
 from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
-from signing.web.errors import MESSAGES
-from signing.workflow.refusals import refuse
+from signing.workflow.refusals import CATALOGUE, refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
@@ -111,8 +110,10 @@ def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if status == 429:
         return ApiError.of("rate_limited").response()
-    message_id, message_en = MESSAGES.get(status, MESSAGES[500])
-    return ApiError(status, f"http_{status}", message_id, message_en).response()
+    # Any other HTTP error: the catalogue's http_<status> entry (the pages' words), or http_500's.
+    key = f"http_{status}" if f"http_{status}" in CATALOGUE else "http_500"
+    refused = refuse(key)
+    return ApiError(status, f"http_{status}", refused.message, refused.english()).response()
 
 
 @bp.after_app_request

@@ -418,7 +418,11 @@ TABLE: dict[str, tuple[int, str, dict[str, str]]] = {
             "revision_not_found": N_("Revisi tersebut bukan milik dokumen ini."),
         },
     ),
-    "http_404": (404, "The path matches no endpoint (e.g. a non-numeric id).", {}),
+    "http_404": (
+        404,
+        "The path matches no endpoint (e.g. a non-numeric id).",
+        {"http_404": N_("Halaman tidak ditemukan")},
+    ),
     "too_large": (
         413,
         "The request body is larger than allowed.",
@@ -465,7 +469,29 @@ TABLE: dict[str, tuple[int, str, dict[str, str]]] = {
         },
     ),
     "storage_error": (500, "A stored PDF does not match its hash.", {}),
-    "http_500": (500, "Unexpected server error.", {}),
+    "http_500": (
+        500,
+        "Unexpected server error.",
+        {"http_500": N_("Terjadi kesalahan pada server")},
+    ),
+    # The other HTTP errors the API answers in its own shape (the pages' words).
+    "http_400": (400, "Bad request.", {"http_400": N_("Permintaan tidak valid")}),
+    "http_401": (401, "Authentication required.", {"http_401": N_("Perlu masuk terlebih dahulu")}),
+    "http_403": (403, "Forbidden.", {"http_403": N_("Anda tidak berhak membuka halaman ini")}),
+    "http_405": (405, "Method not allowed.", {"http_405": N_("Metode tidak diizinkan")}),
+    "http_409": (
+        409,
+        "Conflict.",
+        {"http_409": N_("Konflik: tindakan sudah dilakukan atau bukan giliran")},
+    ),
+    "http_413": (413, "Payload too large.", {"http_413": N_("Berkas terlalu besar")}),
+    "http_422": (422, "Unprocessable.", {"http_422": N_("Data tidak dapat diproses")}),
+    "http_429": (
+        429,
+        "Too many requests.",
+        {"http_429": N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.")},
+    ),
+    "http_503": (503, "Service unavailable.", {"http_503": N_("Layanan belum siap")}),
     "busy": (
         503,
         "Every verification slot is busy; retry after Retry-After seconds.",
@@ -570,14 +596,4 @@ TABLE: dict[str, tuple[int, str, dict[str, str]]] = {
             "event_text_empty": N_("%(name)s tidak boleh kosong."),
         },
     ),
-}
-
-#: Sentence parts that carry values of their own (:class:`~signing.workflow.refusals.Phrase`).
-PHRASES: dict[str, str] = {
-    "not_a_number": N_("'%(text)s' bukan angka"),
-    "negative": N_("%(value)s negatif (harus 0 sampai 100)"),
-    "over_100": N_("%(value)s melebihi 100"),
-    "two_decimals": N_("%(value)s: paling banyak dua angka di belakang koma"),
-    "period_invalid": N_("periode '%(text)s' tidak sah (mis. 2019-10)"),
-    "and_more": N_("%(first)s dan %(count)s lainnya"),
 }

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from signing.workflow.refusal_texts import N_, PHRASES, TABLE
+from signing.workflow.refusal_texts import N_, TABLE
 
 __all__ = [
     "CATALOGUE",
@@ -80,6 +80,17 @@ def _render(value: Any, translate: bool) -> str:
     if isinstance(value, list | tuple):  # a list of problems: "a; b"
         return "; ".join(_render(item, translate) for item in value)
     return str(value)
+
+
+#: Sentence parts that carry values of their own (:class:`~signing.workflow.refusals.Phrase`).
+PHRASES: dict[str, str] = {
+    "not_a_number": N_("'%(text)s' bukan angka"),
+    "negative": N_("%(value)s negatif (harus 0 sampai 100)"),
+    "over_100": N_("%(value)s melebihi 100"),
+    "two_decimals": N_("%(value)s: paling banyak dua angka di belakang koma"),
+    "period_invalid": N_("periode '%(text)s' tidak sah (mis. 2019-10)"),
+    "and_more": N_("%(first)s dan %(count)s lainnya"),
+}
 
 
 def phrase(key: str, **params: Any) -> Phrase:
