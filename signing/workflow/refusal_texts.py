@@ -1,11 +1,9 @@
-"""The refusal catalogue's data: each API code once, then each refusal's Indonesian msgid.
-
-:mod:`signing.workflow.refusals` makes :class:`~signing.workflow.refusals.Refusal` entries of
-these tables; ``pybabel extract -k N_`` finds every message here. A message is a msgid of the
-English catalogue (``signing/translations/en/LC_MESSAGES/messages.po``).
-"""
+"""The refusal catalogue's data (:mod:`signing.workflow.refusals` reads it): each API code once,
+with its refusals' Indonesian msgids (``pybabel extract -k N_``; English in ``messages.po``)."""
 
 from __future__ import annotations
+
+from http import HTTPStatus
 
 
 def N_(message: str) -> str:
@@ -474,24 +472,6 @@ TABLE: dict[str, tuple[int, str, dict[str, str]]] = {
         "Unexpected server error.",
         {"http_500": N_("Terjadi kesalahan pada server")},
     ),
-    # The other HTTP errors the API answers in its own shape (the pages' words).
-    "http_400": (400, "Bad request.", {"http_400": N_("Permintaan tidak valid")}),
-    "http_401": (401, "Authentication required.", {"http_401": N_("Perlu masuk terlebih dahulu")}),
-    "http_403": (403, "Forbidden.", {"http_403": N_("Anda tidak berhak membuka halaman ini")}),
-    "http_405": (405, "Method not allowed.", {"http_405": N_("Metode tidak diizinkan")}),
-    "http_409": (
-        409,
-        "Conflict.",
-        {"http_409": N_("Konflik: tindakan sudah dilakukan atau bukan giliran")},
-    ),
-    "http_413": (413, "Payload too large.", {"http_413": N_("Berkas terlalu besar")}),
-    "http_422": (422, "Unprocessable.", {"http_422": N_("Data tidak dapat diproses")}),
-    "http_429": (
-        429,
-        "Too many requests.",
-        {"http_429": N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.")},
-    ),
-    "http_503": (503, "Service unavailable.", {"http_503": N_("Layanan belum siap")}),
     "busy": (
         503,
         "Every verification slot is busy; retry after Retry-After seconds.",
@@ -597,3 +577,22 @@ TABLE: dict[str, tuple[int, str, dict[str, str]]] = {
         },
     ),
 }
+
+#: The other HTTP errors the API answers in its own shape, ``http_<status>``: the pages' words.
+HTTP_ERRORS: dict[int, str] = {
+    400: N_("Permintaan tidak valid"),
+    401: N_("Perlu masuk terlebih dahulu"),
+    403: N_("Anda tidak berhak membuka halaman ini"),
+    405: N_("Metode tidak diizinkan"),
+    409: N_("Konflik: tindakan sudah dilakukan atau bukan giliran"),
+    413: N_("Berkas terlalu besar"),
+    422: N_("Data tidak dapat diproses"),
+    429: N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+    503: N_("Layanan belum siap"),
+}
+TABLE.update(
+    {
+        f"http_{status}": (status, HTTPStatus(status).phrase + ".", {f"http_{status}": message})
+        for status, message in HTTP_ERRORS.items()
+    }
+)
