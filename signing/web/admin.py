@@ -12,6 +12,7 @@ from signing.db import utcnow
 from signing.models import MailStatus, OutboxMail, Role, User
 from signing.notifications.delivery import requeue
 from signing.web.access import role_required
+from signing.web.unit import committed
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,15 +63,15 @@ def mail_outbox():  # type: ignore[no-untyped-def]
 @bp.post("/surel/ulang")
 @role_required(Role.ADMIN)
 def mail_retry():  # type: ignore[no-untyped-def]
-    rows = requeue(db.session, None, utcnow())
-    if rows:
-        audit.record(
-            db.session,
-            "mail.requeue",
-            actor=current_user,
-            object_type="mail",
-            details={"ids": [mail.id for mail in rows]},
-        )
-    db.session.commit()
+    with committed():
+        rows = requeue(db.session, None, utcnow())
+        if rows:
+            audit.record(
+                db.session,
+                "mail.requeue",
+                actor=current_user,
+                object_type="mail",
+                details={"ids": [mail.id for mail in rows]},
+            )
     flash(gettext("%(count)s e-mail diantrekan lagi.", count=len(rows)), "success")
     return redirect(url_for("admin.mail_outbox"))

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length
 from signing import db
 from signing.auth import operations, throttle
 from signing.extensions import limiter, login_manager
+from signing.web.unit import committed
 
 bp = Blueprint("auth", __name__)
 # Flask-Login's "please log in" flash, in the reader's language.
@@ -76,16 +77,17 @@ def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():
         throttle.wait_for_account(form.username.data)
-        user = operations.authenticate(db.session, form.username.data, form.password.data)
+        with committed():  # a failure's audit entry is kept too
+            user = operations.authenticate(db.session, form.username.data, form.password.data)
+            if user is None:
+                throttle.note_failure(form.username.data)
+            else:
+                auth_session = operations.open_session(
+                    db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string
+                )
         if user is None:
-            throttle.note_failure(form.username.data)
-            db.session.commit()  # keep the audit entry of the failure
             flash(gettext("Nama pengguna atau kata sandi salah."), "error")
             return render_template("auth/login.html", form=form), 401
-        auth_session = operations.open_session(
-            db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string
-        )
-        db.session.commit()
         # A fresh cookie session on login: nothing from before (e.g. on a shared device) survives.
         session.clear()
         user.auth_session_id = auth_session.id
@@ -111,8 +113,10 @@ def logout():  # type: ignore[no-untyped-def]
     # follows speaks it too.
     message = gettext("Anda telah keluar.")
     lang = session.get("lang")
-    operations.close_session(db.session, current_user.get_id(), current_user._get_current_object())
-    db.session.commit()
+    with committed():
+        operations.close_session(
+            db.session, current_user.get_id(), current_user._get_current_object()
+        )
     logout_user()
     session.clear()
     if lang is not None:

@@ -14,7 +14,8 @@ On leaving the block without an error the session is committed, once. An expecte
 the view asks for the lines alone, and does not propagate. Any other error rolls back and
 propagates (the app's error handlers answer it). Views never call ``commit`` or ``rollback``
 themselves; one that only writes a record (a printed copy's audit entry) uses
-:func:`committed`.
+:func:`committed`, one that only reads :func:`read_only`, and a refusal found outside a unit of
+work keeps its audit entry with :func:`record_refusal`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def refusal_lines(error: Exception) -> list[str]:
     return [text()] if callable(text) else [str(error)]
 
 
+def carried_text(error: Exception) -> list[str]:
+    """The lines of a lower layer's error that names its catalogue entry (PKI, specimens)."""
+    refused = getattr(error, "refused", None)
+    return [refused().text()] if callable(refused) else [str(error)]
+
+
 class UnitOfWork:
     """The transaction of one page operation (see the module's docstring).
 
@@ -67,6 +74,9 @@ class UnitOfWork:
         :func:`refusal_lines`).
     :param flash_as: the flash category of the lines, or None to leave them to the view (a JSON
         answer).
+    :param keep: the refusals whose own writes are committed instead of rolled back: an operation
+        that records why it refused (a failed passphrase's audit entry and throttle count) and
+        wrote nothing else.
     """
 
     def __init__(
@@ -74,10 +84,12 @@ class UnitOfWork:
         *refusals: type[Exception],
         explain: Callable[[Exception], list[str]] = refusal_lines,
         flash_as: str | None = "error",
+        keep: tuple[type[Exception], ...] = (),
     ) -> None:
         self.refusals = refusals or REFUSALS
         self.explain = explain
         self.flash_as = flash_as
+        self.keep = keep
         self.refusal: Exception | None = None
         self.messages: list[str] = []
 
@@ -99,11 +111,11 @@ class UnitOfWork:
         error: BaseException | None,
         _traceback: TracebackType | None,
     ) -> bool:
-        if error is None:
+        if error is None or isinstance(error, self.keep):
             db.session.commit()
-            return False
-        db.session.rollback()
-        if not isinstance(error, self.refusals):
+        else:
+            db.session.rollback()
+        if error is None or not isinstance(error, self.refusals + self.keep):
             return False
         self.refusal = error
         self.messages = self.explain(error)
@@ -122,3 +134,21 @@ def committed() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+def record_refusal(write: Callable[[], object]) -> None:
+    """A refusal found outside a unit of work: roll back what the request wrote, then commit the
+    refusal's own record (``write``, its audit entry) on its own."""
+    db.session.rollback()
+    with committed():
+        write()
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """A block whose writes are never kept (a check that only reads, or stages what it does not
+    keep): the session is rolled back when it ends, whether it succeeded or not."""
+    try:
+        yield
+    finally:
+        db.session.rollback()

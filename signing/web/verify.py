@@ -54,6 +54,7 @@ from signing.verification.service import (
 )
 from signing.web.documents import pdf_response
 from signing.web.errors import error_response
+from signing.web.unit import read_only
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +121,14 @@ def upload():  # type: ignore[no-untyped-def]
             413, gettext("Berkas terlalu besar: batas unggahan %(limit)s.", limit=_limit_label())
         )
     try:
-        result = verify_upload(db.session, data, address=request.remote_addr)
+        with read_only():
+            result = verify_upload(db.session, data, address=request.remote_addr)
     except AddressBusy:
         return error_response(429, ADDRESS_BUSY, code="verify_in_progress")
     except VerifierBusy:
         return error_response(
             503, gettext("Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi."), code="busy"
         )
-    finally:
-        db.session.rollback()
     public_url = (
         url_for("verify.landing", code=result.commitment_code) if result.commitment_code else None
     )

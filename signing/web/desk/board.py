@@ -51,6 +51,7 @@ from signing.web.inbox import (
     DONE_WORDS,
     document_title,
 )
+from signing.web.unit import committed, record_refusal
 from signing.workflow.status import CommitmentState, commitment_status, event_overview
 
 bp = Blueprint("desk", __name__, url_prefix="/meja")
@@ -83,13 +84,13 @@ def refusal_page(desk: dict[str, Any] | None, refused: DeskRefused):  # type: ig
     """The board with the refusal, which is audited (a spent or stale grant tried again)."""
     if desk is None:
         return redirect(url_for(".start"))
-    db.session.rollback()
-    desk_audit(
-        desk,
-        "desk.refused",
-        {"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
+    record_refusal(
+        lambda: desk_audit(
+            desk,
+            "desk.refused",
+            {"code": refused.code, "message": refused.message, "endpoint": request.endpoint},
+        )
     )
-    db.session.commit()
     return no_store(board_page(desk, login_error=refused.text()), refused.status)
 
 
@@ -126,8 +127,8 @@ def open_desk():  # type: ignore[no-untyped-def]
         "turn": None,  # the board opens the first turn
         "opened_at": utcnow().isoformat(),
     }
-    desk_audit(desk, "desk.open", {"event_id": event.id, "event": event.name})
-    db.session.commit()
+    with committed():
+        desk_audit(desk, "desk.open", {"event_id": event.id, "event": event.name})
     session[SESSION_KEY] = desk
     return redirect(url_for(".board"), code=303)
 
@@ -153,17 +154,17 @@ def close():  # type: ignore[no-untyped-def]
         session.pop(SESSION_KEY, None)
         return redirect(url_for(".start"))
     if not check_password(current_user.password_hash, request.form.get("password") or ""):
-        desk_audit(desk, "desk.close_refused", {"reason": "wrong_password"})
-        db.session.commit()
+        with committed():
+            desk_audit(desk, "desk.close_refused", {"reason": "wrong_password"})
         return no_store(
             board_page(
                 desk, close_error=gettext("Kata sandi sekretariat salah; meja tetap terbuka.")
             ),
             401,
         )
-    desk_audit(desk, "desk.close", {"event_id": desk["event_id"]})
-    close_open_turns(desk["id"], TurnOutcome.DESK_CLOSED)
-    db.session.commit()
+    with committed():
+        desk_audit(desk, "desk.close", {"event_id": desk["event_id"]})
+        close_open_turns(desk["id"], TurnOutcome.DESK_CLOSED)
     session.pop(SESSION_KEY, None)
     return redirect(url_for(".start"), code=303)
 
@@ -264,8 +265,8 @@ def board_page(
 @with_desk
 def board(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
     """The desk's home. Showing it starts a new turn: any earlier grant is void from now on."""
-    turn = open_turn(desk)
-    db.session.commit()
+    with committed():
+        turn = open_turn(desk)
     desk = {**desk, "turn": turn.token}
     session[SESSION_KEY] = desk
     target = target_from(request.args, desk["event_id"])

@@ -40,6 +40,7 @@ from signing.web.documents import load_commitment, user_mandates
 from signing.web.inbox import (
     build_item,
 )
+from signing.web.unit import committed
 from signing.workflow.refusals import CATALOGUE
 from signing.workflow.rules import WorkflowRefused
 
@@ -217,8 +218,8 @@ def load_grant(desk: dict[str, Any]) -> Grant:
             raise GRANT_EXPIRED
         raise GRANT_STALE
     if turn.expired(utcnow()):
-        close_turn(turn, TurnOutcome.EXPIRED)
-        db.session.commit()
+        with committed():  # kept: the refusal does not undo the turn's end
+            close_turn(turn, TurnOutcome.EXPIRED)
         raise GRANT_EXPIRED
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.role != Role.OFFICIAL:
@@ -289,8 +290,9 @@ def official_step(*, commitment: bool = True, json_refusal: bool = False) -> Any
                 grant = load_grant(desk)
                 found = desk_commitment(desk) if commitment else None
             except DeskRefused as refused:
-                if json_refusal and wants_json():
-                    db.session.rollback()
+                if (
+                    json_refusal and wants_json()
+                ):  # nothing was written (the request's end discards)
                     return {"ok": False, "message": refused.text()}, refused.status
                 return refusal_page(desk, refused)
             return view(desk, grant, found)

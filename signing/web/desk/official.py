@@ -62,6 +62,7 @@ from signing.web.inbox import (
     official_items,
     signing_context,
 )
+from signing.web.unit import committed
 from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import submit_act
@@ -109,34 +110,37 @@ def login(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
             DeskRefused("login_stale"),
         )
     username = (request.form.get("username") or "").strip()
-    user = operations.authenticate(db.session, username, request.form.get("password") or "")
-    if user is None or user.role != Role.OFFICIAL:
-        desk_audit(
-            desk,
-            "desk.login_refused",
-            {
-                "username": username[:80],
-                "reason": "credentials" if user is None else "not_an_official",
-            },
-        )
-        db.session.commit()
+    with committed():  # a refused login's audit entry is kept too
+        user = operations.authenticate(db.session, username, request.form.get("password") or "")
+        refused = user is None or user.role != Role.OFFICIAL
+        if refused:
+            desk_audit(
+                desk,
+                "desk.login_refused",
+                {
+                    "username": username[:80],
+                    "reason": "credentials" if user is None else "not_an_official",
+                },
+            )
+        else:
+            desk_audit(
+                desk,
+                "desk.official_login",
+                {"event_id": desk["event_id"], "desk_opened_by": current_user.id},
+                actor=user,
+            )
+            now = utcnow()
+            turn.official_id = user.id
+            turn.granted_at = now
+            turn.expires_at = now + dt.timedelta(seconds=grant_seconds())
+    if refused:
         message = (
             gettext("Nama pengguna atau kata sandi salah.")
             if user is None
             else gettext("Akun ini bukan akun pejabat: hanya pejabat yang bertindak di meja ini.")
         )
         return no_store(board_page(desk, login_error=message, target=target), 401)
-    desk_audit(
-        desk,
-        "desk.official_login",
-        {"event_id": desk["event_id"], "desk_opened_by": current_user.id},
-        actor=user,
-    )
-    now = utcnow()
-    turn.official_id = user.id
-    turn.granted_at = now
-    turn.expires_at = now + dt.timedelta(seconds=grant_seconds())
-    db.session.commit()
+    assert user is not None
     grant = Grant(
         token=issue_grant(desk, turn, user), user=user, nonce="", desk_id=desk["id"], turn=turn
     )
@@ -213,14 +217,14 @@ def _step_page(
 
 
 def _audit_step(desk: dict[str, Any], user: User, commitment: Commitment, item: Any) -> None:
-    desk_audit(
-        desk,
-        "desk.step",
-        {"allowed": [c.value for c in item.choices] if item is not None else []},
-        actor=user,
-        commitment_id=commitment.id,
-    )
-    db.session.commit()
+    with committed():
+        desk_audit(
+            desk,
+            "desk.step",
+            {"allowed": [c.value for c in item.choices] if item is not None else []},
+            actor=user,
+            commitment_id=commitment.id,
+        )
 
 
 def _with_sentence(choice: Any, sentence: str) -> Any:
@@ -296,9 +300,9 @@ def cancel(desk: dict[str, Any]):  # type: ignore[no-untyped-def]
         grant = load_grant(desk)
     except DeskRefused:
         return redirect(url_for(".board"), code=303)
-    if close_turn(grant.turn, TurnOutcome.CANCEL):
-        record_use(grant, desk, "cancel", None)
-    db.session.commit()
+    with committed():
+        if close_turn(grant.turn, TurnOutcome.CANCEL):
+            record_use(grant, desk, "cancel", None)
     return redirect(url_for(".board", keluar=1), code=303)
 
 
@@ -320,15 +324,15 @@ def extend(desk: dict[str, Any], grant: Grant, _none: None):  # type: ignore[no-
         )
         status = 409
     else:
-        turn.extensions += 1
-        turn.expires_at = utcnow() + dt.timedelta(seconds=grant_seconds())
-        desk_audit(
-            desk,
-            "desk.extend",
-            {"extensions": turn.extensions, "expires_at": turn.expires_at.isoformat()},
-            actor=grant.user,
-        )
-        db.session.commit()
+        with committed():
+            turn.extensions += 1
+            turn.expires_at = utcnow() + dt.timedelta(seconds=grant_seconds())
+            desk_audit(
+                desk,
+                "desk.extend",
+                {"extensions": turn.extensions, "expires_at": turn.expires_at.isoformat()},
+                actor=grant.user,
+            )
     if wants_json():
         return {"ok": status == 200, "message": message, **timer(grant)}, status
     value = request.form.get("commitment_id", "")

@@ -30,6 +30,7 @@ from signing.web.inbox.common import (
     official,
     passphrase_throttle,
 )
+from signing.web.unit import UnitOfWork, carried_text, committed
 
 # ----------------------------------------------------------------------------- enrolment
 
@@ -104,19 +105,17 @@ def specimen_upload():  # type: ignore[no-untyped-def]
     except ValueError:
         return _key_page(user, gettext("Jenis spesimen tidak dikenal."), 422)
     if request.form.get("remove"):
-        remove_specimen(db.session, user, kind, actor=user, ip=client_ip())
-        db.session.commit()
+        with committed():
+            remove_specimen(db.session, user, kind, actor=user, ip=client_ip())
         return redirect(url_for(".enrol", ok="specimen_removed"), code=303)
     upload = request.files.get("file")
     data = upload.read() if upload is not None else b""
-    try:
+    with UnitOfWork(SpecimenRejected, explain=carried_text, flash_as=None) as work:
         store_specimen(
             db.session, user, kind, data, actor=user, ip=client_ip(), user_agent=client_agent()
         )
-    except SpecimenRejected as error:
-        db.session.rollback()
-        return _key_page(user, error.refused().text(), 422)
-    db.session.commit()
+    if work.refused:
+        return _key_page(user, work.message, 422)
     return redirect(url_for(".enrol", ok="specimen"), code=303)
 
 
@@ -196,15 +195,11 @@ def _enrol(user: User) -> tuple[str | None, int]:
         )
     if new != again:
         return gettext("Kedua isian frasa sandi tidak sama."), 422
-    try:
+    refusals = (service.PassphraseRejected, service.NotAnOfficial, service.CaMissing)
+    with UnitOfWork(*refusals, explain=carried_text, flash_as=None) as work:
         service.enrol(db.session, user, new, actor=user)
-    except (service.PassphraseRejected, service.NotAnOfficial) as error:
-        db.session.rollback()
-        return error.refused().text(), 422
-    except service.CaMissing as error:
-        db.session.rollback()
-        return error.refused().text(), 503
-    db.session.commit()
+    if work.refused:
+        return work.message, 503 if isinstance(work.refusal, service.CaMissing) else 422
     return None, 303
 
 
@@ -218,16 +213,18 @@ def _change_passphrase(user: User) -> tuple[str | None, int]:
         return gettext("Kedua isian frasa sandi baru tidak sama."), 422
     if new == old:
         return gettext("Frasa sandi baru harus berbeda dari yang lama."), 422
-    try:
+    # A refused unlock wrote only why (its audit entry; a wrong passphrase counts toward the
+    # throttle): that is kept.
+    unlock_refusals = (
+        service.PassphraseLocked,
+        service.WrongPassphrase,
+        service.NotEnrolled,
+        service.CertificateNotUsable,
+    )
+    with UnitOfWork(
+        service.PassphraseRejected, explain=carried_text, flash_as=None, keep=unlock_refusals
+    ) as work:
         service.change_passphrase(db.session, user, old, new, actor=user)
-    except service.PassphraseRejected as error:
-        db.session.rollback()
-        return error.refused().text(), 422
-    except service.PassphraseLocked as error:
-        db.session.commit()  # the refusal's audit entry
-        return error.refused().text(), 429
-    except (service.WrongPassphrase, service.NotEnrolled, service.CertificateNotUsable) as error:
-        db.session.commit()  # the failure counts toward the throttle
-        return error.refused().text(), 422
-    db.session.commit()
+    if work.refused:
+        return work.message, 429 if isinstance(work.refusal, service.PassphraseLocked) else 422
     return None, 303
