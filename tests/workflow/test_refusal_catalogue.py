@@ -49,6 +49,22 @@ KNOWN_STATUS = {
     "specimen_rejected": 422,
     "passphrase_rejected": 422,
     "invalid_body": 422,
+    # The API's own errors (tests/api asserts their answers).
+    "missing_token": 401,
+    "invalid_token": 401,
+    "revoked_token": 401,
+    "unknown_slot": 404,
+    "no_document": 404,
+    "revision_not_found": 404,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "invalid_parameter": 422,
+    "no_file": 422,
+    "rate_limited": 429,
+    "busy": 503,
+    "http_404": 404,
+    "http_405": 405,
+    "http_500": 500,
 }
 
 
