@@ -32,7 +32,7 @@ from signing.api.schemas import (
     VerificationReportSchema,
     VerifyUploadSchema,
 )
-from signing.db import begin_write, utcnow
+from signing.db import begin_write, committed, read_only, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
 from signing.pki import service
@@ -164,15 +164,14 @@ def _touch(token: ApiToken) -> None:
     if token.last_used_at is not None and now - token.last_used_at < tokens.TOUCH_INTERVAL:
         return
     try:
-        begin_write(db.session)
-        db.session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
-        db.session.commit()
+        with committed():
+            begin_write(db.session)
+            db.session.execute(
+                sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            )
     except sa.exc.OperationalError as error:  # pragma: no cover - a busy database
         # Bookkeeping only: never refuse a request because this write waited too long.
         log.warning("last_used_at of API token %s not written: %s", token.id, error)
-        db.session.rollback()
 
 
 def _user() -> User:
@@ -377,11 +376,10 @@ def verify() -> dict[str, Any]:
     else:
         raise ApiError.of("unsupported_media_type")
     try:
-        result = verify_upload(db.session, data, address=request.remote_addr)
+        with read_only():
+            result = verify_upload(db.session, data, address=request.remote_addr)
     except AddressBusy:
         raise ApiError.of("address_busy", headers={"Retry-After": "5"}) from None
     except VerifierBusy:
         raise ApiError.of("busy", headers={"Retry-After": "5"}) from None
-    finally:
-        db.session.rollback()
     return result.as_dict()

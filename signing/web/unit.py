@@ -14,14 +14,14 @@ On leaving the block without an error the session is committed, once. An expecte
 the view asks for the lines alone, and does not propagate. Any other error rolls back and
 propagates (the app's error handlers answer it). Views never call ``commit`` or ``rollback``
 themselves; one that only writes a record (a printed copy's audit entry) uses
-:func:`committed`, one that only reads :func:`read_only`, and a refusal found outside a unit of
-work keeps its audit entry with :func:`record_refusal`.
+:func:`signing.db.committed`, one that only reads :func:`signing.db.read_only` (the API uses
+both too), and a refusal found outside a unit of work keeps its audit entry with
+:func:`record_refusal`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from flask import flash
@@ -29,6 +29,7 @@ from flask_babel import gettext
 
 from signing import db
 from signing.commitments.errors import GenerationRefused
+from signing.db import committed
 from signing.secretariat.errors import SecretariatRefused
 from signing.workflow.rules import WorkflowRefused
 
@@ -125,30 +126,9 @@ class UnitOfWork:
         return True
 
 
-@contextmanager
-def committed() -> Iterator[None]:
-    """Commit what the block wrote, once; any error rolls back and propagates."""
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
-
-
 def record_refusal(write: Callable[[], object]) -> None:
     """A refusal found outside a unit of work: roll back what the request wrote, then commit the
     refusal's own record (``write``, its audit entry) on its own."""
     db.session.rollback()
     with committed():
         write()
-
-
-@contextmanager
-def read_only() -> Iterator[None]:
-    """A block whose writes are never kept (a check that only reads, or stages what it does not
-    keep): the session is rolled back when it ends, whether it succeeded or not."""
-    try:
-        yield
-    finally:
-        db.session.rollback()
