@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +182,28 @@ def begin_write(db_session: Session) -> None:
             raise RuntimeError("begin_write() called with unflushed changes")
         db_session.commit()
     db_session.connection(execution_options={IMMEDIATE: True})
+
+
+# --------------------------------------------------------------- the unit of work's edges
+# (signing/web/unit.py builds the pages' UnitOfWork on these; the API uses them directly)
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Commit what the block wrote, once; any error rolls back and propagates."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """A block whose writes are never kept (a check that only reads, or stages what it does not
+    keep): the session is rolled back when it ends, whether it succeeded or not."""
+    try:
+        yield
+    finally:
+        session.rollback()

@@ -7,8 +7,8 @@
   ``invalid_body`` or ``invalid_parameter``), never flask-smorest's own shape.
 - :class:`ContractApi`: builds the document. It registers no error handler on an app: the
   pages' errors stay HTML, and only the blueprint answers JSON (:mod:`signing.api.views`).
-- :data:`ERROR_CODES`: every error code with its status; the workflow's refusals come from the
-  workflow's own table, the rest are the API's.
+- :data:`ERROR_CODES`: every error code the API answers, with its status and meaning: both
+  from the refusal catalogue (:mod:`signing.workflow.refusal_texts`).
 """
 
 from __future__ import annotations
@@ -26,87 +26,58 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from signing.api.schemas import ID_MAX, ErrorSchema, invalid, problems_of
-from signing.workflow.refusals import CATALOGUE
+from signing.workflow.refusals import CODES
 
 __all__ = ["ERROR_CODES", "OPERATION_ERRORS", "ApiBlueprint", "ContractApi"]
 
-#: The API's own error codes by status, with their meaning.
-_API_CODES: dict[int, dict[str, str]] = {
-    401: {
-        "missing_token": "No 'Authorization: Bearer <token>' header.",
-        "invalid_token": "Unknown or malformed token, or its account is inactive.",
-        "revoked_token": "The token was revoked (signing users token revoke).",
-    },
-    404: {
-        "not_found": "No such event or commitment, or your token may not read it.",
-        "unknown_slot": "The slot in the path is not one of the five slot roles.",
-        "no_document": "The commitment's PDF has not been generated yet.",
-        "revision_not_found": "No revision of this commitment has that SHA-256.",
-        "http_404": "The path matches no endpoint (e.g. a non-numeric id).",
-    },
-    413: {"too_large": "The request body is larger than allowed."},
-    415: {"unsupported_media_type": "Send application/pdf or multipart/form-data."},
-    422: {
-        "invalid_body": "The JSON body does not match the schema; details.problems lists why.",
-        "invalid_parameter": "A query parameter has an invalid value.",
-        "no_file": "The multipart body has no 'file' field.",
-    },
-    429: {
-        "rate_limited": "Too many requests with this token (API_LIMIT_PER_TOKEN), or with "
-        "unknown tokens from this address (API_LIMIT_BAD_TOKEN_PER_IP).",
-    },
-    500: {
-        "storage_error": "A stored PDF does not match its hash.",
-        "http_500": "Unexpected server error.",
-    },
-    503: {
-        "busy": "Every verification slot is busy; retry after Retry-After seconds.",
-        "not_migrated": "The database schema is not up to date (signing db upgrade).",
-        "database_unavailable": "The database cannot be reached (down or restarting); retry "
-        "after Retry-After seconds.",
-    },
-}
+#: The API's own error codes (the refusal catalogue holds each one's status and meaning).
+_API_CODES = [
+    "missing_token",
+    "invalid_token",
+    "revoked_token",
+    "not_found",
+    "unknown_slot",
+    "no_document",
+    "revision_not_found",
+    "http_404",
+    "too_large",
+    "unsupported_media_type",
+    "invalid_body",
+    "invalid_parameter",
+    "no_file",
+    "rate_limited",
+    "storage_error",
+    "http_500",
+    "busy",
+    "not_migrated",
+    "database_unavailable",
+]
 
-#: The refusal codes an act may answer, with what each means for a client. Their statuses are
-#: the refusal catalogue's (signing/workflow/refusals.py); the messages say the rest.
-ACT_REFUSALS: dict[str, str] = {
-    "not_your_slot": "The slot is not yours (secretariat and admin never act).",
-    "no_mandate": "No recorded Plt./Plh./a.n. mandate valid today for this slot; a deputy "
-    "without one may only paraf as stand_in.",
-    "already_done": "Already signed/initialled/declined: a repeated submit.",
-    "not_your_turn": "The routing order waits for other slots first; details.waiting_for names "
-    "them.",
-    "complete": "The commitment is already complete.",
-    "one_role": "One person, one role per commitment: the official already acted on another "
-    "slot of it (nobody witnesses their own act or fills two slots).",
-    "declined": "A party declined; the secretariat must void and reissue it.",
-    "void": "The commitment was voided; act on its replacement.",
-    "not_generated": "The document has not been generated yet.",
-    "not_enrolled": "The official has not enrolled a signing key.",
-    "certificate_not_usable": "The signing certificate is revoked or expired.",
-    "conflict": "A concurrent change won; reload and retry.",
-    "wrong_kind": "This kind of act does not apply to the slot (e.g. witness on a party).",
-    "reason_required": "A decline needs a reason.",
-    "bad_attestation": "attests_act_id is not a signature or paraf of this commitment.",
-    "wrong_passphrase": "Wrong signing passphrase; the message says how many tries remain.",
-    "locked": "Too many wrong passphrases: the official's key is locked for a while (Retry-After).",
-    "signing_failed": "The signature could not be made.",
-}
+#: The refusal codes an act may answer.
+ACT_REFUSALS = [
+    "not_your_slot",
+    "no_mandate",
+    "already_done",
+    "not_your_turn",
+    "complete",
+    "one_role",
+    "declined",
+    "void",
+    "not_generated",
+    "not_enrolled",
+    "certificate_not_usable",
+    "conflict",
+    "wrong_kind",
+    "reason_required",
+    "bad_attestation",
+    "wrong_passphrase",
+    "locked",
+    "signing_failed",
+]
 
-
-#: The status of each refusal code: the catalogue's.
-_CATALOGUE_STATUS = {entry.code: entry.status for entry in CATALOGUE.values()}
-
-#: Every error code of the API: status and meaning (English; messages are in Indonesian too).
-#: A code that is a refusal of the catalogue answers the catalogue's status.
-ERROR_CODES: dict[str, tuple[int, str]] = {
-    **{code: (_CATALOGUE_STATUS[code], text) for code, text in ACT_REFUSALS.items()},
-    **{
-        code: (_CATALOGUE_STATUS.get(code, status), text)
-        for status, codes in _API_CODES.items()
-        for code, text in codes.items()
-    },
-}
+#: Every error code of the API: status and meaning (English; messages are in Indonesian too),
+#: both from the refusal catalogue (:data:`signing.workflow.refusals.CODES`).
+ERROR_CODES: dict[str, tuple[int, str]] = {code: CODES[code] for code in ACT_REFUSALS + _API_CODES}
 
 _AUTH = ["missing_token", "invalid_token", "revoked_token", "rate_limited"]
 _SERVER = ["http_500", "not_migrated", "database_unavailable"]

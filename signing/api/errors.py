@@ -13,6 +13,7 @@ from typing import Any
 from flask import jsonify
 from flask.wrappers import Response
 
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 
 
@@ -38,7 +39,9 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     @classmethod
-    def from_refusal(cls, refused: WorkflowRefused) -> ApiError:
+    def from_refusal(
+        cls, refused: WorkflowRefused, *, headers: dict[str, str] | None = None
+    ) -> ApiError:
         details = {k: v for k, v in refused.details.items() if _is_plain(v)}
         return cls(
             refused.http_status,
@@ -46,7 +49,13 @@ class ApiError(Exception):
             refused.message,
             refused.english(),
             details=details or None,
+            headers=headers,
         )
+
+    @classmethod
+    def of(cls, key: str, *, headers: dict[str, str] | None = None, **values: Any) -> ApiError:
+        """The answer for the catalogue's entry ``key`` (its code, status and both texts)."""
+        return cls.from_refusal(refuse(key, **values), headers=headers)
 
     def response(self) -> Response:
         body: dict[str, Any] = {
@@ -71,5 +80,6 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
-def not_found(what: str = "Data tidak ditemukan.", en: str = "Not found.") -> ApiError:
-    return ApiError(404, "not_found", what, en)
+def not_found(key: str = "commitment_not_found") -> ApiError:
+    """404 ``not_found``: the catalogue's entry ``key`` (a commitment or an event)."""
+    return ApiError.of(key)

@@ -115,7 +115,7 @@ def event_commitments(query: dict[str, bool], event: int) -> dict[str, Any]:
     if not policy.sees_all:
         pairs = [(c, s) for c, s in pairs if policy.may_read(c)]
         if not pairs and not policy.readable_commitments(item.id):
-            raise not_found("Acara tidak ditemukan.", "Event not found (or not readable).")
+            raise not_found("event_not_found")
     states = [s.state for _, s in pairs]
     return {
         "event": serializers.event_json(item, states),
@@ -147,12 +147,7 @@ def commitment_pdf(commitment_id: int) -> Response:
     """
     item = commitment_or_404(commitment_id)
     if item.current_sha256 is None:
-        raise ApiError(
-            404,
-            "no_document",
-            "Dokumen belum dibuat.",
-            "The document has not been generated yet.",
-        )
+        raise ApiError.of("no_document")
     # A stored file that fails its hash check is answered by the app's one handler
     # (signing.web.errors: 500 "storage_error", the same words as the pages).
     data = current_pdf(db.session, item)
@@ -180,12 +175,7 @@ def commitment_revision(commitment_id: int, sha256: str) -> Response:
     commitment).
     """
     item = commitment_or_404(commitment_id)
-    missing = ApiError(
-        404,
-        "revision_not_found",
-        "Revisi tersebut bukan milik dokumen ini.",
-        "No revision of this commitment has that SHA-256.",
-    )
+    missing = ApiError.of("revision_not_found")
     if not SHA256.match(sha256):
         raise missing
     try:

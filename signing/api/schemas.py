@@ -202,14 +202,15 @@ class InvalidInput(ApiError):
 
 
 def invalid(problems: list[str], code: str = "invalid_body") -> InvalidInput:
-    """422 listing ``problems``: for a body, the catalogue's ``invalid_body`` refusal."""
-    if code == "invalid_body":
-        refused = refuse("invalid_body", problems=problems)
-        message, message_en = refused.message, refused.english()
-    else:
-        listed = ": " + "; ".join(problems) + "."
-        message, message_en = "Parameter tidak valid" + listed, "Invalid parameter" + listed
-    return InvalidInput(422, code, message, message_en, details={"problems": problems})
+    """422 listing ``problems``: the catalogue's ``invalid_body`` or ``invalid_parameter``."""
+    refused = refuse(code, problems=problems)
+    return InvalidInput(
+        refused.http_status,
+        refused.code,
+        refused.message,
+        refused.english(),
+        details={"problems": problems},
+    )
 
 
 def parse_act(body: Any) -> ActBody:

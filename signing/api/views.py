@@ -32,14 +32,12 @@ from signing.api.schemas import (
     VerificationReportSchema,
     VerifyUploadSchema,
 )
-from signing.db import begin_write, utcnow
+from signing.db import begin_write, committed, read_only, utcnow
 from signing.extensions import csrf, limiter
 from signing.models import ApiToken, Commitment, Event, SlotRole, User
 from signing.pki import service
 from signing.verification.service import AddressBusy, VerifierBusy, verify_upload
-from signing.web.errors import MESSAGES
-from signing.web.verify import ADDRESS_BUSY
-from signing.workflow.refusals import refuse
+from signing.workflow.refusals import CATALOGUE, refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.submit import ActRequest, refuse_act, submit_act
 
@@ -104,28 +102,18 @@ def _api_error(error: ApiError) -> Response:
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: RequestEntityTooLarge) -> Response:
     limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return ApiError(
-        413,
-        "too_large",
-        f"Isi permintaan terlalu besar (batas {limit} bita).",
-        f"Request body too large (limit {limit} bytes).",
-    ).response()
+    return ApiError.of("too_large", limit=limit).response()
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if status == 429:
-        return ApiError(
-            429,
-            "rate_limited",
-            "Terlalu banyak permintaan dengan token ini (atau dengan token tak dikenal dari "
-            "alamat ini). Tunggu sebentar lalu coba lagi.",
-            "Too many requests with this token (or with unknown tokens from this address). "
-            "Wait a moment and try again.",
-        ).response()
-    message_id, message_en = MESSAGES.get(status, MESSAGES[500])
-    return ApiError(status, f"http_{status}", message_id, message_en).response()
+        return ApiError.of("rate_limited").response()
+    # Any other HTTP error: the catalogue's http_<status> entry (the pages' words), or http_500's.
+    key = f"http_{status}" if f"http_{status}" in CATALOGUE else "http_500"
+    refused = refuse(key)
+    return ApiError(status, f"http_{status}", refused.message, refused.english()).response()
 
 
 @bp.after_app_request
@@ -143,11 +131,11 @@ def _allow_header(response: Response) -> Response:
 # --------------------------------------------------------------------------- authentication
 
 
-def _unauthorized(code: str, message: str, message_en: str) -> ApiError:
+def _unauthorized(key: str) -> ApiError:
     challenge = 'Bearer realm="signing"'
-    if code != "missing_token":
+    if key != "missing_token":
         challenge += ', error="invalid_token"'
-    return ApiError(401, code, message, message_en, headers={"WWW-Authenticate": challenge})
+    return ApiError.of(key, headers={"WWW-Authenticate": challenge})
 
 
 @bp.before_request
@@ -156,27 +144,15 @@ def _authenticate() -> None:
         return
     header = request.headers.get("Authorization")
     if not header:
-        raise _unauthorized(
-            "missing_token",
-            "Token API diperlukan: kirim header 'Authorization: Bearer <token>'.",
-            "An API token is required: send the header 'Authorization: Bearer <token>'.",
-        )
+        raise _unauthorized("missing_token")
     match = _BEARER.match(header)
     token = tokens.find_token(db.session, match.group(1)) if match else None
     if token is None:
-        raise _unauthorized(
-            "invalid_token", "Token API tidak dikenal.", "Unknown or malformed API token."
-        )
+        raise _unauthorized("invalid_token")
     if token.revoked_at is not None:
-        raise _unauthorized(
-            "revoked_token", "Token API ini sudah dicabut.", "This API token has been revoked."
-        )
+        raise _unauthorized("revoked_token")
     if not token.user.active:
-        raise _unauthorized(
-            "invalid_token",
-            "Akun pemilik token ini nonaktif.",
-            "The account owning this token is inactive.",
-        )
+        raise _unauthorized("token_owner_inactive")
     g.api_token = token
     g.api_user = token.user
     _touch(token)
@@ -188,15 +164,14 @@ def _touch(token: ApiToken) -> None:
     if token.last_used_at is not None and now - token.last_used_at < tokens.TOUCH_INTERVAL:
         return
     try:
-        begin_write(db.session)
-        db.session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
-        db.session.commit()
+        with committed():
+            begin_write(db.session)
+            db.session.execute(
+                sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            )
     except sa.exc.OperationalError as error:  # pragma: no cover - a busy database
         # Bookkeeping only: never refuse a request because this write waited too long.
         log.warning("last_used_at of API token %s not written: %s", token.id, error)
-        db.session.rollback()
 
 
 def _user() -> User:
@@ -221,16 +196,14 @@ def commitment_or_404(commitment_id: int) -> Commitment:
             .options(*commitment_options())
         ).scalar_one_or_none()
     if commitment is None or not reader().may_read(commitment):
-        raise not_found(
-            "Dokumen komitmen tidak ditemukan.", "Commitment not found (or not readable)."
-        )
+        raise not_found("commitment_not_found")
     return commitment
 
 
 def event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id) if 1 <= event_id <= ID_MAX else None
     if event is None:
-        raise not_found("Acara tidak ditemukan.", "Event not found (or not readable).")
+        raise not_found("event_not_found")
     return event
 
 
@@ -274,12 +247,7 @@ def _asked(commitment_id: int, slot: str) -> ActRequest:
     try:
         role = SlotRole(slot)
     except ValueError:
-        raise ApiError(
-            404,
-            "unknown_slot",
-            "Slot tidak dikenal. Pilihan: " + ", ".join(ROLES) + ".",
-            "Unknown slot. One of: " + ", ".join(ROLES) + ".",
-        ) from None
+        raise ApiError.of("unknown_slot", roles=", ".join(ROLES)) from None
     return ActRequest(
         commitment_id=commitment_id,
         role=role,
@@ -403,38 +371,15 @@ def verify() -> dict[str, Any]:
     elif mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise ApiError(
-                422,
-                "no_file",
-                "Kirim berkas PDF pada kolom 'file'.",
-                "Send the PDF in the multipart field 'file'.",
-            )
+            raise ApiError.of("no_file")
         data = upload.read()
     else:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "Kirim PDF sebagai isi permintaan (application/pdf) atau multipart/form-data.",
-            "Send the PDF as the body (application/pdf) or as multipart/form-data.",
-        )
+        raise ApiError.of("unsupported_media_type")
     try:
-        result = verify_upload(db.session, data, address=request.remote_addr)
+        with read_only():
+            result = verify_upload(db.session, data, address=request.remote_addr)
     except AddressBusy:
-        raise ApiError(
-            429,
-            "rate_limited",
-            ADDRESS_BUSY,
-            "Another verification from your address is still running; wait for it, then retry.",
-            headers={"Retry-After": "5"},
-        ) from None
+        raise ApiError.of("address_busy", headers={"Retry-After": "5"}) from None
     except VerifierBusy:
-        raise ApiError(
-            503,
-            "busy",
-            "Layanan pemeriksaan sedang sibuk. Coba lagi sebentar lagi.",
-            "The verifier is busy. Try again shortly.",
-            headers={"Retry-After": "5"},
-        ) from None
-    finally:
-        db.session.rollback()
+        raise ApiError.of("busy", headers={"Retry-After": "5"}) from None
     return result.as_dict()

@@ -1,6 +1,11 @@
-"""Domain errors of commitment generation and storage; messages are Indonesian (shown as is)."""
+"""Domain errors of commitment generation and storage; messages are Indonesian.
+
+:class:`GenerationRefused` names its refusal in the catalogue (:mod:`signing.workflow.refusals`).
+"""
 
 from __future__ import annotations
+
+from signing.workflow.refusals import CarriesRefusal
 
 
 class CommitmentError(Exception):
@@ -30,8 +35,14 @@ class MissingHolder(GenerationError):
         )
 
 
-class GenerationRefused(GenerationError):
-    """The state of the commitment or event forbids the operation."""
+class GenerationRefused(GenerationError, CarriesRefusal):
+    """The state of the commitment or event forbids the operation.
+
+    Raised with its catalogue entry: ``GenerationRefused(refusal="replaced", number=..., ...)``.
+    """
+
+    def __init__(self, *, refusal: str, **params: object) -> None:
+        super().__init__(refusal=refusal, **params)
 
 
 class EventTextLocked(GenerationRefused):

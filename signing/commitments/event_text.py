@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from signing import audit
 from signing.commitments.errors import EventTextLocked, GenerationRefused
 from signing.models import Act, ActKind, Commitment, Event
+from signing.workflow.refusals import Phrase, phrase
 
 from .sealing import start_writing
 
@@ -21,12 +22,12 @@ def _clean_list(name: str, items: Iterable[str], *, required: bool) -> list[str]
     cleaned = []
     for item in items:
         if not isinstance(item, str):
-            raise GenerationRefused(f"{name}: setiap butir harus berupa teks.")
+            raise GenerationRefused(refusal="event_text_not_text", name=name)
         text = " ".join(item.split())
         if text:
             cleaned.append(text)
     if required and not cleaned:
-        raise GenerationRefused(f"{name} tidak boleh kosong.")
+        raise GenerationRefused(refusal="event_text_empty", name=name)
     return cleaned
 
 
@@ -74,11 +75,10 @@ def update_event_text(
         else []
     )
     if acted:
-        shown = ", ".join(acted[:5]) + (f" dan {len(acted) - 5} lainnya" if len(acted) > 5 else "")
-        raise EventTextLocked(
-            f"Teks acara tidak dapat diubah: sudah ada tindakan pada dokumen {shown}. "
-            "Batalkan (void) dokumen tersebut dan terbitkan versi baru bila teksnya harus berubah."
-        )
+        shown: str | Phrase = ", ".join(acted[:5])
+        if len(acted) > 5:
+            shown = phrase("and_more", first=shown, count=len(acted) - 5)
+        raise EventTextLocked(refusal="event_text_locked", documents=shown)
     before = {
         "legal_bases": len(event.legal_bases or ()),
         "considerations": len(event.considerations or ()),

@@ -133,10 +133,7 @@ def _create(
     number = commitment_number(event, region, version)
     taken = db_session.execute(sa.select(Commitment.id).where(Commitment.number == number)).first()
     if taken is not None:
-        raise GenerationRefused(
-            f"{region.name}: nomor dokumen {number} sudah dipakai dokumen lain; ubah awalan "
-            "nomor acara."
-        )
+        raise GenerationRefused(refusal="number_taken", region=region.name, number=number)
     code = _new_code(db_session, region)
     # Resolve every party before writing anything: a missing holder names office and region.
     content_for(db_session, event, region, offices, number=number, code=code)
@@ -204,13 +201,12 @@ def generate_commitment(
     """
     start_writing(db_session)
     if event.province_code != region.province_code:
-        raise GenerationRefused(f"{region.name} bukan wilayah provinsi acara ini.")
+        raise GenerationRefused(refusal="region_elsewhere", region=region.name)
     versions = _versions(db_session, event, region)
     live = [c for c in versions if not c.is_void]
     if live:
         raise GenerationRefused(
-            f"{region.name}: dokumen {live[-1].number} sudah ada. Buat ulang (regenerate) bila "
-            "belum ada tindakan, atau batalkan (void) lalu terbitkan versi baru."
+            refusal="commitment_exists", region=region.name, number=live[-1].number
         )
     replaces = versions[-1] if versions else None
     version = replaces.version + 1 if replaces is not None else 1
@@ -224,9 +220,7 @@ def new_version_after_void(db_session: Session, voided: Commitment, *, actor: An
     """
     start_writing(db_session)
     if not voided.is_void:
-        raise GenerationRefused(
-            f"Dokumen {voided.number} belum dibatalkan; versi baru hanya setelah void."
-        )
+        raise GenerationRefused(refusal="not_voided", number=voided.number)
     newer = db_session.execute(
         sa.select(Commitment.number).where(
             Commitment.event_id == voided.event_id,
@@ -235,7 +229,7 @@ def new_version_after_void(db_session: Session, voided: Commitment, *, actor: An
         )
     ).scalar()
     if newer is not None:
-        raise GenerationRefused(f"Dokumen {voided.number} sudah diganti oleh {newer}.")
+        raise GenerationRefused(refusal="replaced", number=voided.number, newer=newer)
     return _create(
         db_session,
         voided.event,
@@ -260,12 +254,9 @@ def regenerate(db_session: Session, commitment: Commitment, *, actor: Any) -> Co
         sa.select(Commitment.id).where(Commitment.id == commitment.id).with_for_update()
     )
     if commitment.is_void:
-        raise GenerationRefused(f"Dokumen {commitment.number} sudah dibatalkan (void).")
+        raise GenerationRefused(refusal="regenerate_void", number=commitment.number)
     if _party_acts(db_session, [commitment.id]):
-        raise GenerationRefused(
-            f"Dokumen {commitment.number} tidak dapat dibuat ulang: sudah ada tindakan; "
-            "batalkan (void) dan terbitkan versi baru."
-        )
+        raise GenerationRefused(refusal="regenerate_acted", number=commitment.number)
     before = commitment.current_sha256
     offices = resolve_offices(db_session, commitment.region)
     build_content(db_session, commitment, offices)
@@ -329,7 +320,7 @@ def regions_for(
             sa.select(Region).where(Region.kemendagri_code == item)
         ).scalar_one_or_none()
         if region is None:
-            raise GenerationRefused(f"Wilayah dengan kode {item} tidak ditemukan.")
+            raise GenerationRefused(refusal="region_code_unknown", code=item)
         out.append(region)
     return out
 

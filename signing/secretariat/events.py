@@ -31,6 +31,7 @@ from signing.models import (
 )
 from signing.models.commitments import PARTY_SLOTS, SlotRole
 from signing.secretariat.errors import EventRefused
+from signing.workflow.refusals import WorkflowRefused, refuse
 from signing.workflow.routing import InvalidPolicy, RoutingPolicy
 
 ROUTING_MODES = {
@@ -61,7 +62,7 @@ def routing_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
         "witnesses": (form.get("witnesses") or "from_first_act").strip(),
         "gubernur_after": (form.get("gubernur_after") or "acted").strip(),
     }
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     if mode in ("sequential", "groups"):
         numbers: dict[SlotRole, int] = {}
         for role in PARTY_SLOTS:
@@ -69,15 +70,15 @@ def routing_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
             try:
                 numbers[role] = int(raw)
             except ValueError:
-                errors.append(f"{role.label}: isi nomor urut/kelompok (1-3).")
+                errors.append(refuse("event_order_missing", role=role.label))
                 continue
             if not 1 <= numbers[role] <= 3:
-                errors.append(f"{role.label}: nomor harus 1 sampai 3.")
+                errors.append(refuse("event_order_range", role=role.label))
         if errors:
             raise EventRefused(errors)
         if mode == "sequential":
             if len(set(numbers.values())) != len(numbers):
-                raise EventRefused(["Urutan berurutan: tiap pihak harus punya nomor berbeda."])
+                raise EventRefused([refuse("event_order_distinct")])
             data["order"] = [role.value for role in sorted(numbers, key=numbers.__getitem__)]
         else:
             groups: dict[int, list[str]] = {}
@@ -87,7 +88,7 @@ def routing_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     try:
         return RoutingPolicy.from_dict(data).to_dict()
     except InvalidPolicy as error:
-        raise EventRefused([str(error)]) from None
+        raise EventRefused([refuse("routing_invalid", detail=str(error))]) from None
 
 
 def describe_routing(policy_data: Mapping[str, Any] | None) -> str:
@@ -107,7 +108,7 @@ def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise EventRefused([f"Tanggal '{text}' tidak sah (format TTTT-BB-HH)."]) from None
+        raise EventRefused([refuse("event_date_invalid", text=text)]) from None
 
 
 def create_event(
@@ -123,27 +124,27 @@ def create_event(
 ) -> Event:
     """Create an event with the default document text (editable until the first act)."""
 
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     name, place = (name or "").strip(), (place or "").strip()
     if not name:
-        errors.append("Nama acara wajib diisi.")
+        errors.append(refuse("event_name_required"))
     elif len(name) > 300:
-        errors.append("Nama acara terlalu panjang (maksimal 300 karakter).")
+        errors.append(refuse("event_name_too_long"))
     if not place:
-        errors.append("Tempat wajib diisi.")
+        errors.append(refuse("event_place_required"))
     elif len(place) > 200:
-        errors.append("Tempat terlalu panjang (maksimal 200 karakter).")
+        errors.append(refuse("event_place_too_long"))
     try:
         day = date if isinstance(date, dt.date) else _parse_date(date)
     except EventRefused as error:
-        errors.extend(error.errors)
+        errors.extend(error.problems)
         day = None
     province = db_session.get(Province, (province_code or "").strip())
     if province is None:
-        errors.append(f"Provinsi '{province_code}' tidak dikenal.")
+        errors.append(refuse("event_province_unknown", code=province_code))
     prefix = (number_prefix or "").strip() or "PTSP-PRIMA"
     if len(prefix) > 100:
-        errors.append("Awalan nomor terlalu panjang (maksimal 100 karakter).")
+        errors.append(refuse("event_prefix_too_long"))
     if errors:
         raise EventRefused(errors)
     assert day is not None and province is not None
@@ -193,9 +194,7 @@ def event_has_acts(db_session: Session, event: Event) -> bool:
 def set_routing(db_session: Session, event: Event, policy: dict[str, Any], *, actor: Any) -> None:
     """Change the order of an event; refused once anyone acted on any of its commitments."""
     if event_has_acts(db_session, event):
-        raise EventRefused(
-            ["Urutan tidak dapat diubah: sudah ada tindakan pada komitmen acara ini."]
-        )
+        raise EventRefused([refuse("routing_locked")])
     before = event.routing_policy
     event.routing_policy = RoutingPolicy.from_dict(policy).to_dict()
     db_session.flush()

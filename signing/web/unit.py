@@ -14,14 +14,14 @@ On leaving the block without an error the session is committed, once. An expecte
 the view asks for the lines alone, and does not propagate. Any other error rolls back and
 propagates (the app's error handlers answer it). Views never call ``commit`` or ``rollback``
 themselves; one that only writes a record (a printed copy's audit entry) uses
-:func:`committed`, one that only reads :func:`read_only`, and a refusal found outside a unit of
-work keeps its audit entry with :func:`record_refusal`.
+:func:`signing.db.committed`, one that only reads :func:`signing.db.read_only` (the API uses
+both too), and a refusal found outside a unit of work keeps its audit entry with
+:func:`record_refusal`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from flask import flash
@@ -29,6 +29,7 @@ from flask_babel import gettext
 
 from signing import db
 from signing.commitments.errors import GenerationRefused
+from signing.db import committed
 from signing.secretariat.errors import SecretariatRefused
 from signing.workflow.rules import WorkflowRefused
 
@@ -38,10 +39,15 @@ REFUSALS: tuple[type[Exception], ...] = (WorkflowRefused, SecretariatRefused, Ge
 MAX_LINES = 50
 
 
-def problem_lines(errors: Sequence[str]) -> list[str]:
-    """The problems a lower layer found, in Indonesian there; a fixed message is its own msgid,
-    so it is shown translated (one that carries values stays as written)."""
-    lines = [gettext(message) for message in errors[:MAX_LINES]]
+def problem_lines(errors: Sequence[str | WorkflowRefused]) -> list[str]:
+    """The problems found, in the reader's language, up to :data:`MAX_LINES` (then counted).
+
+    A refusal of the catalogue is shown by its ``text()``; a plain string (a page's own check)
+    is already a translated text or a msgid."""
+    lines = [
+        problem.text() if isinstance(problem, WorkflowRefused) else gettext(problem)
+        for problem in errors[:MAX_LINES]
+    ]
     if len(errors) > MAX_LINES:
         lines.append(gettext("... dan %(count)s kesalahan lainnya.", count=len(errors) - MAX_LINES))
     return lines
@@ -49,11 +55,10 @@ def problem_lines(errors: Sequence[str]) -> list[str]:
 
 def refusal_lines(error: Exception) -> list[str]:
     """What to tell the reader about ``error``: a refusal's own text, or its list of problems."""
-    if isinstance(error, WorkflowRefused):
-        return [error.text()]
     if isinstance(error, SecretariatRefused):
-        return problem_lines(error.errors)
-    return [str(error)]
+        return problem_lines(error.problems)
+    text = getattr(error, "text", None)  # a catalogue refusal (WorkflowRefused, CarriesRefusal)
+    return [text()] if callable(text) else [str(error)]
 
 
 def carried_text(error: Exception) -> list[str]:
@@ -121,30 +126,9 @@ class UnitOfWork:
         return True
 
 
-@contextmanager
-def committed() -> Iterator[None]:
-    """Commit what the block wrote, once; any error rolls back and propagates."""
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
-
-
 def record_refusal(write: Callable[[], object]) -> None:
     """A refusal found outside a unit of work: roll back what the request wrote, then commit the
     refusal's own record (``write``, its audit entry) on its own."""
     db.session.rollback()
     with committed():
         write()
-
-
-@contextmanager
-def read_only() -> Iterator[None]:
-    """A block whose writes are never kept (a check that only reads, or stages what it does not
-    keep): the session is rolled back when it ends, whether it succeeded or not."""
-    try:
-        yield
-    finally:
-        db.session.rollback()

@@ -43,6 +43,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from signing import db
 from signing.commitments.errors import DocumentNotGenerated
 from signing.commitments.storage import current_pdf
+from signing.db import read_only
 from signing.extensions import limiter
 from signing.models import Commitment
 from signing.verification.service import (
@@ -54,7 +55,6 @@ from signing.verification.service import (
 )
 from signing.web.documents import pdf_response
 from signing.web.errors import error_response
-from signing.web.unit import read_only
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,10 @@ of the message's ``%(name)s`` placeholders. Keyword arguments that are not place
 
 Several entries may share one ``code`` (``already_done`` covers "already signed" and "already
 initialled"); API clients read the code, people read the message. The table at the end is laid
-out by code: one ``_code(code, status, key=N_("message"), ...)`` group each. The web pages (the
+out by code: ``TABLE[code] = (status, meaning, {key: N_("message"), ...})``. The web pages (the
 ``refusal`` template filter), the signing desk, the JSON API and the API contract all read this
-one table. Each message is a msgid of the English catalogue
+one table (its data: :mod:`signing.workflow.refusal_texts`, with :data:`CODES`, each API code's
+status and meaning). Each message is a msgid of the English catalogue
 (``signing/translations/en/LC_MESSAGES/messages.po``); a test checks that each has a translation.
 """
 
@@ -27,8 +28,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from signing.workflow.refusal_texts import N_, TABLE
+
 __all__ = [
     "CATALOGUE",
+    "CODES",
     "CarriesRefusal",
     "N_",
     "Phrase",
@@ -36,14 +40,10 @@ __all__ = [
     "WorkflowError",
     "WorkflowRefused",
     "joined",
+    "phrase",
     "refusal_text",
     "refuse",
 ]
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for ``pybabel extract -k N_`` without translating it here."""
-    return message
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -80,6 +80,22 @@ def _render(value: Any, translate: bool) -> str:
     if isinstance(value, list | tuple):  # a list of problems: "a; b"
         return "; ".join(_render(item, translate) for item in value)
     return str(value)
+
+
+#: Sentence parts that carry values of their own (:class:`~signing.workflow.refusals.Phrase`).
+PHRASES: dict[str, str] = {
+    "not_a_number": N_("'%(text)s' bukan angka"),
+    "negative": N_("%(value)s negatif (harus 0 sampai 100)"),
+    "over_100": N_("%(value)s melebihi 100"),
+    "two_decimals": N_("%(value)s: paling banyak dua angka di belakang koma"),
+    "period_invalid": N_("periode '%(text)s' tidak sah (mis. 2019-10)"),
+    "and_more": N_("%(first)s dan %(count)s lainnya"),
+}
+
+
+def phrase(key: str, **params: Any) -> Phrase:
+    """The sentence part ``key`` of the catalogue (:data:`PHRASES`) with its values."""
+    return Phrase(PHRASES[key], params)
 
 
 def joined(names: Sequence[str], joiner: str) -> str | Phrase:
@@ -209,6 +225,10 @@ class CarriesRefusal(Exception):
         self.params: dict[str, Any] = params
         super().__init__(message if message is not None else entry.render(params, translate=False))
 
+    def text(self) -> str:
+        """The message in the current request's locale (its catalogue entry's)."""
+        return self.refused().text()
+
     def refused(self) -> WorkflowRefused:
         """The refusal of an act stopped by this error (its message in the catalogue)."""
         entry = CATALOGUE[self.refusal]
@@ -228,307 +248,38 @@ def refuse(key: str, **values: Any) -> WorkflowRefused:
     return CATALOGUE[key](**values)
 
 
+#: Entries whose status is not their code's.
+STATUS: dict[str, int] = {
+    "desk_event_missing": 404,
+    "desk_document_missing": 404,
+    "desk_official_inactive": 403,
+    "desk_document_elsewhere": 403,
+}
+
 #: Parameters whose values are msgids themselves (labels), by entry.
-_TRANSLATED: dict[str, tuple[str, ...]] = {
+TRANSLATED: dict[str, tuple[str, ...]] = {
     "wrong_kind": ("kind",),
     "signing_failed": ("detail",),
     "remind_done": ("state",),
     "remind_not_yet": ("state",),
+    "event_order_missing": ("role",),
+    "event_order_range": ("role",),
+    "routing_invalid": ("detail",),
+    "mcp_labelled": ("label",),
+    "event_text_not_text": ("name",),
+    "event_text_empty": ("name",),
 }
 
-
-def _code(code: str, status: int, **messages: str) -> list[Refusal]:
-    """The entries that answer with API ``code`` and ``status``: ``key=N_("message")`` each."""
-    return [
-        Refusal(key, code, status, message, _TRANSLATED.get(key, ()))
-        for key, message in messages.items()
-    ]
-
-
 _ENTRIES: list[Refusal] = [
-    *_code(
-        "not_generated",
-        409,
-        not_generated=N_("Dokumen belum dibuat; belum ada yang dapat ditandatangani."),
-    ),
-    *_code(
-        "void",
-        409,
-        void=N_("Dokumen telah dibatalkan; gunakan versi terbaru."),
-        void_because=N_("Dokumen telah dibatalkan (%(reason)s); gunakan versi terbaru."),
-        already_void=N_("Dokumen sudah dibatalkan sebelumnya."),
-    ),
-    *_code(
-        "not_found",
-        404,
-        slot_not_found=N_("Bagian tanda tangan tidak ditemukan pada dokumen ini."),
-        commitment_not_found=N_("Dokumen komitmen tidak ditemukan."),
-    ),
-    *_code(
-        "not_your_slot",
-        403,
-        staff_do_not_sign=N_(
-            "Ini bukan bagian tanda tangan Anda: sekretariat dan administrator tidak "
-            "menandatangani untuk siapa pun."
-        ),
-        not_your_slot=N_("Ini bukan bagian tanda tangan Anda."),
-        not_your_named_slot=N_("Ini bukan bagian tanda tangan Anda (%(slot)s)."),
-    ),
-    *_code(
-        "wrong_kind",
-        422,
-        wrong_kind=N_("Tindakan '%(kind)s' tidak berlaku untuk slot %(slot)s."),
-        no_paraf_field=N_("Bagian tanda tangan ini tidak memiliki kolom paraf."),
-    ),
-    *_code(
-        "already_done",
-        409,
-        already_signed=N_("Sudah ditandatangani sebelumnya."),
-        already_initialled=N_("Sudah diparaf sebelumnya."),
-        already_declined=N_("Sudah ditolak sebelumnya."),
-        signed_no_paraf=N_("Sudah ditandatangani sebelumnya; paraf tidak diperlukan."),
-        signed_no_decline=N_("Sudah ditandatangani sebelumnya; tidak dapat ditolak."),
-        already_acted=N_("Sudah ditandatangani/diparaf sebelumnya."),
-        mandate_revoked=N_("Mandat sudah dicabut sebelumnya."),
-    ),
-    *_code(
-        "complete",
-        409,
-        complete=N_("Dokumen sudah lengkap ditandatangani dan disaksikan."),
-        complete_not_voidable=N_(
-            "Dokumen yang sudah lengkap ditandatangani tidak dapat dibatalkan."
-        ),
-    ),
-    *_code(
-        "declined",
-        409,
-        declined=N_(
-            "Dokumen telah ditolak oleh %(slot)s; sekretariat perlu membatalkan dan menerbitkan "
-            "versi baru."
-        ),
-    ),
-    *_code(
-        "not_your_turn",
-        409,
-        not_your_turn=N_("Belum giliran Anda: menunggu %(names)s."),
-        remind_done=N_(
-            "Tidak ada yang perlu diingatkan: bagian tanda tangan ini sudah selesai (%(state)s)."
-        ),
-        remind_not_yet=N_(
-            "Tidak ada yang perlu diingatkan: belum giliran bagian tanda tangan ini (%(state)s)."
-        ),
-    ),
-    *_code(
-        "reason_required",
-        422,
-        reason_required=N_("Penolakan memerlukan alasan."),
-        void_reason_required=N_("Pembatalan memerlukan alasan."),
-    ),
-    *_code(
-        "one_role",
-        409,
-        own_act=N_(
-            "Anda tidak dapat menyaksikan tindakan Anda sendiri (%(act)s): satu orang hanya "
-            "berperan satu kali pada satu komitmen."
-        ),
-        one_role=N_(
-            "Anda sudah bertindak pada komitmen ini (%(act)s): satu orang hanya berperan satu "
-            "kali pada satu komitmen, sehingga bagian %(slot)s harus diisi orang lain."
-        ),
-    ),
-    *_code(
-        "no_mandate",
-        403,
-        no_such_mandate=N_(
-            "Tidak ada mandat %(mandate)s yang tercatat dan berlaku untuk Anda pada bagian tanda "
-            "tangan ini."
-        ),
-        paraf_only=N_("Tanpa mandat (Plt./Plh./a.n.) yang tercatat, Anda hanya dapat memaraf."),
-    ),
-    *_code(
-        "bad_attestation",
-        422,
-        bad_attestation=N_(
-            "Tindakan yang disaksikan harus berupa tanda tangan atau paraf pada dokumen ini."
-        ),
-    ),
-    *_code(
-        "conflict",
-        409,
-        conflict=N_("Dokumen baru saja diubah oleh orang lain; silakan muat ulang dan coba lagi."),
-    ),
-    *_code(
-        "signing_failed",
-        500,
-        signing_failed=N_("%(detail)s"),
-        key_mismatch=N_("Kunci tersimpan tidak cocok dengan sertifikatnya; hubungi administrator."),
-    ),
-    *_code(
-        "wrong_passphrase",
-        422,
-        wrong_passphrase=N_("Frasa sandi penandatanganan salah."),
-        wrong_passphrase_remaining=N_(
-            "Frasa sandi penandatanganan salah. Sisa percobaan: %(remaining)s."
-        ),
-        wrong_passphrase_locked=N_(
-            "Frasa sandi penandatanganan salah. Terlalu banyak percobaan: penandatanganan Anda "
-            "diblokir selama %(minutes)s menit."
-        ),
-        key_file_damaged=N_("Berkas kunci rusak atau bukan kunci terenkripsi."),
-        key_type_unsupported=N_("Jenis kunci di dalam berkas tidak didukung."),
-    ),
-    *_code(
-        "locked",
-        429,
-        locked=N_(
-            "Terlalu banyak percobaan frasa sandi yang salah. Coba lagi dalam %(minutes)s menit "
-            "(pukul %(time)s WIB)."
-        ),
-    ),
-    *_code(
-        "not_enrolled",
-        409,
-        not_enrolled=N_("Anda belum mendaftarkan kunci tanda tangan."),
-    ),
-    *_code(
-        "certificate_not_usable",
-        409,
-        certificate_not_yet_valid=N_("Sertifikat belum berlaku."),
-        certificate_expired=N_("Sertifikat kedaluwarsa sejak %(date)s."),
-        certificate_revoked_at=N_("Sertifikat telah dicabut pada %(when)s UTC."),
-        certificate_revoked=N_(
-            "Sertifikat tanda tangan Anda telah dicabut. Daftarkan kunci baru sebelum "
-            "menandatangani."
-        ),
-        certificate_foreign=N_(
-            "Sertifikat tanda tangan Anda tidak diterbitkan oleh CA aplikasi ini; hubungi "
-            "administrator."
-        ),
-        certificate_unvalidated=N_(
-            "Sertifikat penanda tangan tidak dapat divalidasi (dicabut, kedaluwarsa atau bukan "
-            "dari CA aplikasi)."
-        ),
-    ),
-    *_code(
-        "passphrase_rejected",
-        422,
-        passphrase_too_short=N_("Frasa sandi penandatanganan minimal %(length)s karakter."),
-        passphrase_is_password=N_(
-            "Frasa sandi penandatanganan harus berbeda dari kata sandi masuk."
-        ),
-        not_an_official=N_(
-            "Akun '%(username)s' tidak memegang jabatan; kunci tanda tangan hanya untuk pejabat."
-        ),
-    ),
-    *_code(
-        "ca_missing",
-        503,
-        ca_missing=N_(
-            "CA aplikasi belum dibuat di %(certs_dir)s. Jalankan: signing ca init (atau signing "
-            "demo)."
-        ),
-    ),
-    *_code(
-        "specimen_rejected",
-        422,
-        specimen_empty=N_("Berkas kosong: pilih gambar PNG atau JPEG."),
-        specimen_too_large=N_("Berkas terlalu besar (%(size)s MB); batasnya 1 MB."),
-        specimen_unreadable=N_("Berkas bukan gambar PNG atau JPEG yang dapat dibaca."),
-        specimen_format=N_("Format %(format)s tidak diterima: gunakan PNG atau JPEG."),
-        specimen_too_small_px=N_(
-            "Gambar terlalu kecil (%(size)s piksel); paling kecil %(limit)s piksel."
-        ),
-        specimen_too_large_px=N_(
-            "Gambar terlalu besar (%(size)s piksel); paling besar %(limit)s piksel."
-        ),
-        specimen_damaged=N_("Gambar rusak atau terpotong; unggah ulang berkasnya."),
-        specimen_blank=N_(
-            "Gambar tidak memuat goresan yang terlihat (seluruhnya putih atau transparan)."
-        ),
-    ),
-    *_code(
-        "no_choice",
-        422,
-        no_choice=N_("Pilih tindakan: tanda tangan, paraf, saksi atau tolak."),
-    ),
-    *_code(
-        "passphrase_required",
-        422,
-        passphrase_required=N_("Masukkan frasa sandi penandatanganan Anda."),
-    ),
-    *_code(
-        "not_confirmed",
-        422,
-        not_confirmed=N_(
-            "Centang pernyataan bahwa Anda telah membaca dokumen dan menyetujui tindakan ini."
-        ),
-    ),
-    *_code(
-        "invalid_body",
-        422,
-        invalid_body=N_("Isi permintaan tidak valid: %(problems)s."),
-    ),
-    *_code(
-        "forbidden",
-        403,
-        forbidden_remind=N_("Hanya sekretariat yang dapat mengirim pengingat."),
-        forbidden_mandate=N_("Hanya sekretariat yang dapat mencatat mandat."),
-        forbidden_revoke=N_("Hanya sekretariat yang dapat mencabut mandat."),
-        forbidden_void=N_("Hanya sekretariat yang dapat membatalkan dokumen."),
-    ),
-    *_code(
-        "invalid_mandate",
-        422,
-        invalid_mandate=N_("Mandat tidak dapat dicatat: %(problems)s."),
-    ),
-    *_code(
-        "desk_refused",
-        409,
-        desk_closed=N_("Meja Tanda Tangan belum dibuka di perangkat ini."),
-    ),
-    *_code(
-        "desk_refused",
-        404,
-        desk_event_missing=N_("Acara meja ini tidak ditemukan."),
-        desk_document_missing=N_("Dokumen tidak ditemukan."),
-    ),
-    *_code(
-        "desk_refused",
-        403,
-        desk_official_inactive=N_("Akun pejabat ini tidak dapat bertindak."),
-        desk_document_elsewhere=N_("Dokumen ini bukan bagian dari acara meja ini."),
-    ),
-    *_code(
-        "grant_expired",
-        401,
-        grant_expired=N_("Waktu Anda di meja ini habis demi keamanan. Silakan masuk kembali."),
-    ),
-    *_code(
-        "grant_invalid",
-        401,
-        grant_invalid=N_("Otorisasi meja tidak sah. Silakan masuk kembali."),
-    ),
-    *_code(
-        "grant_stale",
-        401,
-        grant_stale=N_(
-            "Otorisasi ini sudah tidak berlaku: meja telah kembali ke halaman awal. Silakan masuk"
-            " kembali."
-        ),
-    ),
-    *_code(
-        "grant_used",
-        409,
-        grant_used=N_(
-            "Otorisasi ini sudah dipakai untuk satu tindakan. Pejabat berikutnya silakan masuk."
-        ),
-    ),
-    *_code(
-        "login_stale",
-        409,
-        login_stale=N_("Formulir masuk ini sudah kedaluwarsa. Silakan masuk kembali."),
-    ),
+    Refusal(key, code, STATUS.get(key, status), message, TRANSLATED.get(key, ()))
+    for code, (status, _meaning, messages) in TABLE.items()
+    for key, message in messages.items()
 ]
+
+#: Every API error code: its HTTP status and what it means for a client (English).
+CODES: dict[str, tuple[int, str]] = {
+    code: (status, meaning) for code, (status, meaning, _messages) in TABLE.items()
+}
 
 #: Every refusal, by key.
 CATALOGUE: dict[str, Refusal] = {entry.key: entry for entry in _ENTRIES}

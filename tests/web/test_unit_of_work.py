@@ -32,7 +32,12 @@ def test_a_refusal_rolls_back_and_is_flashed(app, db_session) -> None:  # type: 
         with UnitOfWork() as work:
             db.session.add(_scheme("dibatalkan"))
             db.session.flush()
-            raise McpError(["Baris 2: periode 'x' tidak sah.", "Nama skema wajib diisi."])
+            raise McpError(
+                [
+                    refuse("mcp_row_problem", line=2, problem="periode 'x' tidak sah"),
+                    refuse("scheme_name_required"),
+                ]
+            )
         assert work.refused and isinstance(work.refusal, McpError)
         assert get_flashed_messages(with_categories=True) == [
             ("error", "Baris 2: periode 'x' tidak sah."),
@@ -52,7 +57,9 @@ def test_a_workflow_refusal_is_told_to_the_view_alone_when_asked(app) -> None:  
 def test_a_long_list_of_problems_is_cut_and_counted(app) -> None:  # type: ignore[no-untyped-def]
     with app.test_request_context("/"):
         with UnitOfWork(McpError) as work:
-            raise McpError([f"Baris {n}: salah." for n in range(2, 62)])
+            raise McpError(
+                [refuse("mcp_row_problem", line=n, problem="salah") for n in range(2, 62)]
+            )
         assert len(work.messages) == 51
         assert work.messages[-1] == "... dan 10 kesalahan lainnya."
 
@@ -66,5 +73,10 @@ def test_an_unexpected_error_rolls_back_and_propagates(app, db_session) -> None:
         with pytest.raises(McpError), committed():
             db.session.add(_scheme("juga hilang"))
             db.session.flush()
-            raise McpError(["tidak diharapkan di sini"])
+            raise McpError([refuse("mcp_file_empty")])
     assert count_rows(db_session, BandScheme) == 0
+
+
+def test_problems_are_catalogue_refusals_only() -> None:
+    with pytest.raises(TypeError):
+        McpError(["free text is not a refusal"])  # type: ignore[list-item]

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from signing import db
+from signing.db import read_only
 from signing.models import BandScheme
-from signing.web.unit import UnitOfWork, read_only, record_refusal
+from signing.web.unit import UnitOfWork, record_refusal
 from tests.conftest import count_rows
 
 ROOT = Path(__file__).resolve().parents[2] / "signing"
@@ -19,9 +20,6 @@ ROOT = Path(__file__).resolve().parents[2] / "signing"
 TRANSACTION_OWNERS = {
     "web/unit.py",
     "workflow/submit.py",
-    # The API's token-audit commit and rollbacks: owned by another change of issue 19, which
-    # moves them onto the unit of work; until then they are the one remaining exception.
-    "api/views.py",
 }
 
 

@@ -49,6 +49,22 @@ KNOWN_STATUS = {
     "specimen_rejected": 422,
     "passphrase_rejected": 422,
     "invalid_body": 422,
+    # The API's own errors (tests/api asserts their answers).
+    "missing_token": 401,
+    "invalid_token": 401,
+    "revoked_token": 401,
+    "unknown_slot": 404,
+    "no_document": 404,
+    "revision_not_found": 404,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "invalid_parameter": 422,
+    "no_file": 422,
+    "rate_limited": 429,
+    "busy": 503,
+    "http_404": 404,
+    "http_405": 405,
+    "http_500": 500,
 }
 
 
@@ -128,6 +144,75 @@ def test_no_refusal_in_signing_is_written_outside_the_catalogue() -> None:
                     offenders.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno}")
     assert offenders == []
     assert not (PACKAGE_DIR / "web" / "refusals.py").exists()  # no translation by pattern
+
+
+#: The lower layers' refusals: each names catalogue entries, never a sentence.
+PROBLEM_LISTS = {"SecretariatRefused", "EventRefused", "McpError"}
+NAMED_REFUSALS = {"GenerationRefused", "EventTextLocked"}
+
+
+def _free_text(node: ast.AST) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+def test_secretariat_and_generation_refusals_name_catalogue_entries() -> None:
+    """``EventRefused([refuse("event_name_required")])``, ``GenerationRefused(refusal="replaced",
+    number=...)``: no raise site (nor a list of problems) carries free text."""
+    offenders = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(PACKAGE_DIR))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name in NAMED_REFUSALS and (
+                node.args or "refusal" not in {k.arg for k in node.keywords}
+            ):
+                offenders.append(f"{where}:{node.lineno}")
+            if name in PROBLEM_LISTS:
+                for arg in node.args:
+                    items = arg.elts if isinstance(arg, ast.List) else [arg]
+                    for item in items:
+                        if not (
+                            isinstance(item, ast.Name | ast.Attribute)
+                            or (
+                                isinstance(item, ast.Call)
+                                and getattr(item.func, "id", "") == "refuse"
+                            )
+                        ):
+                            offenders.append(f"{where}:{node.lineno}")
+            if (
+                name in {"append", "extend"}
+                and where.startswith(("secretariat/", "commitments/"))
+                and isinstance(node.func, ast.Attribute)
+                and getattr(node.func.value, "id", "").endswith("errors")
+                and any(_free_text(arg) for arg in node.args)
+            ):
+                offenders.append(f"{where}:{node.lineno}")
+    assert offenders == []
+
+
+def test_secretariat_and_generation_refusals_refuse_free_text(app) -> None:  # type: ignore[no-untyped-def]
+    from flask_babel import force_locale
+
+    from signing.commitments.errors import GenerationRefused
+    from signing.secretariat.errors import BadValue, McpError
+
+    with pytest.raises(TypeError):
+        McpError(["Berkas kosong."])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        GenerationRefused("Dokumen sudah ada.")  # type: ignore[call-arg]
+    replaced = GenerationRefused(refusal="replaced", number="A-1", newer="A-2")
+    problem = BadValue("over_100", value="120").phrase
+    mcp = McpError([refuse("mcp_row_labelled", line=3, label="ptsp", problem=problem)])
+    assert str(replaced) == "Dokumen A-1 sudah diganti oleh A-2."
+    assert mcp.errors == ["Baris 3: ptsp 120 melebihi 100."]
+    with app.test_request_context("/"), force_locale("en"):
+        assert replaced.text() == "Document A-1 has already been replaced by A-2."
+        assert mcp.lines() == ["Line 3: ptsp 120 exceeds 100."]
 
 
 def test_text_translates_parameters_that_are_labels(app) -> None:  # type: ignore[no-untyped-def]

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from signing import audit
 from signing.models import McpScore, Province, Region
-from signing.secretariat.errors import McpError
+from signing.secretariat.errors import BadValue, McpError
 from signing.secretariat.mcp.zones import DEMO_PERIOD_SUFFIX, IMPORT_COLUMNS, PERIOD_PATTERN
+from signing.workflow.refusals import WorkflowRefused, refuse
 
 
 def parse_percent(text: str | None) -> Decimal | None:
@@ -31,22 +32,22 @@ def parse_percent(text: str | None) -> Decimal | None:
     try:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation:
-        raise ValueError(f"'{text}' bukan angka") from None
+        raise BadValue("not_a_number", text=text) from None
     if not value.is_finite():
-        raise ValueError(f"'{text}' bukan angka")
+        raise BadValue("not_a_number", text=text)
     if value < 0:
-        raise ValueError(f"{raw} negatif (harus 0 sampai 100)")
+        raise BadValue("negative", value=raw)
     if value > 100:
-        raise ValueError(f"{raw} melebihi 100")
+        raise BadValue("over_100", value=raw)
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"{raw}: paling banyak dua angka di belakang koma")
+        raise BadValue("two_decimals", value=raw)
     return value.quantize(Decimal("0.01"))
 
 
 def normalise_period(text: str) -> str:
     period = (text or "").strip().upper()
     if not PERIOD_PATTERN.match(period):
-        raise ValueError(f"periode '{text}' tidak sah (mis. 2019-10)")
+        raise BadValue("period_invalid", text=text)
     return period
 
 
@@ -142,22 +143,22 @@ def record_score(
     actor: Any,
 ) -> McpScore:
     """Enter (or correct) one regional government's percentages for one period."""
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     target = _targets(db_session).get((code or "").strip())
     if target is None:
-        errors.append(f"Kode wilayah '{code}' tidak dikenal.")
+        errors.append(refuse("mcp_region_unknown", code=code))
     try:
         period_value = normalise_period(period)
-    except ValueError as error:
-        errors.append(f"Periode: {error}.")
+    except BadValue as error:
+        errors.append(refuse("mcp_labelled", label="Periode", problem=error.phrase))
     values: dict[str, Decimal | None] = {}
     for label, raw in (("PTSP", ptsp), ("Pendelegasian", delegation)):
         try:
             values[label] = parse_percent(raw)
-        except ValueError as error:
-            errors.append(f"{label}: {error}.")
+        except BadValue as error:
+            errors.append(refuse("mcp_labelled", label=label, problem=error.phrase))
     if not errors and values["PTSP"] is None and values["Pendelegasian"] is None:
-        errors.append("Isi paling sedikit satu persentase.")
+        errors.append(refuse("mcp_percent_required"))
     if errors:
         raise McpError(errors)
     assert target is not None
@@ -194,57 +195,69 @@ def import_scores_csv(db_session: Session, raw: bytes, *, actor: Any) -> ImportR
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise McpError([f"Berkas bukan teks UTF-8 (posisi byte {error.start})."]) from error
+        raise McpError([refuse("mcp_not_utf8", position=error.start)]) from error
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        raise McpError(["Berkas kosong."]) from None
+        raise McpError([refuse("mcp_file_empty")]) from None
     missing = [name for name in IMPORT_COLUMNS if name not in header]
     if missing:
         raise McpError(
             [
-                f"Baris 1: kolom {', '.join(missing)} tidak ada. Kepala tabel yang diharapkan: "
-                + ",".join(IMPORT_COLUMNS)
+                refuse(
+                    "mcp_columns_missing",
+                    missing=", ".join(missing),
+                    expected=",".join(IMPORT_COLUMNS),
+                )
             ]
         )
     index = {name: header.index(name) for name in IMPORT_COLUMNS}
     targets = _targets(db_session)
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     parsed: list[_Parsed] = []
     seen: dict[tuple[str, str], int] = {}
     for line_no, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            errors.append(f"Baris {line_no}: jumlah kolom melebihi kepala tabel.")
+            errors.append(refuse("mcp_row_too_long", line=line_no))
             continue
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
-        where = f"Baris {line_no}"
-        row_errors: list[str] = []
+        row_errors: list[WorkflowRefused] = []
         target = targets.get(cells["kode_wilayah"])
         if target is None:
-            row_errors.append(f"{where}: kode wilayah '{cells['kode_wilayah']}' tidak dikenal.")
+            row_errors.append(
+                refuse("mcp_row_region_unknown", line=line_no, code=cells["kode_wilayah"])
+            )
         try:
             period = normalise_period(cells["periode"])
-        except ValueError as error:
-            row_errors.append(f"{where}: {error}.")
+        except BadValue as error:
+            row_errors.append(refuse("mcp_row_problem", line=line_no, problem=error.phrase))
             period = ""
         values: dict[str, Decimal | None] = {}
         for column, label in (("ptsp", "ptsp"), ("pendelegasian", "pendelegasian")):
             try:
                 values[column] = parse_percent(cells[column])
-            except ValueError as error:
-                row_errors.append(f"{where}: {label} {error}.")
+            except BadValue as error:
+                row_errors.append(
+                    refuse("mcp_row_labelled", line=line_no, label=label, problem=error.phrase)
+                )
         if not row_errors and values["ptsp"] is None and values["pendelegasian"] is None:
-            row_errors.append(f"{where}: ptsp dan pendelegasian kosong; isi paling sedikit satu.")
+            row_errors.append(refuse("mcp_row_empty", line=line_no))
         if target is not None and period:
             first = seen.setdefault((target.code, period), line_no)
             if first != line_no:
                 row_errors.append(
-                    f"{where}: {target.code} periode {period} sudah ada di baris {first}."
+                    refuse(
+                        "mcp_row_duplicate",
+                        line=line_no,
+                        code=target.code,
+                        period=period,
+                        first=first,
+                    )
                 )
         if row_errors:
             errors.extend(row_errors)
@@ -254,7 +267,7 @@ def import_scores_csv(db_session: Session, raw: bytes, *, actor: Any) -> ImportR
     if errors:
         raise McpError(errors)
     if not parsed:
-        raise McpError(["Berkas tidak berisi baris data."])
+        raise McpError([refuse("mcp_no_rows")])
     report, _written = _write_scores(db_session, parsed, actor)
     audit.record(
         db_session,

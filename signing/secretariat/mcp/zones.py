@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from signing import audit
 from signing.models import BandScheme
 from signing.secretariat.errors import McpError
+from signing.workflow.refusals import WorkflowRefused, refuse
 
 #: "2019", "2019-10", "2019-Q4", "2019-10-DEMO": a year, then up to two sortable parts.
 PERIOD_PATTERN = re.compile(r"^\d{4}(-[0-9A-Z]{1,8}){0,2}$")
@@ -105,32 +106,29 @@ BAND_LINE = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s+(.+?)\s+(#[0-9a-fA-F]{6
 
 def parse_bands(text: str) -> list[dict[str, Any]]:
     """Bands from lines ``<min> <label> <#rrggbb>`` (e.g. ``78 Terjaga #2e7d32``)."""
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     bands: list[dict[str, Any]] = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         match = BAND_LINE.match(line)
         if not match:
-            errors.append(
-                f"Baris {line_no}: tulis '<batas bawah> <nama zona> <#warna>', mis. "
-                "'78 Terjaga #2e7d32'."
-            )
+            errors.append(refuse("band_line_format", line=line_no))
             continue
         minimum = Decimal(match.group(1).replace(",", "."))
         if minimum > 100:
-            errors.append(f"Baris {line_no}: batas bawah {minimum} melebihi 100.")
+            errors.append(refuse("band_over_100", line=line_no, minimum=minimum))
             continue
         bands.append(
             {"min": float(minimum), "label": match.group(2), "colour": match.group(3).lower()}
         )
     if not errors and not bands:
-        errors.append("Skema tanpa zona: isi paling sedikit satu baris.")
+        errors.append(refuse("bands_none"))
     minimums = [band["min"] for band in bands]
     if len(set(minimums)) != len(minimums):
-        errors.append("Dua zona memiliki batas bawah yang sama.")
+        errors.append(refuse("bands_same_minimum"))
     if bands and min(minimums) != 0:
-        errors.append("Zona terendah harus dimulai dari 0.")
+        errors.append(refuse("bands_not_from_zero"))
     if errors:
         raise McpError(errors)
     return sorted(bands, key=lambda band: band["min"], reverse=True)
@@ -168,17 +166,17 @@ def create_scheme(
     db_session: Session, *, name: str, valid_from_period: str, bands_text: str, actor: Any
 ) -> BandScheme:
     """Record a new band scheme; it applies from ``valid_from_period`` on."""
-    errors: list[str] = []
+    errors: list[WorkflowRefused] = []
     name = name.strip()
     if not name:
-        errors.append("Nama skema wajib diisi.")
+        errors.append(refuse("scheme_name_required"))
     period = valid_from_period.strip().upper()
     if not PERIOD_PATTERN.match(period):
-        errors.append(f"Periode '{valid_from_period}' tidak sah (mis. 2024 atau 2024-01).")
+        errors.append(refuse("scheme_period_invalid", period=valid_from_period))
     try:
         bands = parse_bands(bands_text)
     except McpError as error:
-        errors.extend(error.errors)
+        errors.extend(error.problems)
     if errors:
         raise McpError(errors)
     scheme = BandScheme(name=name, valid_from_period=period, bands=bands, details={})

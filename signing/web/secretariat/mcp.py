@@ -62,7 +62,7 @@ def mcp_score():  # type: ignore[no-untyped-def]
 
 
 def _import_refused(error: Exception) -> list[str]:
-    errors = getattr(error, "errors", [])
+    errors = getattr(error, "problems", [])
     intro = gettext(
         "Impor dibatalkan, tidak ada data yang diubah (%(count)s kesalahan):", count=len(errors)
     )
