@@ -26,7 +26,6 @@ them all; only entries after the newest checkpoint can still be cut or rewritten
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import hashlib
 import json
@@ -400,49 +399,6 @@ def verify_chain(db_session: Session, batch: int = 2000) -> list[ChainProblem]:
         if entry_digest(entry, entry.prev_hash) != entry.entry_hash:
             problems.append(ChainProblem(entry.id, "isi entri telah diubah"))
         prev_hash = entry.entry_hash
-    return problems
-
-
-def verify_decline_signatures(db_session: Session) -> list[ChainProblem]:
-    """Check the official's signature over each decline's statement (``act.decline`` entries).
-
-    A decline changes no PDF, so its statement, signed with the official's key, is what makes
-    it an act (issue 15). Each is checked against the app's trust roots as of the entry's time
-    (a certificate revoked or expired later does not undo a decline made before). Declines
-    recorded before statements were signed carry none and are skipped.
-    """
-    from signing.pades.statement import verify_statement
-    from signing.pki import service
-
-    entries = db_session.execute(
-        sa.select(AuditEntry).where(AuditEntry.action == "act.decline").order_by(AuditEntry.id)
-    ).scalars()
-    problems: list[ChainProblem] = []
-    roots = crls = None
-    for entry in entries:
-        statement = entry.details.get("statement")
-        encoded = entry.details.get("statement_signature")
-        if statement is None and encoded is None:
-            continue
-        if roots is None:
-            roots, crls = service.trust_roots(), service.current_crls(db_session)
-        try:
-            signature = base64.b64decode(encoded or "", validate=True)
-        except (binascii.Error, ValueError):
-            signature = b""
-        check = verify_statement(
-            (statement or "").encode(),
-            signature,
-            trust_roots=roots,
-            crls=crls,
-            moment=entry.created_at.replace(tzinfo=entry.created_at.tzinfo or dt.UTC),
-        )
-        if not check.valid or check.serial != entry.details.get("certificate_serial"):
-            problems.append(
-                ChainProblem(
-                    entry.id, "penolakan tidak bertanda tangan sah pejabat (pernyataan diubah?)"
-                )
-            )
     return problems
 
 

@@ -258,6 +258,7 @@ def audit_verify(pdfs: tuple[Path, ...]) -> None:
     from signing import audit
     from signing.pades.errors import PadesError
     from signing.pades.sign import audit_heads
+    from signing.workflow.marks import verify_decline_signatures
 
     require_migrated()
     pins = []
@@ -270,7 +271,7 @@ def audit_verify(pdfs: tuple[Path, ...]) -> None:
     problems = audit.verify_chain(db.session)
     report = audit.verify_checkpoints(db.session, current_app, pins)
     problems += report.problems
-    problems += audit.verify_decline_signatures(db.session)
+    problems += verify_decline_signatures(db.session)
     if problems:
         for problem in problems:
             click.secho(f"Entri #{problem.entry_id}: {problem.message}", fg="red", err=True)

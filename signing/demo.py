@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from signing import audit, db
 from signing import config as default_config
+from signing.auth.operations import create_user
 from signing.auth.passwords import hash_password
 from signing.cli_support import optional_modules
 from signing.models import Event, Office, OfficeHolder, OfficeKind, Province, Region, Role, User
@@ -108,21 +109,14 @@ def _ensure_accounts(db_session: Session, password: str) -> list[str]:
         ).scalar_one_or_none()
         if user is None:
             password_hash = password_hash or hash_password(password)
-            user = User(
+            user = create_user(
+                db_session,
                 username=username,
                 display_name=display_name,
                 role=role,
                 password_hash=password_hash,
                 is_demo=True,
-            )
-            db_session.add(user)
-            db_session.flush()
-            audit.record_about(
-                db_session,
-                "user.create",
-                user,
                 actor="demo",
-                details={"username": username, "role": role.value},
             )
         names.append(username)
         return user

@@ -25,16 +25,19 @@ def create_user(
     *,
     username: str,
     display_name: str,
-    password: str,
     role: Role,
+    password: str = "",
+    password_hash: str | None = None,
     email: str | None = None,
     is_demo: bool = False,
     actor: object = None,
 ) -> User:
+    """A new account. ``password_hash`` instead of ``password`` for a password hashed already
+    (the demo hashes its one shared password once: Argon2id is deliberately slow)."""
     username = username.strip().lower()
     if not username or len(username) > 80:
         raise AccountError("Nama pengguna wajib diisi (maksimal 80 karakter).")
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if password_hash is None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
     exists = db_session.execute(sa.select(User.id).where(User.username == username)).first()
     if exists:
@@ -42,7 +45,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         email=email,
         is_demo=is_demo,

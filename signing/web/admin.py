@@ -13,6 +13,7 @@ from signing.models import MailStatus, OutboxMail, Role, User
 from signing.notifications.delivery import requeue
 from signing.web.access import role_required
 from signing.web.unit import committed
+from signing.workflow.marks import verify_decline_signatures
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,7 +31,7 @@ def audit_chain():  # type: ignore[no-untyped-def]
     # The chain's own links, then the sealed checkpoints that show truncation and rewriting.
     problems = audit.verify_chain(db.session)
     problems += audit.verify_checkpoints(db.session, current_app).problems
-    problems += audit.verify_decline_signatures(db.session)
+    problems += verify_decline_signatures(db.session)
     return render_template("admin/audit.html", problems=problems)
 
 

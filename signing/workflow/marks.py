@@ -1,5 +1,6 @@
 """What an act puts into the document: the actor's presentation, the signature's fixed /Reason,
-the PAdES signature (or the decline's signed statement) and the document time stamp after it.
+the PAdES signature (or the decline's signed statement) and the document time stamp after it;
+and the check of every decline's statement in the audit log, beside the code that signs it.
 
 Called by :func:`signing.workflow.acts.perform_act` inside the commitment's lock; a failure is a
 :class:`WorkflowRefused` with the key store's or pyHanko's reason.
@@ -8,18 +9,22 @@ Called by :func:`signing.workflow.acts.perform_act` inside the commitment's lock
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signing import audit
+from signing.audit import ChainProblem
 from signing.commitments.errors import CommitmentError
 from signing.commitments.storage import current_pdf, store_revision
 from signing.models import (
     Act,
     ActKind,
+    AuditEntry,
     Capacity,
     Commitment,
     Mandate,
@@ -31,7 +36,7 @@ from signing.models import (
 )
 from signing.pades.errors import FieldAlreadySigned, PadesError
 from signing.pades.sign import Appearance, apply_act
-from signing.pades.statement import sign_statement
+from signing.pades.statement import sign_statement, verify_statement
 from signing.pki import service
 from signing.pki.errors import PkiError
 from signing.specimens import specimen_for
@@ -265,3 +270,43 @@ def timestamp_revision(
     except PadesError as error:
         raise refuse("signing_failed", detail=str(error)) from None
     store_revision(db_session, commitment, stamped, "timestamp")
+
+
+def verify_decline_signatures(db_session: Session) -> list[ChainProblem]:
+    """Check the official's signature over each decline's statement (``act.decline`` entries).
+
+    A decline changes no PDF, so its statement, signed with the official's key, is what makes
+    it an act (issue 15). Each is checked against the app's trust roots as of the entry's time
+    (a certificate revoked or expired later does not undo a decline made before). Declines
+    recorded before statements were signed carry none and are skipped.
+    """
+    entries = db_session.execute(
+        sa.select(AuditEntry).where(AuditEntry.action == "act.decline").order_by(AuditEntry.id)
+    ).scalars()
+    problems: list[ChainProblem] = []
+    roots = crls = None
+    for entry in entries:
+        statement = entry.details.get("statement")
+        encoded = entry.details.get("statement_signature")
+        if statement is None and encoded is None:
+            continue
+        if roots is None:
+            roots, crls = service.trust_roots(), service.current_crls(db_session)
+        try:
+            signature = base64.b64decode(encoded or "", validate=True)
+        except (binascii.Error, ValueError):
+            signature = b""
+        check = verify_statement(
+            (statement or "").encode(),
+            signature,
+            trust_roots=roots,
+            crls=crls,
+            moment=entry.created_at.replace(tzinfo=entry.created_at.tzinfo or dt.UTC),
+        )
+        if not check.valid or check.serial != entry.details.get("certificate_serial"):
+            problems.append(
+                ChainProblem(
+                    entry.id, "penolakan tidak bertanda tangan sah pejabat (pernyataan diubah?)"
+                )
+            )
+    return problems

@@ -13,6 +13,7 @@ from signing.models import Act, ActKind, AuditEntry, SigningCertificate, SlotRol
 from signing.pades.statement import verify_statement
 from signing.pades.verify import verify_pdf
 from signing.pki import service
+from signing.workflow.marks import verify_decline_signatures
 from signing.workflow.rules import WorkflowRefused
 
 from .conftest import Desk
@@ -131,15 +132,13 @@ def test_a_decline_is_signed_into_the_audit_log_with_the_officials_key(
 
 
 def test_audit_verify_checks_every_decline_signature(app, db_session, desk: Desk, kotim) -> None:
-    from signing import audit
-
     desk.act(kotim, GUB, ActKind.DECLINE, "gubernur", reason="Butir 4 perlu dibahas ulang")
     runner = app.test_cli_runner()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         session = db.session
-        assert audit.verify_decline_signatures(session) == []
+        assert verify_decline_signatures(session) == []
         entry = session.execute(
             sa.select(AuditEntry).where(AuditEntry.action == "act.decline")
         ).scalar_one()
@@ -149,7 +148,7 @@ def test_audit_verify_checks_every_decline_signature(app, db_session, desk: Desk
             "statement": entry.details["statement"].replace("Butir 4", "Butir 9"),
         }
         session.commit()
-        [problem] = audit.verify_decline_signatures(session)
+        [problem] = verify_decline_signatures(session)
         assert problem.entry_id == entry.id and "penolakan" in problem.message
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
