@@ -50,3 +50,17 @@ def test_nothing_in_the_package_imports_bench_or_tests() -> None:
                 if top in ("bench", "tests"):
                     offenders.append(f"{path.relative_to(PROJECT_DIR)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+#: A module a newcomer can read in one sitting (issue 19); split by responsibility beyond it.
+MODULE_LINES_MAX = 600
+
+
+def test_no_module_of_the_package_is_over_600_lines() -> None:
+    package = PROJECT_DIR / "signing"
+    too_long = {
+        path.relative_to(package).as_posix(): lines
+        for path in sorted(package.rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES_MAX
+    }
+    assert package.is_dir() and too_long == {}
