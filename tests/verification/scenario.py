@@ -9,6 +9,7 @@ each test's own folder (on PostgreSQL the rows are restored from a snapshot sche
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,16 @@ def make_template(base: Path) -> Template:
     finally:
         app.extensions["signing.engine"].dispose()
     if POSTGRES_URL:
-        snapshot_tables(POSTGRES_URL, "verification")
+        snapshot_tables(POSTGRES_URL, _snapshot_name(base))
         _truncate_all(POSTGRES_URL)
     return Template(base, scenario)
+
+
+def _snapshot_name(base: Path) -> str:
+    # One snapshot per template: a worker may build the template twice (the printing tests
+    # import the fixture into their own conftest, a separate session fixture), each time with a
+    # CA of its own, and one snapshot name would give the rows of one CA to the certs of another.
+    return "verification_" + re.sub(r"\W", "_", base.name)
 
 
 def app_from_template(template: Template, tmp_path: Path, database_url: str,
@@ -183,7 +191,7 @@ def app_from_template(template: Template, tmp_path: Path, database_url: str,
     rows restored into ``database_url``'s emptied tables."""
     config = {**CONFIG, **overrides}
     if POSTGRES_URL:
-        restore_tables(POSTGRES_URL, "verification")
+        restore_tables(POSTGRES_URL, _snapshot_name(template.directory))
         url = database_url
     else:
         shutil.copyfile(template.directory / "signing.db", tmp_path / "scenario.db")
