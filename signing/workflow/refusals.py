@@ -159,29 +159,16 @@ class WorkflowRefused(WorkflowError):
 
     def __init__(
         self,
-        code: str | None = None,
-        message: str | None = None,
         *,
-        http_status: int | None = None,
-        entry: Refusal | None = None,
+        entry: Refusal,
         params: Mapping[str, Any] | None = None,
         **details: Any,
     ) -> None:
-        if entry is None:
-            # A code and a fixed message: the catalogue's entry with that text.
-            # A code and a message: the catalogue's entry with that text. Anything else is not
-            # in the catalogue (a test keeps signing/ from doing that) and is shown as written.
-            entry = _BY_TEXT.get((code or "", message or "")) or Refusal(
-                "unlisted",
-                code or "",
-                _STATUS.get(code or "", 409),
-                (message or "").replace("%", "%%"),
-            )
         self.entry = entry
         self.params: dict[str, Any] = dict(params or {})
         self.code = entry.code
         self.message = entry.render(self.params, translate=False)
-        self.http_status = http_status or entry.status
+        self.http_status = entry.status
         super().__init__(self.message)
         self.details = details
         self.context: dict[str, Any] = {}
@@ -283,11 +270,3 @@ CODES: dict[str, tuple[int, str]] = {
 
 #: Every refusal, by key.
 CATALOGUE: dict[str, Refusal] = {entry.key: entry for entry in _ENTRIES}
-
-#: Fixed messages by (code, text): the constructor's ``WorkflowRefused(code, message)`` form.
-_BY_TEXT: dict[tuple[str, str], Refusal] = {
-    (entry.code, entry.message): entry for entry in _ENTRIES if not entry.params
-}
-
-#: HTTP status of each API code (entries sharing a code share its status).
-_STATUS: dict[str, int] = {entry.code: entry.status for entry in _ENTRIES}

@@ -12,6 +12,7 @@ from signing.commitments.storage import current_pdf
 from signing.models import Act, ActKind, AuditEntry, Capacity, Revision, SlotRole
 from signing.pades.verify import signed_field_names, verify_pdf
 from signing.pki import service
+from signing.workflow.refusals import refuse
 from signing.workflow.rules import WorkflowRefused
 from signing.workflow.status import CommitmentState, commitment_status
 
@@ -371,7 +372,7 @@ def test_a_view_can_record_a_refusal_of_its_own(app, db_session, kalteng) -> Non
 
     with app.app_context():
         session = db.session
-        refused = WorkflowRefused("not_found", "Dokumen komitmen tidak ditemukan.")
+        refused = refuse("commitment_not_found")
         record_refusal(
             session,
             refused,
